@@ -1,6 +1,21 @@
-var builder = WebApplication.CreateBuilder(args);
+using CaseTransfer.Api.Hosting;
+
+var verb = args.Length > 0 && Cli.Verbs.Contains(args[0]) ? args : null;
+
+// Verbs take their own options; keep them out of the configuration so "--cases" is not read as a setting.
+var builder = WebApplication.CreateBuilder(verb is null ? args : []);
+builder.AddCaseTransfer();
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+if (verb is not null)
+{
+    return await Cli.RunAsync(app, verb);
+}
 
-app.Run();
+app.UseCaseTransfer();
+await Cli.InitialiseAsync(app);
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

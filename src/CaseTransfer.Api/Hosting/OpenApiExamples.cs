@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace CaseTransfer.Api.Hosting;
+
+/// <summary>An example request (where there is a body) and an example success response for every operation.</summary>
+public sealed class OpenApiExamples : IOperationFilter
+{
+    private static readonly Dictionary<string, (string? Request, string Response)> Examples = new()
+    {
+        ["CreateCase"] = (
+            """{"crn":"X123456","firstName":"John","middleNames":"Paul","lastName":"Smith","dateOfBirth":"1985-03-14","pncId":"2012/0052494Q","nomsNumber":"A1234BC","areaCode":"GMAN","sentence":{"type":"CommunityOrder","sentenceDate":"2026-10-01","startDate":"2026-10-01","expectedEndDate":"2027-10-01","releaseDate":null,"licenceEndDate":null},"requirements":[{"type":"UnpaidWork","startDate":"2026-10-08","expectedEndDate":"2027-04-08"}]}""",
+            """{"crn":"X123456","version":1}"""),
+        ["SearchCases"] = (null,
+            """{"items":[{"crn":"X123456","name":{"firstName":"John","middleNames":"Paul","lastName":"Smith"},"dateOfBirth":"1985-03-14","pncId":"2012/0052494Q","nomsNumber":"A1234BC","holderOrganisationCode":"NPS-NW","score":0.93,"matchedOn":"name"}],"nextCursor":null}"""),
+        ["GetCase"] = (null,
+            """{"crn":"X123456","name":{"firstName":"John","middleNames":"Paul","lastName":"Smith"},"dateOfBirth":"1985-03-14","pncId":"2012/0052494Q","nomsNumber":"A1234BC","area":{"code":"GMAN","name":"Greater Manchester"},"holder":{"code":"NPS-NW","name":"NPS North West","since":"2026-10-01T09:00:00Z"},"responsibleOfficer":null,"currentRisk":null,"sentence":{"type":"CommunityOrder","sentenceDate":"2026-10-01","startDate":"2026-10-01","expectedEndDate":"2027-10-01","releaseDate":null,"licenceEndDate":null},"keyDates":{"sentenceDate":"2026-10-01","startDate":"2026-10-01","expectedEndDate":"2027-10-01","nextReleaseDate":null,"licenceEndDate":null,"nextRequirementEndDate":"2027-04-08"},"requirements":[],"pending":{"total":0,"items":[]},"version":1,"links":{"self":"/api/v1/cases/X123456","riskAssessments":"/api/v1/cases/X123456/risk-assessments","holders":"/api/v1/cases/X123456/holders"}}"""),
+        ["RecordRiskAssessment"] = (
+            """{"assessedOn":"2026-11-20","riskOfSeriousHarm":"Medium","rsrPercent":3.2,"ogrsPercent":41,"mappaCategory":"None","mappaLevel":"None","tier":"B2","flags":["DomesticAbuse"]}""",
+            """{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","assessedOn":"2026-11-20","riskOfSeriousHarm":"Medium","rsrPercent":3.2,"ogrsPercent":41,"mappaCategory":"None","mappaLevel":"None","tier":"B2","flags":["DomesticAbuse"],"recordedAt":"2026-11-20T10:15:30Z","recordedBy":"jbloggs","recordedByOrganisation":"NPS-NW","caseVersion":2}"""),
+        ["GetRiskAssessments"] = (null,
+            """[{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","assessedOn":"2026-11-20","riskOfSeriousHarm":"Medium","rsrPercent":3.2,"ogrsPercent":41,"mappaCategory":"None","mappaLevel":"None","tier":"B2","flags":[],"recordedAt":"2026-11-20T10:15:30Z","recordedBy":"jbloggs","recordedByOrganisation":"NPS-NW","caseVersion":2}]"""),
+        ["GetCaseHolders"] = (null,
+            """[{"organisation":{"code":"NPS-NW","name":"NPS North West"},"responsibleOfficerId":null,"responsibleOfficerName":null,"from":"2026-10-01T09:00:00Z","to":null,"reason":"Case opened"}]"""),
+        ["AssignResponsibleOfficer"] = (
+            """{"practitionerId":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab"}""",
+            """{"crn":"X123456","version":3}"""),
+        ["ListOrganisations"] = (null,
+            """[{"code":"CRC-CGM","name":"Cheshire and Greater Manchester CRC","kind":"Provider","parentCode":null,"owner":"Purple Futures","areas":[{"code":"GMAN","name":"Greater Manchester","npsRegionCode":"NPS-NW","providerCode":"CRC-CGM"}]}]"""),
+        ["ListPractitioners"] = (null,
+            """[{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","staffCode":"cgm-po-01","name":"Amira Khan","organisationCode":"CRC-CGM","grade":"Po","contractedHours":37}]"""),
+    };
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (operation.OperationId is null || !Examples.TryGetValue(operation.OperationId, out var example))
+        {
+            return;
+        }
+
+        if (example.Request is not null && operation.RequestBody?.Content is { } requestContent)
+        {
+            foreach (var media in requestContent.Values)
+            {
+                media.Example = JsonNode.Parse(example.Request);
+            }
+        }
+
+        foreach (var (status, response) in operation.Responses ?? [])
+        {
+            if (status.StartsWith('2') && response.Content is { } content)
+            {
+                foreach (var media in content.Values)
+                {
+                    media.Example = JsonNode.Parse(example.Response);
+                }
+            }
+        }
+
+    }
+}

@@ -1,0 +1,62 @@
+using CaseTransfer.Api.Endpoints;
+using CaseTransfer.Api.Http;
+using CaseTransfer.Application.Common;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace CaseTransfer.Api.Hosting;
+
+public static class Pipeline
+{
+    public static WebApplication UseCaseTransfer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(RejectOversizedBodies(app.Configuration.GetValue("Api:MaxRequestBodyBytes", ServiceRegistration.DefaultMaxRequestBodyBytes)));
+        app.Use(MarkReplays);
+
+        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "CaseTransfer v1");
+            o.RoutePrefix = "swagger";
+        });
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapCaseEndpoints();
+        app.MapOrganisationEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// Refuses a declared body over the limit before reading it (413). Kestrel enforces the same limit on streamed
+    /// bodies; this also holds where the server does not (the test host).
+    /// </summary>
+    private static Func<HttpContext, RequestDelegate, Task> RejectOversizedBodies(long limit) => (context, next) =>
+    {
+        if (context.Request.ContentLength > limit)
+        {
+            throw new BadHttpRequestException(
+                $"The request body is {context.Request.ContentLength} bytes; the limit is {limit}.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return next(context);
+    };
+
+    private static Task MarkReplays(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(() =>
+        {
+            if (context.RequestServices.GetService<IRequestContext>() is { Replayed: true })
+            {
+                context.Response.Headers[RequestContext.ReplayedHeader] = "true";
+            }
+
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+}

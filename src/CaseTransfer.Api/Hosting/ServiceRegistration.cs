@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Reflection;
+using CaseTransfer.Api.Auth;
+using CaseTransfer.Api.Http;
+using CaseTransfer.Application.Cases;
+using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Infrastructure.Persistence;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using Microsoft.OpenApi;
+
+namespace CaseTransfer.Api.Hosting;
+
+public static class ServiceRegistration
+{
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddCaseTransfer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+
+        var maxBody = configuration.GetValue("Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
+
+        // Persistence
+        services.AddCaseTransferPersistence(DatabaseOptions.From(configuration));
+        services.AddHealthChecks().AddDbContextCheck<CaseTransferDbContext>("database", tags: ["ready"]);
+
+        // Application: mediator, pipeline in the documented order, validators
+        services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.Assemblies = [typeof(CreateCase)];
+            options.PipelineBehaviors =
+            [
+                typeof(LoggingBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+                typeof(AuthorisationBehaviour<,>),
+                typeof(IdempotencyBehaviour<,>),
+                typeof(TransactionBehaviour<,>),
+            ];
+        });
+        services.AddValidatorsFromAssemblyContaining<CreateCaseValidator>(ServiceLifetime.Singleton);
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, expression) =>
+            ProblemDetailsExceptionHandler.CamelCasePath(
+                expression is not null ? FluentValidation.Internal.PropertyChain.FromExpression(expression).ToString() : member?.Name ?? "");
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member?.Name;
+        services.AddScoped<IdempotencyScope>();
+        services.AddScoped<CaseAccess>();
+        services.AddScoped<IRequestContext, RequestContext>();
+        services.AddScoped<ICaller>(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is null
+            ? new SystemCaller()
+            : new HttpCaller(sp.GetRequiredService<IHttpContextAccessor>()));
+
+        // HTTP: JSON shape, problem details everywhere, bad binding throws so it is answered with the field named
+        services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions["traceId"] = RequestContext.Current(c.HttpContext);
+        });
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        AddAuthentication(builder);
+        AddOpenApi(services);
+        return builder;
+    }
+
+    private static void AddAuthentication(WebApplicationBuilder builder)
+    {
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var key = auth.ResolveKey();
+        builder.Services.AddSingleton(auth);
+        if (key is not null)
+        {
+            builder.Services.AddSingleton(key);
+            builder.Services.AddSingleton<TokenIssuer>();
+        }
+
+        builder.Services.AddAuthorization();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.Authority = auth.Authority;
+            o.RequireHttpsMetadata = auth.Authority?.StartsWith("https:", StringComparison.Ordinal) ?? false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = auth.Issuer,
+                ValidAudience = auth.Audience,
+                IssuerSigningKey = key,
+                ValidateIssuerSigningKey = key is not null,
+                NameClaimType = Claims.Name,
+                RoleClaimType = Claims.Role,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            o.Events = new JwtBearerEvents
+            {
+                // Answer 401 as problem details that say why: missing, expired, or not signed by a key we trust.
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var detail = context.AuthenticateFailure switch
+                    {
+                        SecurityTokenExpiredException => "The bearer token has expired.",
+                        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The bearer token's signature is not valid.",
+                        null => "A bearer token is required.",
+                        _ => "The bearer token is not valid.",
+                    };
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                    await problems.WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context.HttpContext,
+                        ProblemDetails = ProblemDetailsExceptionHandler.Problem(
+                            StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Unauthenticated.", detail),
+                    });
+                },
+            };
+        });
+    }
+
+    private static void AddOpenApi(IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "CaseTransfer API",
+                Version = "v1",
+                Description = "Cases, risk and information across the boundary between the National Probation Service and the providers that supervise most people on probation.",
+            });
+            o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A JWT with claims org (organisation code), sub (user id), name, role (one per role).",
+            });
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            o.SupportNonNullableReferenceTypes();
+            o.CustomSchemaIds(t => t.FullName!.Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0]);
+            o.OperationFilter<OpenApiExamples>();
+            foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))
+            {
+                o.IncludeXmlComments(xml);
+            }
+        });
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Common;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Api.Http;
+
+/// <summary>Problem type URIs. A refusal by a domain rule names the rule: <c>.../rules/{rule}</c>.</summary>
+public static class ProblemTypes
+{
+    public const string Base = "https://case-transfer.example/problems/";
+    public const string Validation = Base + "validation";
+    public const string MalformedRequest = Base + "malformed-request";
+    public const string TooLarge = Base + "request-too-large";
+    public const string Unauthenticated = Base + "unauthenticated";
+    public const string Forbidden = Base + "forbidden";
+    public const string NotFound = Base + "not-found";
+    public const string PreconditionFailed = Base + "precondition-failed";
+    public const string ConcurrentChange = Base + "concurrent-change";
+    public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
+    public const string IdempotencyKeyInFlight = Base + "idempotency-key-in-flight";
+
+    public static string Rule(string rule) => Base + "rules/" + rule;
+}
+
+/// <summary>
+/// The one place exceptions become HTTP answers (RFC 9457). Anything the client sent wrongly is a 4xx that says
+/// what; only the service's own faults fall through to a 500.
+/// </summary>
+public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, IDatabaseErrors databaseErrors) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Describe(exception);
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private ProblemDetails? Describe(Exception exception) => exception switch
+    {
+        ValidationException v => new HttpValidationProblemDetails(
+            v.Errors.GroupBy(e => CamelCasePath(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.Validation,
+            Title = "The request is not valid.",
+            Detail = "See errors for each field that was wrong.",
+        },
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
+            StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge, "The request body is too large.", exception.Message),
+        BadHttpRequestException bad => Malformed(bad),
+        JsonException json => Malformed(json),
+        NotFoundException => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", exception.Message),
+        ForbiddenException => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", exception.Message),
+        PreconditionFailedException => Problem(
+            StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "The resource has changed.", exception.Message),
+        DomainRuleViolation rule => Problem(StatusCodes.Status409Conflict, ProblemTypes.Rule(rule.Rule), "A rule forbids this action.", rule.Message),
+        IdempotencyKeyReusedException => Problem(
+            StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency-Key reused.", exception.Message),
+        IdempotencyKeyInFlightException => Problem(
+            StatusCodes.Status409Conflict, ProblemTypes.IdempotencyKeyInFlight, "Idempotency-Key in flight.", exception.Message),
+        DbUpdateConcurrencyException => Problem(
+            StatusCodes.Status409Conflict, ProblemTypes.ConcurrentChange, "Someone else changed this first.", "The resource was changed by another request at the same time; read it again and retry."),
+        DbUpdateException when databaseErrors.IsUniqueViolation(exception) => Problem(
+            StatusCodes.Status409Conflict, ProblemTypes.ConcurrentChange, "Someone else created this first.", "A conflicting record was written by another request at the same time."),
+        _ => null,
+    };
+
+    private static ProblemDetails Malformed(Exception exception)
+    {
+        // Find the JSON error underneath the binding exception: its path names the field ("$.sentence.type").
+        var json = exception as JsonException ?? exception.InnerException as JsonException ?? exception.InnerException?.InnerException as JsonException;
+        if (json is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request is malformed.", exception.Message);
+        }
+
+        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "$" : CamelCasePath(json.Path.TrimStart('$', '.'));
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field] = [json.Path is null or "$" ? "the body is not valid JSON" : "has the wrong type or an unknown value"],
+        })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = ProblemTypes.MalformedRequest,
+            Title = "The request body could not be read.",
+            Detail = json.Path is null or "$" ? "The body is not valid JSON." : $"The value at '{json.Path}' has the wrong type or an unknown value.",
+        };
+    }
+
+    public static ProblemDetails Problem(int status, string type, string title, string detail) =>
+        new() { Status = status, Type = type, Title = title, Detail = detail };
+
+    public static string CamelCasePath(string path) =>
+        string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+}

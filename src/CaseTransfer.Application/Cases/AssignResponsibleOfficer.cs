@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Auditing;
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Application.Cases;
+
+/// <summary>Names the practitioner, in the organisation holding the case, who is responsible for it.</summary>
+[Authorise(Roles.CaseManager, Roles.Allocator)]
+public sealed record AssignResponsibleOfficer(string Crn, Guid? PractitionerId, long? ExpectedVersion)
+    : ICommand<CaseChanged>, ICaseMessage, IVersionedCommand, IAuditedCommand
+{
+    [JsonIgnore]
+    public AuditOperation Operation => AuditOperation.Alteration;
+
+    [JsonIgnore]
+    public string? AuditSummary => "responsibleOfficer";
+}
+
+public sealed class AssignResponsibleOfficerValidator : AbstractValidator<AssignResponsibleOfficer>
+{
+    public AssignResponsibleOfficerValidator()
+    {
+        RuleFor(c => c.Crn).MustBeCrn();
+        RuleFor(c => c.PractitionerId).Required();
+    }
+}
+
+public sealed class AssignResponsibleOfficerHandler(IAppDbContext db, CaseAccess access, TimeProvider clock)
+    : ICommandHandler<AssignResponsibleOfficer, CaseChanged>
+{
+    public async ValueTask<CaseChanged> Handle(AssignResponsibleOfficer command, CancellationToken cancellationToken)
+    {
+        var @case = await access.GetForChangeAsync(command.Crn, cancellationToken);
+        CaseAccess.EnsureVersion(@case, command.ExpectedVersion);
+        var practitioner = await db.Practitioners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.PractitionerId, cancellationToken)
+            ?? throw new ValidationException([new ValidationFailure("practitionerId", "is not a known practitioner")]);
+        @case.AssignResponsibleOfficer(practitioner, clock.GetUtcNow());
+        return new CaseChanged(@case.Crn.Value, @case.Version);
+    }
+}

@@ -1,0 +1,64 @@
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Identifiers;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Application.Cases;
+
+/// <summary>
+/// The heart of the security model: an organisation sees a case only while it (or an organisation below it, such as
+/// an NPS region below the NPS) holds it. Every read and change of a case goes through here, and anything else is a
+/// 404 indistinguishable from a case that does not exist.
+/// </summary>
+public sealed class CaseAccess(IAppDbContext db, ICaller caller)
+{
+    private IReadOnlyList<string>? _holderCodes;
+
+    /// <summary>The holder codes whose cases the caller sees. The organisation tree is two levels deep (NPS, regions).</summary>
+    public async Task<IReadOnlyList<string>> VisibleHolderCodesAsync(CancellationToken cancellationToken)
+    {
+        if (_holderCodes is null)
+        {
+            var own = caller.OrganisationCode;
+            _holderCodes = await db.Organisations.AsNoTracking()
+                .Where(o => o.Code == own || o.ParentCode == own)
+                .Select(o => o.Code)
+                .ToListAsync(cancellationToken);
+        }
+
+        return _holderCodes;
+    }
+
+    public async Task<IQueryable<Case>> VisibleCasesAsync(CancellationToken cancellationToken)
+    {
+        var codes = await VisibleHolderCodesAsync(cancellationToken);
+        return db.Cases.Where(c => codes.Contains(c.HolderOrganisationCode));
+    }
+
+    /// <summary>The case, tracked with its holdings, for a change; 404 when the caller may not see it.</summary>
+    public async Task<Case> GetForChangeAsync(string crn, CancellationToken cancellationToken)
+    {
+        var id = Crn.Parse(crn);
+        var cases = await VisibleCasesAsync(cancellationToken);
+        return await cases.Include(c => c.Holdings).SingleOrDefaultAsync(c => c.Crn == id, cancellationToken)
+            ?? throw new NotFoundException("Case", crn);
+    }
+
+    /// <summary>The id of a visible case, for reads; 404 when the caller may not see it.</summary>
+    public async Task<Guid> GetVisibleIdAsync(string crn, CancellationToken cancellationToken)
+    {
+        var id = Crn.Parse(crn);
+        var cases = await VisibleCasesAsync(cancellationToken);
+        var found = await cases.Where(c => c.Crn == id).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(cancellationToken);
+        return found ?? throw new NotFoundException("Case", crn);
+    }
+
+    public static void EnsureVersion(Case @case, long? expected)
+    {
+        if (expected is { } version && version != @case.Version)
+        {
+            throw new PreconditionFailedException(
+                $"The case is at version {@case.Version}, not {version}: it changed since you read it.");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Identifiers;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Application.Cases;
+
+/// <summary>The whole picture of a case in one request: who holds it, its risk, its key dates, what is pending.</summary>
+[Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
+public sealed record GetCaseSummary(string Crn) : IQuery<CaseSummary>, ICaseMessage;
+
+public sealed record PersonName(string FirstName, string? MiddleNames, string LastName);
+
+public sealed record OrganisationRef(string Code, string Name);
+
+public sealed record Holder(string Code, string Name, DateTimeOffset Since);
+
+public sealed record OfficerRef(Guid Id, string StaffCode, string Name, string Grade, DateTimeOffset Since);
+
+public sealed record SentenceView(
+    string Type,
+    DateOnly SentenceDate,
+    DateOnly? StartDate,
+    DateOnly? ExpectedEndDate,
+    DateOnly? ReleaseDate,
+    DateOnly? LicenceEndDate);
+
+public sealed record KeyDates(
+    DateOnly SentenceDate,
+    DateOnly? StartDate,
+    DateOnly? ExpectedEndDate,
+    DateOnly? NextReleaseDate,
+    DateOnly? LicenceEndDate,
+    DateOnly? NextRequirementEndDate);
+
+public sealed record RequirementView(Guid Id, RequirementType Type, DateOnly? StartDate, DateOnly? ExpectedEndDate);
+
+public sealed record PendingItem(string Kind, string Href);
+
+/// <summary>Anything awaiting action on the case. Allocations, escalations and information requests add to it as they arrive.</summary>
+public sealed record Pending(int Total, IReadOnlyList<PendingItem> Items);
+
+public sealed record CaseLinks(string Self, string RiskAssessments, string Holders);
+
+public sealed record CaseSummary(
+    string Crn,
+    PersonName Name,
+    DateOnly DateOfBirth,
+    string? PncId,
+    string? NomsNumber,
+    OrganisationRef Area,
+    Holder Holder,
+    OfficerRef? ResponsibleOfficer,
+    RiskAssessmentView? CurrentRisk,
+    SentenceView Sentence,
+    KeyDates KeyDates,
+    IReadOnlyList<RequirementView> Requirements,
+    Pending Pending,
+    long Version,
+    CaseLinks Links);
+
+public sealed class GetCaseSummaryValidator : AbstractValidator<GetCaseSummary>
+{
+    public GetCaseSummaryValidator() => RuleFor(q => q.Crn).MustBeCrn();
+}
+
+public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, TimeProvider clock) : IQueryHandler<GetCaseSummary, CaseSummary>
+{
+    public async ValueTask<CaseSummary> Handle(GetCaseSummary query, CancellationToken cancellationToken)
+    {
+        var crn = Crn.Parse(query.Crn);
+        var cases = await access.VisibleCasesAsync(cancellationToken);
+        var row = await cases.AsNoTracking()
+            .Where(c => c.Crn == crn)
+            .Select(c => new
+            {
+                Case = c,
+                Area = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => new OrganisationRef(a.Code, a.Name)).First(),
+                HolderName = db.Organisations.Where(o => o.Code == c.HolderOrganisationCode).Select(o => o.Name).First(),
+                Officer = db.Practitioners.Where(p => p.Id == c.ResponsibleOfficerId).Select(p => new { p.Id, p.StaffCode, p.Name, p.Grade }).FirstOrDefault(),
+                OfficerSince = c.Holdings.Where(h => h.To == null).Select(h => (DateTimeOffset?)h.From).FirstOrDefault(),
+                Requirements = c.Requirements.OrderBy(r => r.StartDate).ThenBy(r => r.Type).ToList(),
+            })
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("Case", query.Crn);
+
+        // Newest assessment by date assessed, then by when recorded: a late-entered older assessment does not replace a newer one.
+        var current = await db.RiskAssessments.AsNoTracking()
+            .Where(a => a.CaseId == row.Case.Id)
+            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+
+        var c = row.Case;
+        var s = c.Sentence;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var self = $"/api/v1/cases/{c.Crn.Value}";
+        return new CaseSummary(
+            c.Crn.Value,
+            new PersonName(c.FirstName, c.MiddleNames, c.LastName),
+            c.DateOfBirth,
+            c.PncId?.Value,
+            c.NomsNumber?.Value,
+            row.Area,
+            new Holder(c.HolderOrganisationCode, row.HolderName, c.HeldSince),
+            row.Officer is null ? null : new OfficerRef(row.Officer.Id, row.Officer.StaffCode, row.Officer.Name, row.Officer.Grade.ToString(), row.OfficerSince ?? c.HeldSince),
+            current is null ? null : RiskAssessmentView.From(c.Crn.Value, current, c.Version),
+            new SentenceView(s.Type.ToString(), s.SentenceDate, s.StartDate, s.ExpectedEndDate, s.ReleaseDate, s.LicenceEndDate),
+            new KeyDates(
+                s.SentenceDate,
+                s.StartDate,
+                s.ExpectedEndDate,
+                s.NextReleaseDate(today),
+                s.LicenceEndDate,
+                row.Requirements.Where(r => r.ExpectedEndDate >= today).Min(r => r.ExpectedEndDate)),
+            [.. row.Requirements.Select(r => new RequirementView(r.Id, r.Type, r.StartDate, r.ExpectedEndDate))],
+            new Pending(0, []),
+            c.Version,
+            new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders"));
+    }
+}

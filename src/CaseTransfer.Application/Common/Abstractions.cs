@@ -1,0 +1,56 @@
+using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Organisations;
+using CaseTransfer.Application.Common.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace CaseTransfer.Application.Common;
+
+/// <summary>The database as the application sees it. Handlers use it directly; there is no repository layer over EF.</summary>
+public interface IAppDbContext
+{
+    DbSet<Organisation> Organisations { get; }
+    DbSet<Area> Areas { get; }
+    DbSet<Practitioner> Practitioners { get; }
+    DbSet<Case> Cases { get; }
+    DbSet<RiskAssessment> RiskAssessments { get; }
+    DbSet<CaseHolding> CaseHoldings { get; }
+    DbSet<CaseNameKey> CaseNameKeys { get; }
+    DbSet<AuditEntry> AuditEntries { get; }
+    DbSet<OutboxMessage> OutboxMessages { get; }
+    DbSet<IdempotencyRecord> IdempotencyRecords { get; }
+
+    DatabaseFacade Database { get; }
+    ChangeTracker ChangeTracker { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Who is calling: from the bearer token, never from the request body.</summary>
+public interface ICaller
+{
+    bool IsAuthenticated { get; }
+    string OrganisationCode { get; }
+    string UserId { get; }
+    string UserName { get; }
+    string? ClientId { get; }
+    IReadOnlySet<string> Roles { get; }
+}
+
+/// <summary>Per-request facts that come from HTTP headers rather than the message itself.</summary>
+public interface IRequestContext
+{
+    string? IdempotencyKey { get; }
+    string TraceId { get; }
+
+    /// <summary>Set when the response is a replay of a stored idempotent response.</summary>
+    bool Replayed { get; set; }
+}
+
+/// <summary>Recognises engine-specific errors without the application referencing a database driver.</summary>
+public interface IDatabaseErrors
+{
+    bool IsUniqueViolation(Exception exception);
+}

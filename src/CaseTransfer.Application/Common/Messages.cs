@@ -1,0 +1,24 @@
+namespace CaseTransfer.Application.Common;
+
+/// <summary>A message about one case: its CRN is written into the audit entry.</summary>
+public interface ICaseMessage
+{
+    string Crn { get; }
+}
+
+/// <summary>A result that names the resource a command created or changed, for the audit entry.</summary>
+public interface IAuditedResult
+{
+    string ResourceType { get; }
+    string ResourceId { get; }
+    long? ResourceVersion { get; }
+}
+
+/// <summary>A command that changes a versioned resource and honours If-Match.</summary>
+public interface IVersionedCommand
+{
+    long? ExpectedVersion { get; }
+}
+
+/// <summary>A page of results with an opaque cursor to the next page.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

@@ -1,0 +1,66 @@
+namespace CaseTransfer.Application.Common.Persistence;
+
+/// <summary>
+/// An event for partner systems, stored in the same transaction as the change (transactional outbox). Delivery
+/// (webhooks, the events feed) reads from here; until it is delivered nothing is lost.
+/// </summary>
+public sealed class OutboxMessage
+{
+    private OutboxMessage()
+    {
+    }
+
+    public OutboxMessage(Guid id, string eventType, DateTimeOffset occurredAt, string? crn, string payload)
+    {
+        Id = id;
+        EventType = eventType;
+        OccurredAt = occurredAt;
+        Crn = crn;
+        Payload = payload;
+    }
+
+    /// <summary>Autoincrementing position: the order of events, per case and overall.</summary>
+    public long Sequence { get; private set; }
+    public Guid Id { get; private set; }
+    public string EventType { get; private set; } = null!;
+    public DateTimeOffset OccurredAt { get; private set; }
+    public string? Crn { get; private set; }
+    public string Payload { get; private set; } = null!;
+    public DateTimeOffset? DispatchedAt { get; private set; }
+}
+
+/// <summary>
+/// An Idempotency-Key seen from one caller. Inserted (and committed) as in flight before the command runs; completed
+/// with the command's result in the command's own transaction, so a stored result always means a committed change.
+/// </summary>
+public sealed class IdempotencyRecord
+{
+    private IdempotencyRecord()
+    {
+    }
+
+    public IdempotencyRecord(Guid id, string scope, string key, string requestHash, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Scope = scope;
+        Key = key;
+        RequestHash = requestHash;
+        CreatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+    public string Scope { get; private set; } = null!;
+    public string Key { get; private set; } = null!;
+    public string RequestHash { get; private set; } = null!;
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? CompletedAt { get; private set; }
+    public string? ResponseJson { get; private set; }
+
+    public bool IsCompleted => CompletedAt is not null;
+
+    public void Complete(string responseJson, DateTimeOffset at)
+    {
+        ResponseJson = responseJson;
+        CompletedAt = at;
+    }
+}

@@ -1,0 +1,29 @@
+namespace CaseTransfer.Application.Common;
+
+/// <summary>The roles a token may carry. Checked on every message by the authorisation behaviour.</summary>
+public static class Roles
+{
+    public const string Allocator = "allocator";
+    public const string CaseManager = "case-manager";
+    public const string EscalationDecider = "escalation-decider";
+    public const string InformationOfficer = "information-officer";
+    public const string Auditor = "auditor";
+    public const string Admin = "admin";
+    public const string PartnerSystem = "partner-system";
+
+    public static readonly IReadOnlyList<string> All =
+        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem];
+
+    /// <summary>Everyone who works with case records day to day may read them (within what their organisation sees).</summary>
+    public static readonly string[] CaseReaders = [Allocator, CaseManager, EscalationDecider, InformationOfficer, Admin, PartnerSystem];
+}
+
+/// <summary>
+/// Declares which roles may send a command or query. Every message must carry one (a test checks), so a new
+/// endpoint cannot forget authorisation.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class AuthoriseAttribute(params string[] roles) : Attribute
+{
+    public IReadOnlyList<string> Roles { get; } = roles;
+}

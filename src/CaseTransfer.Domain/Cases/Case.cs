@@ -1,0 +1,176 @@
+using CaseTransfer.Domain.Common;
+using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Organisations;
+
+namespace CaseTransfer.Domain.Cases;
+
+/// <summary>The person on probation as a case: who they are, the sentence, the risk history and who holds it.</summary>
+public sealed class Case : AggregateRoot
+{
+    private readonly List<Requirement> _requirements = [];
+    private readonly List<RiskAssessment> _riskAssessments = [];
+    private readonly List<CaseHolding> _holdings = [];
+
+    private Case()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Crn Crn { get; private set; }
+    public string FirstName { get; private set; } = null!;
+    public string? MiddleNames { get; private set; }
+    public string LastName { get; private set; } = null!;
+    public DateOnly DateOfBirth { get; private set; }
+    public PncId? PncId { get; private set; }
+    public NomsNumber? NomsNumber { get; private set; }
+    public string AreaCode { get; private set; } = null!;
+    public Sentence Sentence { get; private set; } = null!;
+
+    /// <summary>The organisation that holds the case now: the one fact the security model turns on.</summary>
+    public string HolderOrganisationCode { get; private set; } = null!;
+    public Guid? ResponsibleOfficerId { get; private set; }
+    public DateTimeOffset HeldSince { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Optimistic concurrency version; the ETag. Every change increments it.</summary>
+    public long Version { get; private set; }
+
+    public IReadOnlyList<Requirement> Requirements => _requirements;
+    public IReadOnlyList<RiskAssessment> RiskAssessments => _riskAssessments;
+    public IReadOnlyList<CaseHolding> Holdings => _holdings;
+
+    public string Forenames => MiddleNames is null ? FirstName : $"{FirstName} {MiddleNames}";
+
+    public static Case Open(
+        Guid id,
+        Crn crn,
+        string firstName,
+        string? middleNames,
+        string lastName,
+        DateOnly dateOfBirth,
+        PncId? pncId,
+        NomsNumber? nomsNumber,
+        Area area,
+        Sentence sentence,
+        IEnumerable<(RequirementType Type, DateOnly? Start, DateOnly? ExpectedEnd)> requirements,
+        DateTimeOffset at)
+    {
+        if (dateOfBirth >= DateOnly.FromDateTime(at.UtcDateTime))
+        {
+            throw new DomainRuleViolation("date-of-birth-in-future", "The date of birth is not in the past.");
+        }
+
+        if (sentence.SentenceDate < dateOfBirth)
+        {
+            throw new DomainRuleViolation("sentence-before-birth", "The sentence date is before the date of birth.");
+        }
+
+        sentence.EnsureCoherent();
+
+        // Every case starts with the NPS: it does the court work and the first risk assessment, then allocates.
+        var @case = new Case
+        {
+            Id = id,
+            Crn = crn,
+            FirstName = firstName.Trim(),
+            MiddleNames = string.IsNullOrWhiteSpace(middleNames) ? null : middleNames.Trim(),
+            LastName = lastName.Trim(),
+            DateOfBirth = dateOfBirth,
+            PncId = pncId,
+            NomsNumber = nomsNumber,
+            AreaCode = area.Code,
+            Sentence = sentence,
+            HolderOrganisationCode = area.NpsRegionCode,
+            HeldSince = at,
+            CreatedAt = at,
+            UpdatedAt = at,
+            Version = 1,
+        };
+        foreach (var (type, start, end) in requirements)
+        {
+            if (start is { } s && end is { } e && e < s)
+            {
+                throw new DomainRuleViolation("end-before-start", $"The {type} requirement ends before it starts.");
+            }
+
+            @case._requirements.Add(new Requirement(Guid.CreateVersion7(at), type, start, end));
+        }
+
+        @case._holdings.Add(new CaseHolding(Guid.CreateVersion7(at), id, area.NpsRegionCode, null, at, "Case opened"));
+        @case.Raise(new CaseOpened(crn.Value, area.NpsRegionCode, at));
+        return @case;
+    }
+
+    public RiskAssessment RecordRiskAssessment(RiskFacts facts, string recordedBy, string recordedByOrganisation, DateTimeOffset at)
+    {
+        facts.EnsureCoherent();
+        if (facts.AssessedOn > DateOnly.FromDateTime(at.UtcDateTime))
+        {
+            throw new DomainRuleViolation("assessment-in-future", "The assessment date is in the future.");
+        }
+
+        var assessment = new RiskAssessment(Guid.CreateVersion7(at), Id, facts, at, recordedBy, recordedByOrganisation);
+        _riskAssessments.Add(assessment);
+        Touch(at);
+        Raise(new RiskAssessmentRecorded(Crn.Value, assessment.Id, facts.Rosh, at));
+        return assessment;
+    }
+
+    /// <summary>Names the practitioner in the holding organisation who is responsible for the case.</summary>
+    public void AssignResponsibleOfficer(Practitioner practitioner, DateTimeOffset at)
+    {
+        if (practitioner.OrganisationCode != HolderOrganisationCode)
+        {
+            throw new DomainRuleViolation(
+                "responsible-officer-outside-holder",
+                "The responsible officer must work for the organisation that holds the case.");
+        }
+
+        if (ResponsibleOfficerId == practitioner.Id)
+        {
+            throw new DomainRuleViolation("already-responsible-officer", "That practitioner is already the responsible officer.");
+        }
+
+        StartHolding(HolderOrganisationCode, practitioner.Id, at, "Responsible officer assigned");
+        Raise(new ResponsibleOfficerAssigned(Crn.Value, HolderOrganisationCode, practitioner.Id, at));
+    }
+
+    /// <summary>Moves the case to another organisation. The old holding closes at the instant the new one opens.</summary>
+    public void TransferTo(string organisationCode, DateTimeOffset at, string reason)
+    {
+        if (organisationCode == HolderOrganisationCode)
+        {
+            throw new DomainRuleViolation("already-holder", "The case is already held by that organisation.");
+        }
+
+        var from = HolderOrganisationCode;
+        StartHolding(organisationCode, null, at, reason);
+        Raise(new CaseHolderChanged(Crn.Value, from, organisationCode, at));
+    }
+
+    private void StartHolding(string organisationCode, Guid? officer, DateTimeOffset at, string reason)
+    {
+        // Holdings are loaded with the case whenever it is changed; the open one is closed, never edited.
+        foreach (var open in _holdings.Where(h => h.IsOpen))
+        {
+            open.Close(at);
+        }
+
+        _holdings.Add(new CaseHolding(Guid.CreateVersion7(at), Id, organisationCode, officer, at, reason));
+        if (organisationCode != HolderOrganisationCode)
+        {
+            HeldSince = at;
+        }
+
+        HolderOrganisationCode = organisationCode;
+        ResponsibleOfficerId = officer;
+        Touch(at);
+    }
+
+    private void Touch(DateTimeOffset at)
+    {
+        UpdatedAt = at;
+        Version++;
+    }
+}

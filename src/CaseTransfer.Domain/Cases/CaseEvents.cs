@@ -1,0 +1,31 @@
+using CaseTransfer.Domain.Common;
+
+namespace CaseTransfer.Domain.Cases;
+
+public sealed record CaseOpened(string Crn, string HolderOrganisationCode, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string EventType => "case-transfer.case.opened";
+    public string Description => "Case record opened";
+    string? IDomainEvent.Crn => Crn;
+}
+
+public sealed record RiskAssessmentRecorded(string Crn, Guid RiskAssessmentId, RoshLevel Rosh, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string EventType => "case-transfer.risk-assessment.recorded";
+    public string Description => "Risk assessment recorded";
+    string? IDomainEvent.Crn => Crn;
+}
+
+public sealed record ResponsibleOfficerAssigned(string Crn, string OrganisationCode, Guid PractitionerId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string EventType => "case-transfer.case.responsible-officer-assigned";
+    public string Description => "Responsible officer assigned";
+    string? IDomainEvent.Crn => Crn;
+}
+
+public sealed record CaseHolderChanged(string Crn, string FromOrganisation, string ToOrganisation, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string EventType => "case-transfer.case.holder-changed";
+    public string Description => "Case moved to another organisation";
+    string? IDomainEvent.Crn => Crn;
+}

@@ -1,0 +1,58 @@
+namespace CaseTransfer.Domain.Cases;
+
+/// <summary>The sentence or order being supervised, with its key dates.</summary>
+public sealed record Sentence(
+    SentenceType Type,
+    DateOnly SentenceDate,
+    DateOnly? StartDate,
+    DateOnly? ExpectedEndDate,
+    DateOnly? ReleaseDate,
+    DateOnly? LicenceEndDate)
+{
+    public bool IsCustodial => Type is not (SentenceType.CommunityOrder or SentenceType.SuspendedSentenceOrder);
+
+    /// <summary>The release date when it is still ahead of <paramref name="today"/>.</summary>
+    public DateOnly? NextReleaseDate(DateOnly today) => ReleaseDate is { } release && release >= today ? release : null;
+
+    internal void EnsureCoherent()
+    {
+        static void Order(DateOnly? earlier, DateOnly? later, string rule, string message)
+        {
+            if (earlier is { } e && later is { } l && l < e)
+            {
+                throw new Common.DomainRuleViolation(rule, message);
+            }
+        }
+
+        Order(SentenceDate, StartDate, "start-before-sentence", "The start date is before the sentence date.");
+        Order(StartDate ?? SentenceDate, ExpectedEndDate, "end-before-start", "The expected end date is before the start.");
+        Order(ReleaseDate, LicenceEndDate, "licence-end-before-release", "The licence end date is before the release date.");
+        if (!IsCustodial && (ReleaseDate is not null || LicenceEndDate is not null))
+        {
+            throw new Common.DomainRuleViolation(
+                "release-date-on-community-sentence", "A community sentence has no release or licence end date.");
+        }
+    }
+}
+
+/// <summary>A requirement of an order, each with its own dates.</summary>
+public sealed class Requirement
+{
+    private Requirement()
+    {
+    }
+
+    internal Requirement(Guid id, RequirementType type, DateOnly? startDate, DateOnly? expectedEndDate)
+    {
+        Id = id;
+        Type = type;
+        StartDate = startDate;
+        ExpectedEndDate = expectedEndDate;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid CaseId { get; private set; }
+    public RequirementType Type { get; private set; }
+    public DateOnly? StartDate { get; private set; }
+    public DateOnly? ExpectedEndDate { get; private set; }
+}

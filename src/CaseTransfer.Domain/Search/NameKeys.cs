@@ -1,0 +1,118 @@
+namespace CaseTransfer.Domain.Search;
+
+/// <summary>
+/// Search keys for forgiving name lookup. A case stores <see cref="ForName"/>; a query looks up
+/// <see cref="ForQueryToken"/> per token. Two tokens share a key when they are equal, within one edit
+/// (insertion, deletion, substitution or adjacent transposition), or sound alike under Double Metaphone.
+/// </summary>
+/// <remarks>
+/// Key kinds, all at most <see cref="MaxKeyLength"/> characters:
+/// <list type="bullet">
+/// <item><c>t:</c> the token itself and, for tokens of <see cref="MinDeletionLength"/> letters or more, every
+/// single-letter deletion of it (symmetric delete: "smyth" and "smith" both yield "smth", "jon" is "john" minus h).
+/// Shorter tokens get no deletions because their deletions ("jo", "an") would match a large share of all names.</item>
+/// <item><c>p:</c> Double Metaphone primary and alternate codes of tokens of two letters or more, at
+/// <see cref="Phonetic.DefaultMaxLength"/>, which also catches many two-edit spellings (Catherine/Kathryn).</item>
+/// <item><c>i:</c> the first letter of every stored token, looked up only by single-letter query tokens, so that
+/// "J Smith" counts its "J" as matched for John Smith and the database ranks him above other Smiths.</item>
+/// </list>
+/// </remarks>
+public static class NameKeys
+{
+    public const int MaxKeyLength = 40;
+
+    public const int MinDeletionLength = 4;
+
+    private const string TextPrefix = "t:";
+    private const string PhoneticPrefix = "p:";
+    private const string InitialPrefix = "i:";
+
+    // A longer token is cut so its keys fit MaxKeyLength; no real name part comes near this.
+    private const int MaxTokenLength = MaxKeyLength - 2;
+
+    /// <summary>The keys stored for one name token.</summary>
+    public static IReadOnlySet<string> ForToken(string normalisedToken)
+    {
+        var token = Prepare(normalisedToken);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (token.Length == 0)
+        {
+            return keys;
+        }
+
+        AddTextAndPhonetic(keys, token);
+        keys.Add(InitialPrefix + token[0]);
+        return keys;
+    }
+
+    /// <summary>
+    /// The keys to look up for one query token. A single letter is treated as an initial.
+    /// </summary>
+    public static IReadOnlySet<string> ForQueryToken(string normalisedToken)
+    {
+        var token = Prepare(normalisedToken);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (token.Length == 0)
+        {
+            return keys;
+        }
+
+        if (token.Length == 1)
+        {
+            // Matches stored initials ("J" typed for "John") and names recorded as an initial only.
+            keys.Add(TextPrefix + token);
+            keys.Add(InitialPrefix + token);
+            return keys;
+        }
+
+        AddTextAndPhonetic(keys, token);
+        return keys;
+    }
+
+    /// <summary>The keys stored for a person: the union over every forename token and surname token.</summary>
+    public static IReadOnlySet<string> ForName(string forenames, string surname)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var token in NameText.Tokens(forenames).Concat(NameText.Tokens(surname)))
+        {
+            keys.UnionWith(ForToken(token));
+        }
+
+        return keys;
+    }
+
+    private static string Prepare(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+
+        // Callers should pass NameText tokens already; normalising again is idempotent and keeps keys consistent.
+        var normalised = NameText.Normalise(token);
+        return normalised.Length > MaxTokenLength ? normalised[..MaxTokenLength] : normalised;
+    }
+
+    private static void AddTextAndPhonetic(HashSet<string> keys, string token)
+    {
+        keys.Add(TextPrefix + token);
+        if (token.Length >= MinDeletionLength)
+        {
+            for (var i = 0; i < token.Length; i++)
+            {
+                keys.Add(string.Concat(TextPrefix, token.AsSpan(0, i), token.AsSpan(i + 1)));
+            }
+        }
+
+        if (token.Length >= 2)
+        {
+            var (primary, alternate) = Phonetic.DoubleMetaphone(token);
+            if (primary.Length > 0)
+            {
+                keys.Add(PhoneticPrefix + primary);
+            }
+
+            if (alternate.Length > 0)
+            {
+                keys.Add(PhoneticPrefix + alternate);
+            }
+        }
+    }
+}

@@ -1,0 +1,314 @@
+using F23.StringSimilarity;
+
+namespace CaseTransfer.Domain.Search;
+
+/// <summary>
+/// Scores how well a typed query fits a person's recorded name, for ranking the candidates that
+/// <see cref="NameKeys"/> found. Deterministic and culture-independent.
+/// </summary>
+/// <remarks>
+/// Each query token is paired with at most one name token (the pairing with the best overall score is chosen
+/// by exhaustive search, which is cheap for names of a handful of tokens). The score is a weighted average
+/// over the name's tokens, where the surname carries the most weight:
+/// <code>
+/// score = (Σ matched w·similarity + Σ unmatched w·credit) / (Σ w + penalty × unmatched query tokens)
+/// </code>
+/// Unmatched forenames earn partial credit because people search without them ("Smith", "J Smith");
+/// an unmatched surname earns none; a query token that fits nothing adds to the denominator.
+/// An assignment out of the recorded order ("Smith John") loses a little, so exact order ranks first.
+/// </remarks>
+public static class NameMatcher
+{
+    // Weights per recorded name token. The surname identifies a person far better than a forename,
+    // and middle names are rarely typed.
+    private const double SurnameWeight = 1.0;
+    private const double FirstForenameWeight = 0.6;
+    private const double OtherForenameWeight = 0.25;
+
+    // Credit for a recorded token the query did not mention.
+    private const double MissingFirstForenameCredit = 0.75;
+    private const double MissingOtherForenameCredit = 0.9;
+    private const double MissingSurnamePartCredit = 0.5; // only while another part of the surname matched
+
+    // What a query token that matches nothing adds to the denominator.
+    private const double UnmatchedQueryTokenPenalty = 0.8;
+
+    private const double OutOfOrderFactor = 0.98;
+
+    // Token similarities below this are not treated as a match at all.
+    private const double MinTokenSimilarity = 0.55;
+
+    // A non-identical spelling never scores as high as an identical one.
+    private const double MaxInexactSimilarity = 0.97;
+    private const double PhoneticPrimarySimilarity = 0.92;
+    private const double PhoneticAlternateSimilarity = 0.8;
+    private const double PhoneticDissimilarSpellingBoost = 0.15;
+    private const double PrefixSimilarity = 0.8;
+    private const int MinPrefixLength = 3;
+    private const double InitialOfForenameSimilarity = 0.85;
+    private const double InitialOfSurnameSimilarity = 0.6;
+
+    // Ranking can afford a precise code; the short search-key code would equate Richards and Richardson.
+    private const int PhoneticCodeLength = 12;
+
+    // Bounds the exhaustive pairing; real names and queries are far shorter.
+    private const int MaxQueryTokens = 6;
+    private const int MaxForenameTokens = 4;
+    private const int MaxSurnameTokens = 3;
+
+    private static readonly JaroWinkler JaroWinkler = new();
+    private static readonly Damerau Damerau = new();
+
+    /// <summary>Returns 0..1, where 1 means the query is exactly the recorded name in the recorded order.</summary>
+    public static double Score(string query, string forenames, string surname)
+    {
+        var queryTokens = NameText.Tokens(query).Take(MaxQueryTokens).Select(t => new Token(t)).ToArray();
+        var nameTokens = NameTokens(forenames, surname);
+        if (queryTokens.Length == 0 || nameTokens.Length == 0)
+        {
+            return 0;
+        }
+
+        var similarity = new double[queryTokens.Length][];
+        for (var q = 0; q < queryTokens.Length; q++)
+        {
+            similarity[q] = new double[nameTokens.Length];
+            for (var n = 0; n < nameTokens.Length; n++)
+            {
+                similarity[q][n] = TokenSimilarity(queryTokens[q], nameTokens[n]);
+            }
+        }
+
+        var search = new AssignmentSearch(similarity, nameTokens);
+        return search.Best();
+    }
+
+    private static NameToken[] NameTokens(string forenames, string surname)
+    {
+        var tokens = new List<NameToken>();
+        var forenameTokens = NameText.Tokens(forenames);
+        for (var i = 0; i < forenameTokens.Count && i < MaxForenameTokens; i++)
+        {
+            tokens.Add(new NameToken(forenameTokens[i], i == 0 ? NameRole.FirstForename : NameRole.OtherForename));
+        }
+
+        foreach (var token in NameText.Tokens(surname).Take(MaxSurnameTokens))
+        {
+            tokens.Add(new NameToken(token, NameRole.Surname));
+        }
+
+        return [.. tokens];
+    }
+
+    private static double TokenSimilarity(Token query, NameToken name)
+    {
+        var q = query.Text;
+        var n = name.Text;
+        if (string.Equals(q, n, StringComparison.Ordinal))
+        {
+            return 1;
+        }
+
+        if (q.Length == 1 || n.Length == 1)
+        {
+            // An initial on either side stands for any name starting with it.
+            if (q[0] != n[0])
+            {
+                return 0;
+            }
+
+            return name.Role == NameRole.Surname ? InitialOfSurnameSimilarity : InitialOfForenameSimilarity;
+        }
+
+        var jaroWinkler = JaroWinkler.Similarity(q, n);
+        var damerau = 1 - (Damerau.Distance(q, n) / Math.Max(q.Length, n.Length));
+        var similarity = (jaroWinkler + damerau) / 2;
+
+        // "Chris" for "Christopher", "Alex" for "Alexandra".
+        if (Math.Min(q.Length, n.Length) >= MinPrefixLength
+            && (n.StartsWith(q, StringComparison.Ordinal) || q.StartsWith(n, StringComparison.Ordinal)))
+        {
+            similarity = Math.Max(similarity, PrefixSimilarity);
+        }
+
+        var phonetic = PhoneticSimilarity(query, name);
+        if (phonetic > 0)
+        {
+            // Sounding alike is strong evidence when the spellings are also close (Smyth/Smith, Stephen/Steven),
+            // but vowel-initial codes equate spellings as far apart as Aaron and Irene, so those only get a nudge.
+            similarity = similarity >= MinTokenSimilarity
+                ? Math.Max(similarity, phonetic)
+                : similarity + PhoneticDissimilarSpellingBoost;
+        }
+
+        return Math.Min(similarity, MaxInexactSimilarity);
+    }
+
+    private static double PhoneticSimilarity(Token query, NameToken name)
+    {
+        var (qp, qa) = query.Codes;
+        var (np, na) = name.Codes;
+        if (qp.Length == 0 || np.Length == 0)
+        {
+            return 0;
+        }
+
+        if (string.Equals(qp, np, StringComparison.Ordinal))
+        {
+            return PhoneticPrimarySimilarity;
+        }
+
+        return string.Equals(qp, na, StringComparison.Ordinal)
+               || string.Equals(qa, np, StringComparison.Ordinal)
+               || (qa.Length > 0 && string.Equals(qa, na, StringComparison.Ordinal))
+            ? PhoneticAlternateSimilarity
+            : 0;
+    }
+
+    private enum NameRole
+    {
+        FirstForename,
+        OtherForename,
+        Surname,
+    }
+
+    private sealed class Token(string text)
+    {
+        private (string Primary, string Alternate)? _codes;
+
+        public string Text { get; } = text;
+
+        public (string Primary, string Alternate) Codes => _codes ??= Phonetic.DoubleMetaphone(Text, PhoneticCodeLength);
+    }
+
+    private sealed class NameToken(string text, NameRole role)
+    {
+        private (string Primary, string Alternate)? _codes;
+
+        public string Text { get; } = text;
+
+        public NameRole Role { get; } = role;
+
+        public (string Primary, string Alternate) Codes => _codes ??= Phonetic.DoubleMetaphone(Text, PhoneticCodeLength);
+    }
+
+    /// <summary>Tries every pairing of query tokens with distinct name tokens and keeps the best score.</summary>
+    private sealed class AssignmentSearch
+    {
+        private readonly double[][] _similarity;
+        private readonly NameToken[] _name;
+        private readonly int _surnameParts;
+        private readonly int[] _assignedQuery; // per name token: the query token paired with it, or -1
+        private readonly int[] _assignedName; // per query token: the name token paired with it, or -1
+        private double _best;
+
+        public AssignmentSearch(double[][] similarity, NameToken[] name)
+        {
+            _similarity = similarity;
+            _name = name;
+
+            _surnameParts = name.Count(t => t.Role == NameRole.Surname);
+            _assignedQuery = [.. Enumerable.Repeat(-1, name.Length)];
+            _assignedName = [.. Enumerable.Repeat(-1, similarity.Length)];
+        }
+
+        public double Best()
+        {
+            _best = 0;
+            Search(0, 0);
+            return _best;
+        }
+
+        private void Search(int query, int unmatched)
+        {
+            if (query == _similarity.Length)
+            {
+                _best = Math.Max(_best, Evaluate(unmatched));
+                return;
+            }
+
+            for (var n = 0; n < _name.Length; n++)
+            {
+                if (_assignedQuery[n] >= 0 || _similarity[query][n] < MinTokenSimilarity)
+                {
+                    continue;
+                }
+
+                _assignedQuery[n] = query;
+                _assignedName[query] = n;
+                Search(query + 1, unmatched);
+                _assignedQuery[n] = -1;
+                _assignedName[query] = -1;
+            }
+
+            Search(query + 1, unmatched + 1);
+        }
+
+        private double Evaluate(int unmatched)
+        {
+            // Credit for forenames the query left out must not make a query that fits nothing score above zero.
+            if (unmatched == _similarity.Length)
+            {
+                return 0;
+            }
+
+            var anySurnameMatched = false;
+            for (var n = 0; n < _name.Length; n++)
+            {
+                anySurnameMatched |= _name[n].Role == NameRole.Surname && _assignedQuery[n] >= 0;
+            }
+
+            // Both sums run in the same order, so an exact match divides equal sums and gives exactly 1.
+            var numerator = 0.0;
+            var totalWeight = 0.0;
+            for (var n = 0; n < _name.Length; n++)
+            {
+                var q = _assignedQuery[n];
+                var weight = Weight(_name[n].Role, matched: q >= 0);
+                totalWeight += weight;
+                numerator += weight * (q >= 0 ? _similarity[q][n] : MissingCredit(_name[n].Role, anySurnameMatched));
+            }
+
+            var score = numerator / (totalWeight + (UnmatchedQueryTokenPenalty * unmatched));
+            return InRecordedOrder() ? score : score * OutOfOrderFactor;
+        }
+
+        private bool InRecordedOrder()
+        {
+            var previous = -1;
+            foreach (var n in _assignedName)
+            {
+                if (n < 0)
+                {
+                    continue;
+                }
+
+                if (n < previous)
+                {
+                    return false;
+                }
+
+                previous = n;
+            }
+
+            return true;
+        }
+
+        private double Weight(NameRole role, bool matched) => role switch
+        {
+            // Several surname parts (Smith-Jones) share the surname's weight, so they do not outweigh the forename.
+            NameRole.Surname => SurnameWeight / _surnameParts,
+
+            // A middle name the query does mention is the name the person goes by, so it counts as a first name.
+            NameRole.OtherForename when !matched => OtherForenameWeight,
+            _ => FirstForenameWeight,
+        };
+
+        private double MissingCredit(NameRole role, bool anySurnameMatched) => role switch
+        {
+            NameRole.FirstForename => MissingFirstForenameCredit,
+            NameRole.OtherForename => MissingOtherForenameCredit,
+            _ => anySurnameMatched && _surnameParts > 1 ? MissingSurnamePartCredit : 0,
+        };
+    }
+}

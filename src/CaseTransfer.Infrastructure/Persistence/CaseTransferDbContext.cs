@@ -1,0 +1,193 @@
+using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Persistence;
+using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Organisations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CaseTransfer.Infrastructure.Persistence;
+
+/// <summary>
+/// The model, shared by every engine. Each engine has a subclass so its migrations live apart
+/// (<c>Migrations/Sqlite</c>, <c>Migrations/Postgres</c>, <c>Migrations/SqlServer</c>).
+/// </summary>
+public abstract class CaseTransferDbContext(DbContextOptions options) : DbContext(options), IAppDbContext
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Area> Areas => Set<Area>();
+    public DbSet<Practitioner> Practitioners => Set<Practitioner>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<RiskAssessment> RiskAssessments => Set<RiskAssessment>();
+    public DbSet<CaseHolding> CaseHoldings => Set<CaseHolding>();
+    public DbSet<CaseNameKey> CaseNameKeys => Set<CaseNameKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Crn>().HaveConversion<CrnConverter>().HaveMaxLength(7);
+        configurationBuilder.Properties<PncId>().HaveConversion<PncConverter>().HaveMaxLength(13);
+        configurationBuilder.Properties<NomsNumber>().HaveConversion<NomsConverter>().HaveMaxLength(7);
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+        configurationBuilder.Properties<decimal>().HavePrecision(9, 4);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Organisation>(b =>
+        {
+            b.HasKey(o => o.Code);
+            b.Property(o => o.Code).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(o => o.Name).HasMaxLength(200);
+            b.Property(o => o.ParentCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(o => o.Owner).HasMaxLength(200);
+            b.Ignore(o => o.IsNps);
+            b.HasIndex(o => o.ParentCode);
+        });
+
+        modelBuilder.Entity<Area>(b =>
+        {
+            b.HasKey(a => a.Code);
+            b.Property(a => a.Code).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.Name).HasMaxLength(200);
+            b.Property(a => a.NpsRegionCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.ProviderCode).HasMaxLength(Organisation.CodeMaxLength);
+        });
+
+        modelBuilder.Entity<Practitioner>(b =>
+        {
+            b.HasKey(p => p.Id);
+            b.Property(p => p.Id).ValueGeneratedNever();
+            b.Property(p => p.StaffCode).HasMaxLength(50);
+            b.HasIndex(p => p.StaffCode).IsUnique();
+            b.Property(p => p.Name).HasMaxLength(200);
+            b.Property(p => p.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.HasIndex(p => p.OrganisationCode);
+            b.Property(p => p.ContractedHours).HasPrecision(5, 2);
+        });
+
+        modelBuilder.Entity<Case>(b =>
+        {
+            b.HasKey(c => c.Id);
+            b.Property(c => c.Id).ValueGeneratedNever();
+            b.HasIndex(c => c.Crn).IsUnique();
+            b.Property(c => c.FirstName).HasMaxLength(100);
+            b.Property(c => c.MiddleNames).HasMaxLength(100);
+            b.Property(c => c.LastName).HasMaxLength(100);
+            b.HasIndex(c => c.PncId);
+            b.HasIndex(c => c.NomsNumber);
+            b.HasIndex(c => c.DateOfBirth);
+            b.Property(c => c.AreaCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(c => c.HolderOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.HasIndex(c => new { c.HolderOrganisationCode, c.Id });
+            b.Property(c => c.Version).IsConcurrencyToken();
+            b.ComplexProperty(c => c.Sentence, s =>
+            {
+                s.Property(x => x.Type).HasColumnName("SentenceType");
+                s.Property(x => x.SentenceDate).HasColumnName("SentenceDate");
+                s.Property(x => x.StartDate).HasColumnName("StartDate");
+                s.Property(x => x.ExpectedEndDate).HasColumnName("ExpectedEndDate");
+                s.Property(x => x.ReleaseDate).HasColumnName("ReleaseDate");
+                s.Property(x => x.LicenceEndDate).HasColumnName("LicenceEndDate");
+            });
+            b.Ignore(c => c.Forenames);
+            b.Ignore(c => c.DomainEvents);
+            b.HasMany(c => c.Requirements).WithOne().HasForeignKey(r => r.CaseId);
+            b.HasMany(c => c.RiskAssessments).WithOne().HasForeignKey(r => r.CaseId);
+            b.HasMany(c => c.Holdings).WithOne().HasForeignKey(h => h.CaseId);
+            b.Navigation(c => c.Requirements).UsePropertyAccessMode(PropertyAccessMode.Field);
+            b.Navigation(c => c.RiskAssessments).UsePropertyAccessMode(PropertyAccessMode.Field);
+            b.Navigation(c => c.Holdings).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        modelBuilder.Entity<Requirement>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Id).ValueGeneratedNever();
+        });
+
+        modelBuilder.Entity<RiskAssessment>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Id).ValueGeneratedNever();
+            b.ComplexProperty(r => r.Facts, f =>
+            {
+                f.Property(x => x.AssessedOn).HasColumnName("AssessedOn");
+                f.Property(x => x.Rosh).HasColumnName("Rosh");
+                f.Property(x => x.RsrPercent).HasColumnName("RsrPercent");
+                f.Property(x => x.OgrsPercent).HasColumnName("OgrsPercent");
+                f.Property(x => x.MappaCategory).HasColumnName("MappaCategory");
+                f.Property(x => x.MappaLevel).HasColumnName("MappaLevel");
+                f.Property(x => x.Tier).HasColumnName("Tier").HasMaxLength(2);
+                f.Property(x => x.Flags).HasColumnName("Flags").HasConversion<int>();
+            });
+            b.Property(r => r.RecordedBy).HasMaxLength(100);
+            b.Property(r => r.RecordedByOrganisation).HasMaxLength(Organisation.CodeMaxLength);
+        });
+
+        modelBuilder.Entity<CaseHolding>(b =>
+        {
+            b.HasKey(h => h.Id);
+            b.Property(h => h.Id).ValueGeneratedNever();
+            b.Property(h => h.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(h => h.Reason).HasMaxLength(200);
+            b.Ignore(h => h.IsOpen);
+        });
+
+        modelBuilder.Entity<CaseNameKey>(b =>
+        {
+            b.HasKey(k => new { k.Key, k.CaseId });
+            b.Property(k => k.Key).HasMaxLength(CaseNameKey.KeyMaxLength);
+            b.HasIndex(k => k.CaseId);
+            b.HasOne<Case>().WithMany().HasForeignKey(k => k.CaseId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AuditEntry>(b =>
+        {
+            b.HasKey(a => a.Id);
+            b.Property(a => a.Id).ValueGeneratedNever();
+            b.Property(a => a.Action).HasMaxLength(100);
+            b.Property(a => a.ActorUserId).HasMaxLength(100);
+            b.Property(a => a.ActorUserName).HasMaxLength(200);
+            b.Property(a => a.ActorOrganisation).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.ClientId).HasMaxLength(100);
+            b.Property(a => a.TraceId).HasMaxLength(100);
+            b.Property(a => a.Crn).HasMaxLength(7);
+            b.Property(a => a.ResourceType).HasMaxLength(50);
+            b.Property(a => a.ResourceId).HasMaxLength(100);
+            b.Property(a => a.Summary).HasMaxLength(1000);
+            b.HasIndex(a => a.Crn);
+            b.HasIndex(a => a.OccurredAt);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(b =>
+        {
+            b.HasKey(o => o.Sequence);
+            b.Property(o => o.Sequence).ValueGeneratedOnAdd();
+            b.HasIndex(o => o.Id).IsUnique();
+            b.Property(o => o.EventType).HasMaxLength(100);
+            b.Property(o => o.Crn).HasMaxLength(7);
+            b.HasIndex(o => new { o.DispatchedAt, o.Sequence });
+        });
+
+        modelBuilder.Entity<IdempotencyRecord>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Id).ValueGeneratedNever();
+            b.Property(r => r.Scope).HasMaxLength(150);
+            b.Property(r => r.Key).HasMaxLength(200);
+            b.Property(r => r.RequestHash).HasMaxLength(64);
+            b.HasIndex(r => new { r.Scope, r.Key }).IsUnique();
+            b.Ignore(r => r.IsCompleted);
+        });
+    }
+
+    private sealed class CrnConverter() : ValueConverter<Crn, string>(v => v.Value, v => Crn.Parse(v));
+
+    private sealed class PncConverter() : ValueConverter<PncId, string>(v => v.Value, v => PncId.Parse(v));
+
+    private sealed class NomsConverter() : ValueConverter<NomsNumber, string>(v => v.Value, v => NomsNumber.Parse(v));
+}

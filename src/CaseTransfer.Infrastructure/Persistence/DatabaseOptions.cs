@@ -1,0 +1,139 @@
+using System.Data.Common;
+using CaseTransfer.Application.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CaseTransfer.Infrastructure.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+    SqlServer,
+}
+
+/// <summary>The <c>Database</c> configuration section: which engine, and its connection string.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    public const string DefaultSqlite = "Data Source=data/casetransfer.db";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Falls back to <c>ConnectionStrings:CaseTransfer</c>, then (SQLite only) to a file under <c>data/</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    public static DatabaseOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        options.ConnectionString ??= configuration.GetConnectionString("CaseTransfer");
+        if (options.ConnectionString is null)
+        {
+            options.ConnectionString = options.Provider == DatabaseProvider.Sqlite
+                ? DefaultSqlite
+                : throw new InvalidOperationException(
+                    $"Database:Provider is {options.Provider}; set Database:ConnectionString (or ConnectionStrings:CaseTransfer).");
+        }
+
+        return options;
+    }
+
+    public void Configure(DbContextOptionsBuilder builder)
+    {
+        switch (Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                EnsureSqliteDirectory(ConnectionString!);
+                builder.UseSqlite(ConnectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"))
+                    .AddInterceptors(new SqliteDurability());
+                break;
+            case DatabaseProvider.Postgres:
+                builder.UseNpgsql(ConnectionString);
+                break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(ConnectionString);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider {Provider}.");
+        }
+    }
+
+    private static void EnsureSqliteDirectory(string connectionString)
+    {
+        var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory) && path != ":memory:")
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}
+
+public static class PersistenceRegistration
+{
+    public static IServiceCollection AddCaseTransferPersistence(this IServiceCollection services, DatabaseOptions options)
+    {
+        services.AddSingleton(options);
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<SqliteCaseTransferDbContext>(options.Configure);
+                services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<SqliteCaseTransferDbContext>());
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<PostgresCaseTransferDbContext>(options.Configure);
+                services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<PostgresCaseTransferDbContext>());
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<SqlServerCaseTransferDbContext>(options.Configure);
+                services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<SqlServerCaseTransferDbContext>());
+                break;
+        }
+
+        services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<CaseTransferDbContext>());
+        services.AddSingleton<IDatabaseErrors, DatabaseErrors>();
+        return services;
+    }
+}
+
+public sealed class DatabaseErrors : IDatabaseErrors
+{
+    public bool IsUniqueViolation(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SqliteException { SqliteErrorCode: 19 }:
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:
+                case DbException db when db.GetType().Name == "SqlException" && db.ErrorCode is 2627 or 2601:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Design-time factories so <c>dotnet ef migrations add</c> builds each engine's migrations with no server.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteCaseTransferDbContext>
+{
+    public SqliteCaseTransferDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteCaseTransferDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresCaseTransferDbContext>
+{
+    public PostgresCaseTransferDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresCaseTransferDbContext>().UseNpgsql("Host=localhost;Database=design").Options);
+}
+
+public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerCaseTransferDbContext>
+{
+    public SqlServerCaseTransferDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlServerCaseTransferDbContext>().UseSqlServer("Server=localhost;Database=design").Options);
+}

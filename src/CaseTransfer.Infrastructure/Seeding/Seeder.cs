@@ -1,0 +1,79 @@
+using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Search;
+using CaseTransfer.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaseTransfer.Infrastructure.Seeding;
+
+/// <summary>Migrations, reference data and synthetic cases: what the start-up and the CLI verbs call.</summary>
+public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public const int BatchSize = 2_000;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the demo organisations, areas and practitioners where they are missing. Safe to run again.</summary>
+    public async Task SeedReferenceDataAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+        var organisations = await db.Organisations.Select(o => o.Code).ToListAsync(cancellationToken);
+        db.Organisations.AddRange(ReferenceData.Organisations.Where(o => !organisations.Contains(o.Code)));
+        var areas = await db.Areas.Select(a => a.Code).ToListAsync(cancellationToken);
+        db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
+        var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
+        db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<bool> HasCasesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>().Cases.AnyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="count"/> synthetic cases after those already seeded, in batches, reporting progress.
+    /// One audit entry records the run (collection by the service), not one per synthetic person.
+    /// </summary>
+    public async Task SeedCasesAsync(int count, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        int start;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            start = await scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>().Cases.CountAsync(cancellationToken);
+        }
+
+        for (var done = 0; done < count; done += BatchSize)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var size = Math.Min(BatchSize, count - done);
+            for (var i = 0; i < size; i++)
+            {
+                var @case = SyntheticCases.Create(start + done + i, ReferenceData.Areas, now);
+                db.Cases.Add(@case);
+                db.CaseNameKeys.AddRange(NameKeys.ForName(@case.Forenames, @case.LastName).Select(k => new CaseNameKey(@case.Id, k)));
+            }
+
+            if (done + size >= count)
+            {
+                db.AuditEntries.Add(new AuditEntry(
+                    Guid.CreateVersion7(now), now, AuditOperation.Collection, "SeedSyntheticCases", "system", "CaseTransfer service", "NPS",
+                    "case-transfer-cli", "seed", null, "case", null, null, $"{count} synthetic cases"));
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            progress?.Report(done + size);
+        }
+    }
+}
