@@ -1,0 +1,128 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using CaseTransfer.Api.Auth;
+using CaseTransfer.Infrastructure.Persistence;
+using CaseTransfer.Infrastructure.Seeding;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CaseTransfer.Api.Tests.Infrastructure;
+
+public enum Engine
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The real service over HTTP (WebApplicationFactory) on a real database of its own: a fresh SQLite file, or a fresh
+/// database in the throwaway PostgreSQL cluster. Migrated with the engine's migrations and given the demo
+/// organisations; tests create their own cases. Tokens are signed with a key only this instance knows.
+/// </summary>
+public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private string? _connectionString;
+    private string? _sqliteDirectory;
+
+    public Engine Engine { get; } = engine;
+
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("Not initialised.");
+
+    public byte[] SigningKey => Convert.FromBase64String(_signingKey);
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Engine == Engine.Postgres)
+        {
+            if (PostgresCluster.UnavailableReason is not null)
+            {
+                return;
+            }
+
+            _connectionString = await PostgresCluster.CreateDatabaseAsync("api");
+        }
+        else
+        {
+            _sqliteDirectory = Directory.CreateTempSubdirectory("casetransfer-test-").FullName;
+            _connectionString = $"Data Source={Path.Combine(_sqliteDirectory, "casetransfer.db")}";
+        }
+
+        var seeder = ActivatorUtilities.CreateInstance<Seeder>(Services);
+        await seeder.MigrateAsync();
+        await seeder.SeedReferenceDataAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Engine.ToString());
+        builder.UseSetting("Database:ConnectionString", _connectionString);
+        builder.UseSetting("Auth:SigningKey", _signingKey);
+        builder.UseSetting("Auth:UseDevelopmentKey", "false");
+        builder.UseSetting("Seed:Demo", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    /// <summary>A client acting as one person of one organisation with the given roles.</summary>
+    public HttpClient ClientFor(string organisation, string userId, params string[] roles)
+    {
+        if (Engine == Engine.Postgres)
+        {
+            PostgresCluster.RequireOrSkip();
+        }
+
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(organisation, userId, roles));
+        return client;
+    }
+
+    public HttpClient AnonymousClient()
+    {
+        if (Engine == Engine.Postgres)
+        {
+            PostgresCluster.RequireOrSkip();
+        }
+
+        return CreateClient();
+    }
+
+    public string TokenFor(string organisation, string userId, string[] roles, TimeSpan? lifetime = null) =>
+        new TokenIssuer(
+                Services.GetRequiredService<AuthOptions>(),
+                new SymmetricSecurityKey(SigningKey),
+                TimeProvider.System)
+            .Issue(organisation, userId, userId, roles, lifetime ?? TimeSpan.FromHours(1));
+
+    /// <summary>Runs work against the database directly, to check what a request did or did not write.</summary>
+    public async Task<T> InDatabaseAsync<T>(Func<CaseTransferDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_sqliteDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_sqliteDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open on a slow runner is left in /tmp rather than failing the run.
+            }
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteApp() : CaseTransferApp(Engine.Sqlite);
+
+public sealed class PostgresApp() : CaseTransferApp(Engine.Postgres);

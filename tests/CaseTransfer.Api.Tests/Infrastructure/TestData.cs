@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseTransfer.Application.Common;
+
+namespace CaseTransfer.Api.Tests.Infrastructure;
+
+/// <summary>Who's who in the demo world, and cases that tests make for themselves.</summary>
+public static class TestData
+{
+    public const string NpsNorthWest = "NPS-NW";
+    public const string NpsLondon = "NPS-LDN";
+    public const string Nps = "NPS";
+    public const string CrcGreaterManchester = "CRC-CGM";
+    public const string CrcLondon = "CRC-LDN";
+
+    /// <summary>Practitioner ids of the demo world (see ReferenceData): Priya Patel NPS-NW, Tom Riley CRC-CGM.</summary>
+    public static readonly Guid PriyaPatelNpsNw = new("00000000-0000-7000-8000-000000000001");
+    public static readonly Guid GarethEvansNpsNw = new("00000000-0000-7000-8000-000000000002");
+    public static readonly Guid TomRileyCrcCgm = new("00000000-0000-7000-8000-000000000011");
+
+    public static readonly JsonSerializerOptions Json = AppJson.Options;
+
+    private static int _next = Random.Shared.Next(0, 500_000);
+
+    /// <summary>A CRN no other test in this process uses (the X range is never seeded).</summary>
+    public static string NewCrn() => $"X{Interlocked.Increment(ref _next) % 1_000_000:D6}";
+
+    public static JsonObject NewCase(string crn, string firstName = "John", string lastName = "Smith", string area = "GMAN") => new()
+    {
+        ["crn"] = crn,
+        ["firstName"] = firstName,
+        ["middleNames"] = null,
+        ["lastName"] = lastName,
+        ["dateOfBirth"] = "1985-03-14",
+        ["pncId"] = "2012/0052494Q",
+        ["nomsNumber"] = "A1234BC",
+        ["areaCode"] = area,
+        ["sentence"] = new JsonObject
+        {
+            ["type"] = "DeterminateCustody",
+            ["sentenceDate"] = "2025-01-10",
+            ["startDate"] = "2025-01-10",
+            ["expectedEndDate"] = "2030-01-10",
+            ["releaseDate"] = "2029-06-01",
+            ["licenceEndDate"] = "2030-01-10",
+        },
+        ["requirements"] = new JsonArray(),
+    };
+
+    public static JsonObject Assessment(string rosh = "Medium") => new()
+    {
+        ["assessedOn"] = "2025-02-01",
+        ["riskOfSeriousHarm"] = rosh,
+        ["rsrPercent"] = 3.2,
+        ["ogrsPercent"] = 41,
+        ["mappaCategory"] = "None",
+        ["mappaLevel"] = "None",
+        ["tier"] = "B2",
+        ["flags"] = new JsonArray("DomesticAbuse"),
+    };
+
+    public static async Task<string> CreateCaseAsync(HttpClient client, string? crn = null, string firstName = "John", string lastName = "Smith", string area = "GMAN")
+    {
+        crn ??= NewCrn();
+        var response = await client.PostAsJsonAsync("/api/v1/cases", NewCase(crn, firstName, lastName, area));
+        response.EnsureSuccessStatusCode();
+        return crn;
+    }
+
+    public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+}
