@@ -69,22 +69,22 @@ public static class Cli
             return;
         }
 
-        Console.WriteLine();
-        Console.WriteLine($"CaseTransfer is running. Swagger UI: {first.TrimEnd('/')}/swagger");
+        // One write, so the host's own start-up log lines cannot interleave with the tokens.
+        var text = new System.Text.StringBuilder();
+        text.AppendLine().AppendLine($"CaseTransfer is running. Swagger UI: {first.TrimEnd('/')}/swagger");
         var issuer = app.Services.GetService<TokenIssuer>();
-        if (issuer is null || !app.Services.GetRequiredService<AuthOptions>().UseDevelopmentKey)
+        if (issuer is not null && app.Services.GetRequiredService<AuthOptions>().UseDevelopmentKey)
         {
-            return;
+            text.AppendLine("Demo bearer tokens (development signing key, valid 8 hours). In Swagger UI press Authorize and paste one:")
+                .AppendLine()
+                .AppendLine("NPS allocator (Priya Patel, NPS-NW):")
+                .AppendLine(issuer.Issue(ReferenceData.NpsNorthWest, "nw-spo-01", "Priya Patel", [Roles.Allocator, Roles.CaseManager], TimeSpan.FromHours(8)))
+                .AppendLine()
+                .AppendLine("CRC case manager (Tom Riley, CRC-CGM):")
+                .AppendLine(issuer.Issue(ReferenceData.CrcGreaterManchester, "cgm-po-02", "Tom Riley", [Roles.CaseManager], TimeSpan.FromHours(8)));
         }
 
-        Console.WriteLine("Demo bearer tokens (development signing key, valid 8 hours). In Swagger UI press Authorize and paste one:");
-        Console.WriteLine();
-        Console.WriteLine("NPS allocator (Priya Patel, NPS-NW):");
-        Console.WriteLine(issuer.Issue(ReferenceData.NpsNorthWest, "nw-spo-01", "Priya Patel", [Roles.Allocator, Roles.CaseManager], TimeSpan.FromHours(8)));
-        Console.WriteLine();
-        Console.WriteLine("CRC case manager (Tom Riley, CRC-CGM):");
-        Console.WriteLine(issuer.Issue(ReferenceData.CrcGreaterManchester, "cgm-po-02", "Tom Riley", [Roles.CaseManager], TimeSpan.FromHours(8)));
-        Console.WriteLine();
+        Console.Out.Write(text.AppendLine().ToString());
     }
 
     private static int Token(WebApplication app, string[] args)

@@ -22,7 +22,13 @@ public static class ServiceRegistration
         var services = builder.Services;
         var configuration = builder.Configuration;
 
+        // Structured logs carry the trace id that also appears in every problem details body; Logging:Format=json
+        // switches the console to one JSON object per line for log collectors.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        if (configuration["Logging:Format"] == "json")
+        {
+            builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
+        }
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 

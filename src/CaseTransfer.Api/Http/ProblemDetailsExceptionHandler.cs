@@ -30,7 +30,7 @@ public static class ProblemTypes
 /// The one place exceptions become HTTP answers (RFC 9457). Anything the client sent wrongly is a 4xx that says
 /// what; only the service's own faults fall through to a 500.
 /// </summary>
-public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, IDatabaseErrors databaseErrors) : IExceptionHandler
+public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, IDatabaseErrors databaseErrors) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -85,7 +85,24 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         var json = exception as JsonException ?? exception.InnerException as JsonException ?? exception.InnerException?.InnerException as JsonException;
         if (json is null)
         {
-            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request is malformed.", exception.Message);
+            // Route and query binding failures name the parameter: 'Failed to bind parameter "int? limit" from "abc".'
+            var parameter = BindingFailure().Match(exception.Message);
+            return parameter.Success
+                ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [parameter.Groups["name"].Value] = [$"'{parameter.Groups["value"].Value}' is not a valid {parameter.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>', '?')}"],
+                })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Type = ProblemTypes.MalformedRequest,
+                    Title = "The request is malformed.",
+                    Detail = exception.Message,
+                }
+                : Problem(
+                    StatusCodes.Status400BadRequest,
+                    ProblemTypes.MalformedRequest,
+                    "The request is malformed.",
+                    exception.Message.Contains("no body was provided", StringComparison.Ordinal) ? "A JSON request body is required." : exception.Message);
         }
 
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "$" : CamelCasePath(json.Path.TrimStart('$', '.'));
@@ -106,4 +123,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
 
     public static string CamelCasePath(string path) =>
         string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?<type>[^\" ]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 }

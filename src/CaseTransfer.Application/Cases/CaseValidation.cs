@@ -5,7 +5,7 @@ using FluentValidation;
 namespace CaseTransfer.Application.Cases;
 
 /// <summary>Shape rules for the identifiers and names that several messages carry, written once.</summary>
-public static class CaseValidation
+public static partial class CaseValidation
 {
     public const int NameMaxLength = 100;
 
@@ -15,7 +15,7 @@ public static class CaseValidation
 
     public static IRuleBuilderOptions<T, string?> MustBeName<T>(this IRuleBuilder<T, string?> rule) =>
         rule.MaximumLength(NameMaxLength).WithMessage($"must be at most {NameMaxLength} characters")
-            .Matches(@"^[\p{L}][\p{L}\p{M}' \-\.]*$").WithMessage("must be letters, spaces, hyphens or apostrophes");
+            .Must(v => string.IsNullOrEmpty(v) || NamePattern().IsMatch(v)).WithMessage("must be letters, spaces, hyphens or apostrophes");
 
     public static IRuleBuilderOptions<T, string?> MustBeOptionalPnc<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => v is null || PncId.IsValid(v)).WithMessage($"must be a PNC ID {PncId.Format} with a valid check letter");
@@ -28,4 +28,7 @@ public static class CaseValidation
 
     public static IRuleBuilderOptions<T, TProperty?> Required<T, TProperty>(this IRuleBuilder<T, TProperty?> rule) =>
         rule.NotNull().WithMessage("is required");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\p{L}][\p{L}\p{M}' \-\.]*$")]
+    private static partial System.Text.RegularExpressions.Regex NamePattern();
 }
