@@ -6,7 +6,7 @@ using CaseTransfer.Domain.Organisations;
 namespace CaseTransfer.Infrastructure.Seeding;
 
 /// <summary>
-/// Synthetic people on probation with realistic British names (Bogus, en_GB), valid identifiers (PNC IDs with
+/// Synthetic people on probation with realistic British names (<see cref="BritishNames"/>; Bogus for the rest), valid identifiers (PNC IDs with
 /// correct check letters), risk profiles, orders and key dates. Deterministic for a given seed and index, so the
 /// same command builds the same population on every engine.
 /// </summary>
@@ -15,13 +15,18 @@ public static class SyntheticCases
     private static readonly RequirementType[] CommunityRequirements =
         [RequirementType.Supervision, RequirementType.UnpaidWork, RequirementType.AccreditedProgramme, RequirementType.RehabilitationActivity, RequirementType.Curfew, RequirementType.DrugRehabilitation];
 
+    [ThreadStatic]
+    private static Faker? _faker;
+
     /// <summary>CRNs of seeded cases: a letter from A to W by the million, then six digits. X-Z are left for people.</summary>
     public static Crn CrnFor(int index) => Crn.Parse($"{(char)('A' + (index / 1_000_000))}{index % 1_000_000:D6}");
 
     public static Case Create(int index, IReadOnlyList<Area> areas, DateTimeOffset now, int seed = 20141)
     {
-        var faker = new Faker("en_GB") { Random = new Randomizer(seed * 7919 + index) };
-        var gender = faker.Random.Double() < 0.85 ? Bogus.DataSets.Name.Gender.Male : Bogus.DataSets.Name.Gender.Female;
+        // Building a Faker costs milliseconds (locale data); reseeding one per thread keeps each index deterministic.
+        var faker = _faker ??= new Faker("en_GB");
+        faker.Random = new Randomizer(seed * 7919 + index);
+        var forenames = faker.Random.Double() < 0.85 ? BritishNames.MaleForenames : BritishNames.FemaleForenames;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var dob = today.AddDays(-faker.Random.Int(18 * 365, 70 * 365));
         var sentenceDate = today.AddDays(-faker.Random.Int(1, 4 * 365));
@@ -50,14 +55,15 @@ public static class SyntheticCases
         var serial = faker.Random.Int(1, 9_999_999).ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
         var pnc = faker.Random.Double() < 0.9 ? PncId.Parse($"{year}/{serial}{PncId.CheckLetterFor(year.ToString(System.Globalization.CultureInfo.InvariantCulture), serial)}") : (PncId?)null;
         var noms = sentence.IsCustodial ? NomsNumber.Parse($"{faker.Random.Char('A', 'Z')}{faker.Random.Int(0, 9999):D4}{faker.Random.Char('A', 'Z')}{faker.Random.Char('A', 'Z')}") : (NomsNumber?)null;
-        var middle = faker.Random.Double() < 0.4 ? faker.Name.FirstName(gender) : null;
+        var first = BritishNames.Pick(faker, forenames);
+        var middle = faker.Random.Double() < 0.4 ? BritishNames.Pick(faker, forenames) : null;
 
         var @case = Case.Open(
             Guid.CreateVersion7(now),
             CrnFor(index),
-            faker.Name.FirstName(gender),
-            middle,
-            faker.Name.LastName(gender),
+            first,
+            middle == first ? null : middle,
+            BritishNames.Pick(faker, BritishNames.Surnames),
             dob,
             pnc,
             noms,
