@@ -10,6 +10,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace CaseTransfer.Api.Hosting;
 
@@ -137,6 +138,11 @@ public static class ServiceRegistration
     private static void AddOpenApi(IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
+
+        // Describe the JSON the endpoints actually write (AppJson: enums as strings, camelCase). Left alone,
+        // Swashbuckle reads MVC's JsonOptions, which this minimal-API service never configures, and documents enums
+        // as integers the service would refuse.
+        services.AddSingleton<ISerializerDataContractResolver>(new JsonSerializerDataContractResolver(AppJson.Options));
         services.AddSwaggerGen(o =>
         {
             o.SwaggerDoc("v1", new OpenApiInfo
