@@ -94,7 +94,7 @@ public sealed class Case : AggregateRoot
                 throw new DomainRuleViolation("end-before-start", $"The {type} requirement ends before it starts.");
             }
 
-            @case._requirements.Add(new Requirement(Guid.CreateVersion7(at), type, start, end));
+            @case._requirements.Add(new Requirement(Guid.CreateVersion7(at), id, type, start, end));
         }
 
         @case._holdings.Add(new CaseHolding(Guid.CreateVersion7(at), id, area.NpsRegionCode, null, at, "Case opened"));

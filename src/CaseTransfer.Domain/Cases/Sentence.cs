@@ -42,9 +42,10 @@ public sealed class Requirement
     {
     }
 
-    internal Requirement(Guid id, RequirementType type, DateOnly? startDate, DateOnly? expectedEndDate)
+    internal Requirement(Guid id, Guid caseId, RequirementType type, DateOnly? startDate, DateOnly? expectedEndDate)
     {
         Id = id;
+        CaseId = caseId;
         Type = type;
         StartDate = startDate;
         ExpectedEndDate = expectedEndDate;

@@ -10,7 +10,7 @@ namespace CaseTransfer.Infrastructure.Seeding;
 /// <summary>Migrations, reference data and synthetic cases: what the start-up and the CLI verbs call.</summary>
 public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
 {
-    public const int BatchSize = 2_000;
+    public const int BatchSize = 5_000;
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
@@ -56,23 +56,30 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
             var size = Math.Min(BatchSize, count - done);
-            for (var i = 0; i < size; i++)
-            {
-                var @case = SyntheticCases.Create(start + done + i, ReferenceData.Areas, now);
-                db.Cases.Add(@case);
-                db.CaseNameKeys.AddRange(NameKeys.ForName(@case.Forenames, @case.LastName).Select(k => new CaseNameKey(@case.Id, k)));
-            }
+            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, now)).ToList();
+            var keys = cases.SelectMany(c => NameKeys.ForName(c.Forenames, c.LastName).Select(k => new CaseNameKey(c.Id, k))).ToList();
 
-            if (done + size >= count)
+            // Set-based, in one transaction per batch: the rows are those SaveChanges would write, without tracking.
+            var strategy = db.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(async ct =>
             {
-                db.AuditEntries.Add(new AuditEntry(
-                    Guid.CreateVersion7(now), now, AuditOperation.Collection, "SeedSyntheticCases", "system", "CaseTransfer service", "NPS",
-                    "case-transfer-cli", "seed", null, "case", null, null, $"{count} synthetic cases"));
-            }
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await BulkInsert.InsertAsync(db, cases, ct);
+                await BulkInsert.InsertAsync(db, cases.SelectMany(c => c.Requirements).ToList(), ct);
+                await BulkInsert.InsertAsync(db, cases.SelectMany(c => c.RiskAssessments).ToList(), ct);
+                await BulkInsert.InsertAsync(db, cases.SelectMany(c => c.Holdings).ToList(), ct);
+                await BulkInsert.InsertAsync(db, keys, ct);
+                if (done + size >= count)
+                {
+                    db.AuditEntries.Add(new AuditEntry(
+                        Guid.CreateVersion7(now), now, AuditOperation.Collection, "SeedSyntheticCases", "system", "CaseTransfer service", "NPS",
+                        "case-transfer-cli", "seed", null, "case", null, null, $"{count} synthetic cases"));
+                    await db.SaveChangesAsync(ct);
+                }
 
-            await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(ct);
+            }, cancellationToken);
             progress?.Report(done + size);
         }
     }

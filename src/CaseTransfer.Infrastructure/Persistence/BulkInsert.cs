@@ -1,0 +1,180 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace CaseTransfer.Infrastructure.Persistence;
+
+/// <summary>
+/// Inserts many rows of mapped entities without change tracking, reading table, columns and value converters from
+/// the EF model so the rows are exactly what SaveChanges would write. PostgreSQL uses binary COPY; SQLite and SQL
+/// Server use multi-row parameterised INSERTs. Runs inside the context's current transaction when there is one.
+/// For seeding and other set-based work; never for rows that raise domain events.
+/// </summary>
+public static class BulkInsert
+{
+    public static async Task InsertAsync<T>(CaseTransferDbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var columns = Columns(entityType, table);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            if (connection is NpgsqlConnection npgsql)
+            {
+                await CopyAsync(npgsql, table.Name, columns, rows, cancellationToken);
+            }
+            else
+            {
+                var sql = db.GetService<ISqlGenerationHelper>();
+                // Microsoft.Data.Sqlite binds parameters by name, which costs more per parameter as statements grow:
+                // a few hundred per statement is the sweet spot there; SQL Server allows at most 2,100.
+                var maxParameters = db.Database.IsSqlServer() ? 2000 : 500;
+                await InsertValuesAsync(connection, transaction, sql, table.Name, columns, rows, Math.Max(1, Math.Min(1000, maxParameters / columns.Count)), cancellationToken);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private sealed record Column(string Name, Func<object, object?> Read);
+
+    /// <summary>Every stored column of the entity, including those of complex properties, with a provider-value reader.</summary>
+    private static List<Column> Columns(IEntityType entityType, StoreObjectIdentifier table)
+    {
+        var columns = new List<Column>();
+        foreach (var property in entityType.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd || !p.IsKey()))
+        {
+            var getter = property.GetGetter();
+            columns.Add(new Column(property.GetColumnName(table)!, entity => ToProvider(property, getter.GetClrValue(entity))));
+        }
+
+        foreach (var complex in entityType.GetComplexProperties())
+        {
+            var outer = complex.GetGetter();
+            foreach (var property in complex.ComplexType.GetProperties())
+            {
+                var inner = property.GetGetter();
+                columns.Add(new Column(property.GetColumnName(table)!, entity =>
+                {
+                    var value = outer.GetClrValue(entity);
+                    return value is null ? null : ToProvider(property, inner.GetClrValue(value));
+                }));
+            }
+        }
+
+        return columns;
+    }
+
+    private static object? ToProvider(IReadOnlyProperty property, object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var converter = property.GetValueConverter() ?? property.FindTypeMapping()?.Converter;
+        return converter is null ? value : converter.ConvertToProvider(value);
+    }
+
+    private static async Task CopyAsync<T>(NpgsqlConnection connection, string table, List<Column> columns, IReadOnlyCollection<T> rows, CancellationToken ct)
+        where T : class
+    {
+        var names = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY \"{table}\" ({names}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct);
+            foreach (var column in columns)
+            {
+                var value = column.Read(row);
+                if (value is null)
+                {
+                    await importer.WriteNullAsync(ct);
+                }
+                else
+                {
+                    await importer.WriteAsync(value, ct);
+                }
+            }
+        }
+
+        await importer.CompleteAsync(ct);
+    }
+
+    private static async Task InsertValuesAsync<T>(
+        DbConnection connection, DbTransaction? transaction, ISqlGenerationHelper sql, string table, List<Column> columns, IReadOnlyCollection<T> rows, int rowsPerStatement, CancellationToken ct)
+        where T : class
+    {
+        var names = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)));
+        DbCommand? full = null;
+        try
+        {
+            foreach (var chunk in rows.Chunk(rowsPerStatement))
+            {
+                var command = chunk.Length == rowsPerStatement
+                    ? full ??= Prepare(connection, transaction, table, names, columns.Count, rowsPerStatement, sql)
+                    : Prepare(connection, transaction, table, names, columns.Count, chunk.Length, sql);
+                var p = 0;
+                foreach (var row in chunk)
+                {
+                    foreach (var column in columns)
+                    {
+                        command.Parameters[p++].Value = column.Read(row) ?? DBNull.Value;
+                    }
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
+                if (!ReferenceEquals(command, full))
+                {
+                    await command.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
+        }
+    }
+
+    private static DbCommand Prepare(DbConnection connection, DbTransaction? transaction, string table, string names, int columnCount, int rowCount, ISqlGenerationHelper sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var text = new StringBuilder($"INSERT INTO {sql.DelimitIdentifier(table)} ({names}) VALUES ");
+        for (var r = 0; r < rowCount; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columnCount; c++)
+            {
+                var name = $"@p{(r * columnCount) + c}";
+                text.Append(c == 0 ? name : ", " + name);
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+
+            text.Append(')');
+        }
+
+        command.CommandText = text.ToString();
+        return command;
+    }
+}
