@@ -88,16 +88,21 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request is malformed.", exception.Message);
         }
 
-        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "$" : CamelCasePath(json.Path.TrimStart('$', '.'));
+        // A syntax error (truncated or broken JSON) comes from the reader, wrapped with the path where reading stopped;
+        // it is not a wrong value at that path.
+        var syntax = json.Path is null or "$" || json.InnerException is JsonException;
+        var field = syntax ? "$" : CamelCasePath(json.Path!.TrimStart('$', '.'));
         return new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
-            [field] = [json.Path is null or "$" ? "the body is not valid JSON" : "has the wrong type or an unknown value"],
+            [field] = [syntax ? "the body is not valid JSON" : "has the wrong type or an unknown value"],
         })
         {
             Status = StatusCodes.Status400BadRequest,
             Type = ProblemTypes.MalformedRequest,
             Title = "The request body could not be read.",
-            Detail = json.Path is null or "$" ? "The body is not valid JSON." : $"The value at '{json.Path}' has the wrong type or an unknown value.",
+            Detail = syntax
+                ? $"The body is not valid JSON (reading stopped at '{json.Path ?? "$"}', line {json.LineNumber}, byte {json.BytePositionInLine})."
+                : $"The value at '{json.Path}' has the wrong type or an unknown value.",
         };
     }
 
