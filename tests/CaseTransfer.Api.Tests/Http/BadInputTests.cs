@@ -116,6 +116,36 @@ public abstract class BadInputTests(CaseTransferApp app)
     }
 
     [Fact]
+    public async Task A_null_requirement_is_a_400_naming_it_not_a_500()
+    {
+        var body = NewCase(NewCrn());
+        body["requirements"] = new JsonArray(new JsonObject { ["type"] = "UnpaidWork" }, null);
+
+        var problem = await RefusedAsync(() => PostCaseAsync(NpsAllocator(), body), HttpStatusCode.BadRequest);
+
+        Assert.Equal(["requirements[1]"], ErrorFields(problem));
+    }
+
+    [Fact]
+    public async Task A_requirement_without_a_type_is_a_400_naming_its_type()
+    {
+        var body = NewCase(NewCrn());
+        body["requirements"] = new JsonArray(new JsonObject { ["startDate"] = "2025-02-01" });
+
+        var problem = await RefusedAsync(() => PostCaseAsync(NpsAllocator(), body), HttpStatusCode.BadRequest);
+
+        Assert.Equal(["requirements[0].type"], ErrorFields(problem));
+    }
+
+    [Fact]
+    public async Task An_area_code_too_long_is_a_400_in_the_same_words_as_every_other_field()
+    {
+        var problem = await RefusedAsync(() => PostCaseAsync(NpsAllocator(), NewCase(NewCrn(), area: new string('A', 500))), HttpStatusCode.BadRequest);
+
+        Assert.Equal("must be at most 20 characters", Assert.Single(problem["errors"]!["areaCode"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Malformed_CRN_NOMS_number_and_PNC_ID_in_the_body_are_each_named()
     {
         var body = NewCase("x12");
@@ -193,6 +223,14 @@ public abstract class BadInputTests(CaseTransferApp app)
         var problem = await RefusedAsync(() => PostCaseAsync(ClientWith(token), NewCase(NewCrn())), HttpStatusCode.Unauthorized, "/unauthenticated");
 
         Assert.Contains("expired", problem["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_token_whose_lifetime_ended_before_it_began_is_a_401()
+    {
+        var token = app.TokenFor(NpsNorthWest, "nw-spo-01", [Roles.Allocator], lifetime: TimeSpan.FromSeconds(-120));
+
+        await RefusedAsync(() => PostCaseAsync(ClientWith(token), NewCase(NewCrn())), HttpStatusCode.Unauthorized, "/unauthenticated");
     }
 
     [Fact]
