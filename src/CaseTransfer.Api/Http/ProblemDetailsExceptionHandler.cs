@@ -30,7 +30,7 @@ public static class ProblemTypes
 /// The one place exceptions become HTTP answers (RFC 9457). Anything the client sent wrongly is a 4xx that says
 /// what; only the service's own faults fall through to a 500.
 /// </summary>
-public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, IDatabaseErrors databaseErrors) : IExceptionHandler
+public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, IDatabaseErrors databaseErrors) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -85,7 +85,25 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         var json = exception as JsonException ?? exception.InnerException as JsonException ?? exception.InnerException?.InnerException as JsonException;
         if (json is null)
         {
-            return Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request is malformed.", exception.Message);
+            // Route and query values that do not bind (?limit=abc) name their parameter, like any other bad field.
+            if (BindFailure().Match(exception.Message) is { Success: true } bind)
+            {
+                return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [bind.Groups["name"].Value] = [$"'{bind.Groups["value"].Value}' is not a valid value"],
+                })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Type = ProblemTypes.MalformedRequest,
+                    Title = "The request is malformed.",
+                    Detail = $"The value of '{bind.Groups["name"].Value}' could not be read.",
+                };
+            }
+
+            // An empty body (or the JSON literal null) is reported by the framework in words meant for its developers.
+            return exception.Message.Contains("no body was provided", StringComparison.Ordinal)
+                ? Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request body is missing.", "A JSON body is required.")
+                : Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request is malformed.", exception.Message);
         }
 
         // A syntax error (truncated or broken JSON) comes from the reader, wrapped with the path where reading stopped;
@@ -105,6 +123,9 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
                 : $"The value at '{json.Path}' has the wrong type or an unknown value.",
         };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?:[^\"]* )?(?<name>[A-Za-z0-9_]+)\" from \"(?<value>.*)\"\\.$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 
     public static ProblemDetails Problem(int status, string type, string title, string detail) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };
