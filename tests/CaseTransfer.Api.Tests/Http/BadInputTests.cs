@@ -52,6 +52,27 @@ public abstract class BadInputTests(CaseTransferApp app)
         Assert.Contains("not valid JSON", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task A_missing_body_is_a_400_that_says_a_body_is_required(string body)
+    {
+        var problem = await RefusedAsync(() => PostCaseAsync(NpsAllocator(), body), HttpStatusCode.BadRequest, "/malformed-request");
+
+        Assert.Equal("A JSON body is required.", problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("limit=abc", "limit")]
+    [InlineData("limit=99999999999", "limit")]
+    [InlineData("limit=0", "limit")]
+    public async Task A_search_parameter_that_cannot_be_read_is_a_400_naming_it(string query, string field)
+    {
+        var problem = await RefusedAsync(() => NpsAllocator().GetAsync($"/api/v1/cases?q=smith&{query}", Ct), HttpStatusCode.BadRequest);
+
+        Assert.Equal([field], ErrorFields(problem));
+    }
+
     [Fact]
     public async Task A_date_of_birth_sent_as_an_object_is_a_400_naming_dateOfBirth()
     {
