@@ -220,6 +220,36 @@ public abstract class SafeWriteTests(CaseTransferApp app)
         Assert.Equal("\"2\"", (await client.GetAsync($"/api/v1/cases/{crn}", Ct)).Headers.ETag?.Tag);
     }
 
+    [Fact]
+    public async Task If_Match_star_records_the_assessment_whatever_the_version()
+    {
+        var client = NpsAllocator();
+        var crn = await CreateCaseAsync(client);
+
+        var response = await client.SendAsync(RecordRisk(crn, "*"), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
+    }
+
+    [Fact]
+    public async Task Naming_a_responsible_officer_against_a_stale_ETag_is_a_412_and_writes_nothing()
+    {
+        var client = NpsAllocator();
+        var crn = await CreateCaseAsync(client);
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(RecordRisk(crn, "\"1\""), Ct)).StatusCode);
+        var before = await app.CountRowsAsync();
+        var officer = new JsonObject { ["practitionerId"] = PriyaPatelNpsNw.ToString() };
+
+        var stale = await client.SendAsync(Post($"/api/v1/cases/{crn}/responsible-officer", officer, ifMatch: "\"1\""), Ct);
+        await AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed, "/precondition-failed");
+        Assert.Equal(before, await app.CountRowsAsync());
+
+        var current = await client.SendAsync(Post($"/api/v1/cases/{crn}/responsible-officer", officer, ifMatch: "\"2\""), Ct);
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+        Assert.Equal("\"3\"", current.Headers.ETag?.Tag);
+    }
+
     [Theory]
     [InlineData("2")]
     [InlineData("\"abc\"")]
