@@ -72,6 +72,14 @@ public static class ServiceRegistration
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+
+            // Answers no endpoint wrote (unknown route, wrong method) come from the status code pages with no detail.
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => $"There is nothing at {c.HttpContext.Request.Path}.",
+                StatusCodes.Status405MethodNotAllowed => $"{c.HttpContext.Request.Method} is not allowed on {c.HttpContext.Request.Path}.",
+                _ => c.ProblemDetails.Title ?? "The request could not be answered.",
+            };
             c.ProblemDetails.Extensions["traceId"] = RequestContext.Current(c.HttpContext);
         });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();

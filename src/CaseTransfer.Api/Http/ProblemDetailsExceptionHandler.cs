@@ -85,45 +85,51 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         var json = exception as JsonException ?? exception.InnerException as JsonException ?? exception.InnerException?.InnerException as JsonException;
         if (json is null)
         {
-            // Route and query binding failures name the parameter: 'Failed to bind parameter "int? limit" from "abc".'
-            var parameter = BindingFailure().Match(exception.Message);
-            return parameter.Success
-                ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            // Route and query values that do not bind (?limit=abc) name their parameter, like any other bad field.
+            if (BindFailure().Match(exception.Message) is { Success: true } bind)
+            {
+                return new HttpValidationProblemDetails(new Dictionary<string, string[]>
                 {
-                    [parameter.Groups["name"].Value] = [$"'{parameter.Groups["value"].Value}' is not a valid {parameter.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>', '?')}"],
+                    [bind.Groups["name"].Value] = [$"'{bind.Groups["value"].Value}' is not a valid value"],
                 })
                 {
                     Status = StatusCodes.Status400BadRequest,
                     Type = ProblemTypes.MalformedRequest,
                     Title = "The request is malformed.",
-                    Detail = exception.Message,
-                }
-                : Problem(
-                    StatusCodes.Status400BadRequest,
-                    ProblemTypes.MalformedRequest,
-                    "The request is malformed.",
-                    exception.Message.Contains("no body was provided", StringComparison.Ordinal) ? "A JSON request body is required." : exception.Message);
+                    Detail = $"The value of '{bind.Groups["name"].Value}' could not be read.",
+                };
+            }
+
+            // An empty body (or the JSON literal null) is reported by the framework in words meant for its developers.
+            return exception.Message.Contains("no body was provided", StringComparison.Ordinal)
+                ? Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request body is missing.", "A JSON body is required.")
+                : Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request is malformed.", exception.Message);
         }
 
-        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "$" : CamelCasePath(json.Path.TrimStart('$', '.'));
+        // A syntax error (truncated or broken JSON) comes from the reader, wrapped with the path where reading stopped;
+        // it is not a wrong value at that path.
+        var syntax = json.Path is null or "$" || json.InnerException is JsonException;
+        var field = syntax ? "$" : CamelCasePath(json.Path!.TrimStart('$', '.'));
         return new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
-            [field] = [json.Path is null or "$" ? "the body is not valid JSON" : "has the wrong type or an unknown value"],
+            [field] = [syntax ? "the body is not valid JSON" : "has the wrong type or an unknown value"],
         })
         {
             Status = StatusCodes.Status400BadRequest,
             Type = ProblemTypes.MalformedRequest,
             Title = "The request body could not be read.",
-            Detail = json.Path is null or "$" ? "The body is not valid JSON." : $"The value at '{json.Path}' has the wrong type or an unknown value.",
+            Detail = syntax
+                ? $"The body is not valid JSON (reading stopped at '{json.Path ?? "$"}', line {json.LineNumber}, byte {json.BytePositionInLine})."
+                : $"The value at '{json.Path}' has the wrong type or an unknown value.",
         };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?:[^\"]* )?(?<name>[A-Za-z0-9_]+)\" from \"(?<value>.*)\"\\.$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
 
     public static ProblemDetails Problem(int status, string type, string title, string detail) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };
 
     public static string CamelCasePath(string path) =>
         string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
-
-    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?<type>[^\" ]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]
-    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 }

@@ -68,12 +68,14 @@ public sealed class CreateCaseValidator : AbstractValidator<CreateCase>
         RuleFor(c => c.DateOfBirth).Required();
         RuleFor(c => c.PncId).MustBeOptionalPnc();
         RuleFor(c => c.NomsNumber).MustBeOptionalNoms();
-        RuleFor(c => c.AreaCode).NotEmpty().WithMessage("is required").MaximumLength(Organisation.CodeMaxLength);
+        RuleFor(c => c.AreaCode).NotEmpty().WithMessage("is required")
+            .MaximumLength(Organisation.CodeMaxLength).WithMessage($"must be at most {Organisation.CodeMaxLength} characters");
         RuleFor(c => c.Sentence).Required();
         RuleFor(c => c.Sentence!.Type).Required().When(c => c.Sentence is not null);
         RuleFor(c => c.Sentence!.SentenceDate).Required().When(c => c.Sentence is not null);
         RuleFor(c => c.Requirements).Must(r => r is null || r.Count <= 20).WithMessage("must list at most 20 requirements");
-        RuleForEach(c => c.Requirements).ChildRules(r => r.RuleFor(x => x.Type).Required());
+        RuleForEach(c => c.Requirements).NotNull().WithMessage("must be a requirement, not null")
+            .ChildRules(r => r.RuleFor(x => x.Type).Required());
     }
 }
 
