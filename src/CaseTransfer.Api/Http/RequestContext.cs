@@ -48,7 +48,13 @@ public static class ETags
             return null;
         }
 
-        var tag = header.StartsWith("W/", StringComparison.Ordinal) ? header[2..] : header;
+        // If-Match uses strong comparison (RFC 9110 13.1.1): a weak tag never matches, so the change is refused.
+        if (header.StartsWith("W/", StringComparison.Ordinal))
+        {
+            throw new PreconditionFailedException("If-Match needs a strong ETag; a weak one never matches.");
+        }
+
+        var tag = header;
         return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
             ? version
             : throw new BadHttpRequestException("If-Match must be a single ETag this service issued, such as \"3\".", StatusCodes.Status400BadRequest);

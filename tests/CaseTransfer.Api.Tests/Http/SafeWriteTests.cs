@@ -269,6 +269,19 @@ public abstract class SafeWriteTests(CaseTransferApp app)
     }
 
     [Fact]
+    public async Task A_weak_If_Match_never_matches_so_the_change_is_a_412_and_writes_nothing()
+    {
+        var client = NpsAllocator();
+        var crn = await CreateCaseAsync(client);
+        var before = await app.CountRowsAsync();
+
+        var response = await client.SendAsync(RecordRisk(crn, "W/\"1\""), Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.PreconditionFailed, "/precondition-failed");
+        Assert.Equal(before, await app.CountRowsAsync());
+    }
+
+    [Fact]
     public async Task Two_risk_assessments_racing_on_the_same_ETag_record_exactly_one()
     {
         var client = NpsAllocator();
