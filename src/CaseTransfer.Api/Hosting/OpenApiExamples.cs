@@ -26,6 +26,10 @@ public sealed class OpenApiExamples : IOperationFilter
         ["AssignResponsibleOfficer"] = (
             """{"practitionerId":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab"}""",
             """{"crn":"X123456","version":3}"""),
+        ["GetAuditTrail"] = (null,
+            """{"items":[{"sequence":42,"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","occurredAt":"2026-11-20T10:15:30.123456Z","operation":"Consultation","action":"GetCaseSummary","actorUserId":"nw-spo-01","actorUserName":"Priya Patel","actorOrganisation":"NPS-NW","clientId":"case-transfer-cli","traceId":"4bf92f3577b34da6a3ce929d0e0e4736","crn":"X123456","resourceType":"case","resourceId":"X123456","resourceVersion":3,"summary":"case summary","justification":null,"recipients":null}],"nextCursor":"42"}"""),
+        ["GetDisclosureLog"] = (null,
+            """[{"occurredAt":"2026-11-20T10:15:30.123456Z","operation":"Consultation","action":"GetCaseSummary","actorUserId":"cgm-po-02","actorUserName":"Tom Riley","actorOrganisation":"CRC-CGM","clientId":"case-transfer-cli","resourceType":"case","justification":null,"recipients":null}]"""),
         ["ListOrganisations"] = (null,
             """[{"code":"CRC-CGM","name":"Cheshire and Greater Manchester CRC","kind":"Provider","parentCode":null,"owner":"Purple Futures","areas":[{"code":"GMAN","name":"Greater Manchester","npsRegionCode":"NPS-NW","providerCode":"CRC-CGM"}]}]"""),
         ["ListPractitioners"] = (null,

@@ -28,6 +28,7 @@ public static class Pipeline
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCaseEndpoints();
         app.MapOrganisationEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 

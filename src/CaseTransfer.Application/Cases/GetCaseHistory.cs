@@ -1,4 +1,7 @@
+using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Auditing;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -7,11 +10,19 @@ namespace CaseTransfer.Application.Cases;
 
 /// <summary>Every risk assessment recorded on the case, newest first.</summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
-public sealed record GetRiskAssessments(string Crn) : IQuery<IReadOnlyList<RiskAssessmentView>>, ICaseMessage;
+public sealed record GetRiskAssessments(string Crn) : IQuery<IReadOnlyList<RiskAssessmentView>>, ICaseMessage, IConsultation
+{
+    public AuditFacts Consulted(object result) =>
+        new(AuditOperation.Consultation, nameof(GetRiskAssessments), Crn, "risk-assessments", Crn, null, $"{((IReadOnlyList<RiskAssessmentView>)result).Count} risk assessments");
+}
 
 /// <summary>Every organisation and responsible officer that has held the case, oldest first.</summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
-public sealed record GetCaseHolders(string Crn) : IQuery<IReadOnlyList<HoldingView>>, ICaseMessage;
+public sealed record GetCaseHolders(string Crn) : IQuery<IReadOnlyList<HoldingView>>, ICaseMessage, IConsultation
+{
+    public AuditFacts Consulted(object result) =>
+        new(AuditOperation.Consultation, nameof(GetCaseHolders), Crn, "holders", Crn, null, "holding history");
+}
 
 public sealed record HoldingView(
     OrganisationRef Organisation,

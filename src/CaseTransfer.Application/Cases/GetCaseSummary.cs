@@ -1,4 +1,7 @@
+using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
 using FluentValidation;
@@ -9,7 +12,11 @@ namespace CaseTransfer.Application.Cases;
 
 /// <summary>The whole picture of a case in one request: who holds it, its risk, its key dates, what is pending.</summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
-public sealed record GetCaseSummary(string Crn) : IQuery<CaseSummary>, ICaseMessage;
+public sealed record GetCaseSummary(string Crn) : IQuery<CaseSummary>, ICaseMessage, IConsultation
+{
+    public AuditFacts Consulted(object result) =>
+        new(AuditOperation.Consultation, nameof(GetCaseSummary), Crn, "case", Crn, ((CaseSummary)result).Version, "case summary");
+}
 
 public sealed record PersonName(string FirstName, string? MiddleNames, string LastName);
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
+using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Search;
@@ -15,8 +18,17 @@ namespace CaseTransfer.Application.Cases;
 /// typos, transpositions, phonetic spellings, and missing or swapped forenames; best first, with a score.
 /// </summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
-public sealed record SearchCases(string? Q, int? Limit, string? Cursor) : IQuery<Page<CaseSearchResult>>
+public sealed record SearchCases(string? Q, int? Limit, string? Cursor) : IQuery<Page<CaseSearchResult>>, IConsultation
 {
+    /// <summary>The query text may be a name, so it is not copied into the trail; the CRNs shown are.</summary>
+    public AuditFacts Consulted(object result)
+    {
+        var items = ((Page<CaseSearchResult>)result).Items;
+        var crns = string.Join(",", items.Select(i => i.Crn));
+        return new(AuditOperation.Consultation, nameof(SearchCases), null, "case-search", null, null,
+            $"{items.Count} results{(items.Count > 0 ? ": " + (crns.Length > 900 ? crns[..900] + "..." : crns) : "")}");
+    }
+
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
     public const int MaxQueryLength = 200;

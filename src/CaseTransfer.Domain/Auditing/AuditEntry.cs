@@ -1,3 +1,5 @@
+using CaseTransfer.Domain.Identifiers;
+
 namespace CaseTransfer.Domain.Auditing;
 
 /// <summary>The kinds of processing the Data Protection Act 2018 s.62 requires a log of.</summary>
@@ -31,14 +33,16 @@ public sealed class AuditEntry
         string actorOrganisation,
         string? clientId,
         string traceId,
-        string? crn,
+        Crn? crn,
         string? resourceType,
         string? resourceId,
         long? resourceVersion,
-        string? summary)
+        string? summary,
+        string? justification = null,
+        string? recipients = null)
     {
         Id = id;
-        OccurredAt = occurredAt;
+        OccurredAt = TruncateToMicroseconds(occurredAt);
         Operation = operation;
         Action = action;
         ActorUserId = actorUserId;
@@ -51,7 +55,12 @@ public sealed class AuditEntry
         ResourceId = resourceId;
         ResourceVersion = resourceVersion;
         Summary = summary;
+        Justification = justification;
+        Recipients = recipients;
     }
+
+    /// <summary>Position in commit order, assigned by the database; the ledger integrates entries in this order.</summary>
+    public long Sequence { get; private set; }
 
     public Guid Id { get; private set; }
     public DateTimeOffset OccurredAt { get; private set; }
@@ -62,11 +71,24 @@ public sealed class AuditEntry
     public string ActorOrganisation { get; private set; } = null!;
     public string? ClientId { get; private set; }
     public string TraceId { get; private set; } = null!;
-    public string? Crn { get; private set; }
+    public Crn? Crn { get; private set; }
     public string? ResourceType { get; private set; }
     public string? ResourceId { get; private set; }
     public long? ResourceVersion { get; private set; }
 
     /// <summary>Field names changed, never free-text personal data.</summary>
     public string? Summary { get; private set; }
+
+    /// <summary>Why: required from the caller for disclosures and overrides.</summary>
+    public string? Justification { get; private set; }
+
+    /// <summary>For disclosures, the organisation codes the information went to, comma separated.</summary>
+    public string? Recipients { get; private set; }
+
+    /// <summary>
+    /// Every engine stores at least microseconds (PostgreSQL stores no finer), so instants are cut to microseconds
+    /// before anything is hashed: what is read back is exactly what was signed.
+    /// </summary>
+    public static DateTimeOffset TruncateToMicroseconds(DateTimeOffset at) =>
+        new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
 }

@@ -147,15 +147,19 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
 
         modelBuilder.Entity<AuditEntry>(b =>
         {
-            b.HasKey(a => a.Id);
+            b.HasKey(a => a.Sequence);
+            b.Property(a => a.Sequence).ValueGeneratedOnAdd();
+            b.HasIndex(a => a.Id).IsUnique();
             b.Property(a => a.Id).ValueGeneratedNever();
+            b.Property(a => a.Justification).HasMaxLength(1000);
+            b.Property(a => a.Recipients).HasMaxLength(500);
+            b.HasIndex(a => new { a.ActorOrganisation, a.Sequence });
             b.Property(a => a.Action).HasMaxLength(100);
             b.Property(a => a.ActorUserId).HasMaxLength(100);
             b.Property(a => a.ActorUserName).HasMaxLength(200);
             b.Property(a => a.ActorOrganisation).HasMaxLength(Organisation.CodeMaxLength);
             b.Property(a => a.ClientId).HasMaxLength(100);
             b.Property(a => a.TraceId).HasMaxLength(100);
-            b.Property(a => a.Crn).HasMaxLength(7);
             b.Property(a => a.ResourceType).HasMaxLength(50);
             b.Property(a => a.ResourceId).HasMaxLength(100);
             b.Property(a => a.Summary).HasMaxLength(1000);

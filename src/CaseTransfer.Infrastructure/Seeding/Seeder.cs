@@ -74,7 +74,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
                 {
                     db.AuditEntries.Add(new AuditEntry(
                         Guid.CreateVersion7(now), now, AuditOperation.Collection, "SeedSyntheticCases", "system", "CaseTransfer service", "NPS",
-                        "case-transfer-cli", "seed", null, "case", null, null, $"{count} synthetic cases"));
+                        "case-transfer-cli", "seed", (Domain.Identifiers.Crn?)null, "case", null, null, $"{count} synthetic cases"));
                     await db.SaveChangesAsync(ct);
                 }
 

@@ -28,7 +28,7 @@ public abstract class CaseRecordTests(CaseTransferApp app)
         Assert.Equal(NpsNorthWest, summary["holder"]!["code"]!.GetValue<string>());
         Assert.Equal("2029-06-01", summary["keyDates"]!["nextReleaseDate"]!.GetValue<string>());
         var (audits, events) = await app.InDatabaseAsync(async db => (
-            await db.AuditEntries.CountAsync(a => a.Crn == crn && a.Action == "CreateCase"),
+            await db.AuditEntries.CountAsync(a => a.Crn == (CaseTransfer.Domain.Identifiers.Crn?)CaseTransfer.Domain.Identifiers.Crn.Parse(crn) && a.Action == "CreateCase"),
             await db.OutboxMessages.CountAsync(o => o.Crn == crn && o.EventType == "case-transfer.case.opened")));
         Assert.Equal(1, audits);
         Assert.Equal(1, events);

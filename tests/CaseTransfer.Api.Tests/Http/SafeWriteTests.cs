@@ -51,7 +51,7 @@ public abstract class SafeWriteTests(CaseTransferApp app)
         var id = Crn.Parse(crn);
         return app.InDatabaseAsync(async db => (
             await db.Cases.CountAsync(c => c.Crn == id),
-            await db.AuditEntries.CountAsync(a => a.Crn == crn),
+            await db.AuditEntries.CountAsync(a => a.Crn == (CaseTransfer.Domain.Identifiers.Crn?)CaseTransfer.Domain.Identifiers.Crn.Parse(crn)),
             await db.OutboxMessages.CountAsync(o => o.Crn == crn)));
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Common;
@@ -8,19 +9,28 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseTransfer.Application.Common.Behaviours;
 
 /// <summary>
-/// Commits a command's change, its audit entry, its outgoing events and its idempotent result in one transaction,
-/// so a 2xx means all four are in the database. Handlers stage changes; only this behaviour saves.
+/// The audit boundary. A command's change, its audit entry, its outgoing events and its idempotent result commit in
+/// one transaction, so a 2xx means all four are in the database; handlers stage changes and only this behaviour
+/// saves. A query that consults personal data (<see cref="IConsultation"/>) answers only once its consultation
+/// entry is written: a read that cannot be logged is refused.
 /// </summary>
 public sealed class TransactionBehaviour<TMessage, TResponse>(
     IAppDbContext db,
-    ICaller caller,
-    IRequestContext request,
+    AuditTrail audit,
     IdempotencyScope idempotency,
     TimeProvider clock) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        if (message is IConsultation consultation)
+        {
+            var result = await next(message, cancellationToken);
+            audit.Record(consultation.Consulted(result!));
+            await db.SaveChangesAsync(cancellationToken);
+            return result;
+        }
+
         if (message is not IBaseCommand)
         {
             return await next(message, cancellationToken);
@@ -34,7 +44,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             {
                 var response = await next(message, ct);
                 var now = clock.GetUtcNow();
-                db.AuditEntries.Add(AuditEntryFor(message, response, now));
+                audit.Record(AuditFactsFor(message, response));
                 StageOutboxEvents(now);
                 idempotency.Current?.Complete(JsonSerializer.Serialize(response, AppJson.Options), now);
                 await db.SaveChangesAsync(ct);
@@ -49,24 +59,20 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
         }, cancellationToken);
     }
 
-    private AuditEntry AuditEntryFor(TMessage message, TResponse response, DateTimeOffset now)
+    private static AuditFacts AuditFactsFor(TMessage message, TResponse response)
     {
         var audited = response as IAuditedResult;
-        return new AuditEntry(
-            Guid.CreateVersion7(now),
-            now,
-            message is IAuditedCommand command ? command.Operation : AuditOperation.Alteration,
+        var command = message as IAuditedCommand;
+        return new AuditFacts(
+            command?.Operation ?? AuditOperation.Alteration,
             typeof(TMessage).Name,
-            caller.UserId,
-            caller.UserName,
-            caller.OrganisationCode,
-            caller.ClientId,
-            request.TraceId,
             (message as ICaseMessage)?.Crn,
             audited?.ResourceType,
             audited?.ResourceId,
             audited?.ResourceVersion,
-            (message as IAuditedCommand)?.AuditSummary);
+            command?.AuditSummary,
+            command?.Justification,
+            command?.Recipients);
     }
 
     private void StageOutboxEvents(DateTimeOffset now)
@@ -94,4 +100,16 @@ public interface IAuditedCommand
 {
     AuditOperation Operation { get; }
     string? AuditSummary { get; }
+
+    /// <summary>The caller's reason, where the action needs one (disclosures, overrides).</summary>
+    string? Justification => null;
+
+    /// <summary>For disclosures: who receives the information.</summary>
+    string? Recipients => null;
+}
+
+/// <summary>A query that consults personal data; it describes what was consulted for the audit entry.</summary>
+public interface IConsultation
+{
+    AuditFacts Consulted(object result);
 }

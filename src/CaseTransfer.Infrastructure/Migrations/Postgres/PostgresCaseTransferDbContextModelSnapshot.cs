@@ -102,8 +102,11 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
 
             modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditEntry", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -133,6 +136,13 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Justification")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -140,6 +150,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Recipients")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("ResourceId")
                         .HasMaxLength(100)
@@ -161,11 +175,16 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.HasKey("Id");
+                    b.HasKey("Sequence");
 
                     b.HasIndex("Crn");
 
+                    b.HasIndex("Id")
+                        .IsUnique();
+
                     b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ActorOrganisation", "Sequence");
 
                     b.ToTable("AuditEntries");
                 });

@@ -102,8 +102,11 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
 
             modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditEntry", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier");
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -133,6 +136,13 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(7)
                         .HasColumnType("nvarchar(7)");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Justification")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("datetimeoffset");
 
@@ -140,6 +150,10 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("Recipients")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
 
                     b.Property<string>("ResourceId")
                         .HasMaxLength(100)
@@ -161,11 +175,16 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
-                    b.HasKey("Id");
+                    b.HasKey("Sequence");
 
                     b.HasIndex("Crn");
 
+                    b.HasIndex("Id")
+                        .IsUnique();
+
                     b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ActorOrganisation", "Sequence");
 
                     b.ToTable("AuditEntries");
                 });

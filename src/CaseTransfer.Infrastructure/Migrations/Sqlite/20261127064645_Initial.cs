@@ -29,6 +29,8 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 name: "AuditEntries",
                 columns: table => new
                 {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Operation = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
@@ -42,11 +44,13 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     ResourceType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
                     ResourceId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     ResourceVersion = table.Column<long>(type: "INTEGER", nullable: true),
-                    Summary = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Recipients = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                    table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
                 });
 
             migrationBuilder.CreateTable(
@@ -238,9 +242,20 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_ActorOrganisation_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "ActorOrganisation", "Sequence" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_Crn",
                 table: "AuditEntries",
                 column: "Crn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Id",
+                table: "AuditEntries",
+                column: "Id",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_OccurredAt",

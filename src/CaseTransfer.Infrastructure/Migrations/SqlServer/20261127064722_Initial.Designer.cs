@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CaseTransfer.Infrastructure.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCaseTransferDbContext))]
-    [Migration("20261127061227_Initial")]
+    [Migration("20261127064722_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -105,8 +105,11 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
 
             modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditEntry", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uniqueidentifier");
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -136,6 +139,13 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(7)
                         .HasColumnType("nvarchar(7)");
 
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Justification")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("datetimeoffset");
 
@@ -143,6 +153,10 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("Recipients")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
 
                     b.Property<string>("ResourceId")
                         .HasMaxLength(100)
@@ -164,11 +178,16 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
-                    b.HasKey("Id");
+                    b.HasKey("Sequence");
 
                     b.HasIndex("Crn");
 
+                    b.HasIndex("Id")
+                        .IsUnique();
+
                     b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ActorOrganisation", "Sequence");
 
                     b.ToTable("AuditEntries");
                 });

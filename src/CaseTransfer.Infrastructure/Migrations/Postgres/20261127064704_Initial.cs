@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace CaseTransfer.Infrastructure.Migrations.SqlServer
+namespace CaseTransfer.Infrastructure.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,10 +16,10 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "Areas",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    NpsRegionCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    ProviderCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false)
+                    Code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    NpsRegionCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ProviderCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -29,51 +30,55 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    OccurredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Operation = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    Action = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    ActorUserId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    ActorUserName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    ActorOrganisation = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    ClientId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    TraceId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    Crn = table.Column<string>(type: "nvarchar(7)", maxLength: 7, nullable: true),
-                    ResourceType = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: true),
-                    ResourceId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Operation = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ActorUserId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ActorUserName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ActorOrganisation = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    TraceId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Crn = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: true),
+                    ResourceType = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    ResourceId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     ResourceVersion = table.Column<long>(type: "bigint", nullable: true),
-                    Summary = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true)
+                    Summary = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Justification = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Recipients = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                    table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
                 });
 
             migrationBuilder.CreateTable(
                 name: "Cases",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Crn = table.Column<string>(type: "nvarchar(7)", maxLength: 7, nullable: false),
-                    FirstName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    MiddleNames = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    LastName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Crn = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    MiddleNames = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     DateOfBirth = table.Column<DateOnly>(type: "date", nullable: false),
-                    PncId = table.Column<string>(type: "nvarchar(13)", maxLength: 13, nullable: true),
-                    NomsNumber = table.Column<string>(type: "nvarchar(7)", maxLength: 7, nullable: true),
-                    AreaCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    HolderOrganisationCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    ResponsibleOfficerId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    HeldSince = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    PncId = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: true),
+                    NomsNumber = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: true),
+                    AreaCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    HolderOrganisationCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ResponsibleOfficerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    HeldSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Version = table.Column<long>(type: "bigint", nullable: false),
                     ExpectedEndDate = table.Column<DateOnly>(type: "date", nullable: true),
                     LicenceEndDate = table.Column<DateOnly>(type: "date", nullable: true),
                     ReleaseDate = table.Column<DateOnly>(type: "date", nullable: true),
                     SentenceDate = table.Column<DateOnly>(type: "date", nullable: false),
                     StartDate = table.Column<DateOnly>(type: "date", nullable: true),
-                    SentenceType = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false)
+                    SentenceType = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -84,13 +89,13 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "IdempotencyRecords",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Scope = table.Column<string>(type: "nvarchar(150)", maxLength: 150, nullable: false),
-                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    RequestHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ResponseJson = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Scope = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResponseJson = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -101,11 +106,11 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "Organisations",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Kind = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    ParentCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
-                    Owner = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true)
+                    Code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ParentCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Owner = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -117,13 +122,13 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 columns: table => new
                 {
                     Sequence = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    EventType = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    OccurredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    Crn = table.Column<string>(type: "nvarchar(7)", maxLength: 7, nullable: true),
-                    Payload = table.Column<string>(type: "nvarchar(max)", nullable: false),
-                    DispatchedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    EventType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Crn = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: true),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    DispatchedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -134,12 +139,12 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "Practitioners",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    StaffCode = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    OrganisationCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    Grade = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    ContractedHours = table.Column<decimal>(type: "decimal(5,2)", precision: 5, scale: 2, nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    StaffCode = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    OrganisationCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Grade = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ContractedHours = table.Column<decimal>(type: "numeric(5,2)", precision: 5, scale: 2, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -150,13 +155,13 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "CaseHoldings",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    CaseId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    OrganisationCode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    ResponsibleOfficerId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    From = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    To = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    Reason = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationCode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ResponsibleOfficerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    From = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    To = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -173,8 +178,8 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "CaseNameKeys",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    CaseId = table.Column<Guid>(type: "uniqueidentifier", nullable: false)
+                    Key = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -191,9 +196,9 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "Requirement",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    CaseId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Type = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     StartDate = table.Column<DateOnly>(type: "date", nullable: true),
                     ExpectedEndDate = table.Column<DateOnly>(type: "date", nullable: true)
                 },
@@ -212,19 +217,19 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "RiskAssessments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    CaseId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    RecordedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    RecordedBy = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    RecordedByOrganisation = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RecordedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    RecordedByOrganisation = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     AssessedOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    Flags = table.Column<int>(type: "int", maxLength: 40, nullable: false),
-                    MappaCategory = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    MappaLevel = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    OgrsPercent = table.Column<decimal>(type: "decimal(9,4)", precision: 9, scale: 4, nullable: true),
-                    Rosh = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
-                    RsrPercent = table.Column<decimal>(type: "decimal(9,4)", precision: 9, scale: 4, nullable: true),
-                    Tier = table.Column<string>(type: "nvarchar(2)", maxLength: 2, nullable: true)
+                    Flags = table.Column<int>(type: "integer", maxLength: 40, nullable: false),
+                    MappaCategory = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    MappaLevel = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    OgrsPercent = table.Column<decimal>(type: "numeric(9,4)", precision: 9, scale: 4, nullable: true),
+                    Rosh = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    RsrPercent = table.Column<decimal>(type: "numeric(9,4)", precision: 9, scale: 4, nullable: true),
+                    Tier = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -238,9 +243,20 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_ActorOrganisation_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "ActorOrganisation", "Sequence" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_Crn",
                 table: "AuditEntries",
                 column: "Crn");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Id",
+                table: "AuditEntries",
+                column: "Id",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_OccurredAt",

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CaseTransfer.Api.Tests.Contract;
+using CaseTransfer.Api.Tests.Infrastructure;
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Identifiers;
+using Microsoft.EntityFrameworkCore;
+using static CaseTransfer.Api.Tests.Infrastructure.TestData;
+
+namespace CaseTransfer.Api.Tests.Auditing;
+
+/// <summary>Every read of case data is a consultation entry; the trail and the disclosure log answer who saw what.</summary>
+public abstract class AuditTrailTests(CaseTransferApp app)
+{
+    /// <summary>Reads of reference data, not of any person's case: the only GETs allowed to leave no consultation entry.</summary>
+    private static readonly HashSet<string> ReferenceDataReads = ["/api/v1/organisations", "/api/v1/organisations/{code}/practitioners"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient NpsStaff() => app.ClientFor(NpsNorthWest, "nw-spo-01", Roles.Allocator, Roles.CaseManager, Roles.InformationOfficer, Roles.Auditor);
+
+    [Fact]
+    public async Task Every_endpoint_that_reads_case_data_leaves_a_consultation_entry()
+    {
+        var client = NpsStaff();
+        var crn = await CreateCaseAsync(client);
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "openapi", "case-transfer.v1.json"), Ct))!;
+        var checkedPaths = new List<string>();
+
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            if (item!["get"] is null || ReferenceDataReads.Contains(path))
+            {
+                continue;
+            }
+
+            var url = path.Replace("{crn}", crn, StringComparison.Ordinal) + (path == "/api/v1/cases" ? $"?q={crn}" : "");
+            var before = await ConsultationsAsync();
+
+            var response = await client.GetAsync(url, Ct);
+
+            Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}");
+            Assert.True(await ConsultationsAsync() == before + 1, $"GET {path} left no consultation entry in the audit trail");
+            checkedPaths.Add(path);
+        }
+
+        Assert.Contains("/api/v1/cases/{crn}", checkedPaths);
+        Assert.Contains("/api/v1/audit", checkedPaths);
+    }
+
+    [Fact]
+    public async Task Opening_a_case_summary_records_who_consulted_it_and_which_version()
+    {
+        var client = NpsStaff();
+        var crn = await CreateCaseAsync(client);
+
+        (await client.GetAsync($"/api/v1/cases/{crn}", Ct)).EnsureSuccessStatusCode();
+
+        var entry = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
+            .SingleAsync(e => e.Crn == (Crn?)Crn.Parse(crn) && e.Action == "GetCaseSummary", Ct));
+        Assert.Equal(AuditOperation.Consultation, entry.Operation);
+        Assert.Equal("nw-spo-01", entry.ActorUserId);
+        Assert.Equal(NpsNorthWest, entry.ActorOrganisation);
+        Assert.Equal(1, entry.ResourceVersion);
+        Assert.Matches("^[0-9a-f]{32}$", entry.TraceId);
+    }
+
+    [Fact]
+    public async Task A_providers_auditor_sees_its_own_staffs_actions_but_not_cases_it_never_held()
+    {
+        var crn = await CreateCaseAsync(NpsStaff());
+        var providerStaff = app.ClientFor(CrcGreaterManchester, "cgm-po-02", Roles.CaseManager);
+        Assert.Equal(HttpStatusCode.NotFound, (await providerStaff.GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
+        (await providerStaff.GetAsync("/api/v1/cases?q=smith", Ct)).EnsureSuccessStatusCode();
+        var providerAuditor = app.ClientFor(CrcGreaterManchester, "cgm-aud-01", Roles.Auditor);
+        var nationalAuditor = app.ClientFor(Nps, "nps-aud-01", Roles.Auditor);
+
+        var providerView = await providerAuditor.GetFromJsonAsync<JsonObject>($"/api/v1/audit?limit=1000", Ct);
+        var nationalView = await nationalAuditor.GetFromJsonAsync<JsonObject>($"/api/v1/audit?crn={crn}", Ct);
+
+        var providerEntries = providerView!["items"]!.AsArray();
+        Assert.DoesNotContain(providerEntries, e => e!["crn"]?.GetValue<string>() == crn);
+        Assert.All(providerEntries, e => Assert.Equal(CrcGreaterManchester, e!["actorOrganisation"]!.GetValue<string>()));
+        Assert.Contains(providerEntries, e => e!["actorUserId"]!.GetValue<string>() == "cgm-po-02" && e["action"]!.GetValue<string>() == "SearchCases");
+        Assert.Contains(nationalView!["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "CreateCase");
+    }
+
+    [Fact]
+    public async Task Reading_the_trail_needs_the_auditor_role_and_is_itself_logged()
+    {
+        var caseManager = app.ClientFor(NpsNorthWest, "nw-po-02", Roles.CaseManager);
+        Assert.Equal(HttpStatusCode.Forbidden, (await caseManager.GetAsync("/api/v1/audit", Ct)).StatusCode);
+        var auditor = app.ClientFor(NpsNorthWest, "nw-aud-09", Roles.Auditor);
+
+        (await auditor.GetAsync("/api/v1/audit?operation=Collection", Ct)).EnsureSuccessStatusCode();
+
+        var logged = await app.InDatabaseAsync(db => db.AuditEntries.CountAsync(e => e.ActorUserId == "nw-aud-09" && e.Action == "GetAuditTrail", Ct));
+        Assert.Equal(1, logged);
+    }
+
+    [Fact]
+    public async Task The_trail_pages_with_a_cursor_and_filters_by_operation()
+    {
+        var client = NpsStaff();
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateCaseAsync(client);
+        }
+
+        var auditor = app.ClientFor(Nps, "nps-aud-02", Roles.Auditor);
+        var first = await auditor.GetFromJsonAsync<JsonObject>("/api/v1/audit?operation=Collection&limit=2", Ct);
+        var cursor = first!["nextCursor"]!.GetValue<string>();
+        var second = await auditor.GetFromJsonAsync<JsonObject>($"/api/v1/audit?operation=Collection&limit=2&cursor={cursor}", Ct);
+
+        var firstItems = first["items"]!.AsArray();
+        var secondItems = second!["items"]!.AsArray();
+        Assert.Equal(2, firstItems.Count);
+        Assert.NotEmpty(secondItems);
+        Assert.All(firstItems.Concat(secondItems), e => Assert.Equal("Collection", e!["operation"]!.GetValue<string>()));
+        Assert.True(secondItems[0]!["sequence"]!.GetValue<long>() > firstItems[1]!["sequence"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task The_trail_comes_as_CSV_when_asked()
+    {
+        var crn = await CreateCaseAsync(NpsStaff());
+        var auditor = app.ClientFor(Nps, "nps-aud-03", Roles.Auditor);
+
+        var response = await auditor.GetAsync($"/api/v1/audit?crn={crn}&format=csv", Ct);
+
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Sequence,Id,OccurredAt,Operation,Action", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("CreateCase", StringComparison.Ordinal) && l.Contains(crn, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bad_trail_filter_is_a_400_naming_it()
+    {
+        var auditor = app.ClientFor(Nps, "nps-aud-04", Roles.Auditor);
+
+        var badCrn = await auditor.GetAsync("/api/v1/audit?crn=nope", Ct);
+        var badOperation = await auditor.GetAsync("/api/v1/audit?operation=Gossip", Ct);
+
+        Problems.AssertNamesField(await Problems.AssertProblemAsync(badCrn, HttpStatusCode.BadRequest), "crn");
+        Problems.AssertNamesField(await Problems.AssertProblemAsync(badOperation, HttpStatusCode.BadRequest), "operation");
+    }
+
+    [Fact]
+    public async Task The_disclosure_log_lists_who_consulted_a_persons_data_and_when()
+    {
+        var client = NpsStaff();
+        var crn = await CreateCaseAsync(client);
+        var colleague = app.ClientFor(NpsNorthWest, "nw-po-04", Roles.CaseManager);
+        (await colleague.GetAsync($"/api/v1/cases/{crn}", Ct)).EnsureSuccessStatusCode();
+        (await colleague.GetAsync($"/api/v1/cases/{crn}/risk-assessments", Ct)).EnsureSuccessStatusCode();
+
+        var log = await client.GetFromJsonAsync<JsonArray>($"/api/v1/cases/{crn}/disclosure-log", Ct);
+
+        Assert.NotNull(log);
+        Assert.Equal(2, log.Count(e => e!["actorUserId"]!.GetValue<string>() == "nw-po-04"));
+        Assert.All(log, e => Assert.Equal("Consultation", e!["operation"]!.GetValue<string>()));
+        var provider = app.ClientFor(CrcGreaterManchester, "cgm-io-01", Roles.InformationOfficer);
+        Assert.Equal(HttpStatusCode.NotFound, (await provider.GetAsync($"/api/v1/cases/{crn}/disclosure-log", Ct)).StatusCode);
+    }
+
+    private Task<int> ConsultationsAsync() =>
+        app.InDatabaseAsync(db => db.AuditEntries.CountAsync(e => e.Operation == AuditOperation.Consultation, Ct));
+}
+
+public sealed class AuditTrailTestsOnSqlite(SqliteApp app) : AuditTrailTests(app), IClassFixture<SqliteApp>;
+
+public sealed class AuditTrailTestsOnPostgres(PostgresApp app) : AuditTrailTests(app), IClassFixture<PostgresApp>;
