@@ -82,5 +82,18 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
             }, cancellationToken);
             progress?.Report(done + size);
         }
+
+        // Fresh planner statistics after a bulk load. Without them SQLite drives the name search's join from every
+        // visible case (through the holder index) instead of from the matched name keys, so a search reads the whole
+        // Cases table and its time grows with it. PostgreSQL's autovacuum gets there eventually; this is immediate.
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+            if (db.Database.IsSqlite() || db.Database.IsNpgsql())
+            {
+                db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+                await db.Database.ExecuteSqlRawAsync("ANALYZE", cancellationToken);
+            }
+        }
     }
 }
