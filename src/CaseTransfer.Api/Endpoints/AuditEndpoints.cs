@@ -23,6 +23,33 @@ public static class AuditEndpoints
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WritesProblems(400, 401, 403);
 
+        group.MapGet("/checkpoints", GetCheckpoints)
+            .WithName(nameof(GetCheckpoints))
+            .WithSummary("Signed checkpoints of the audit log, newest first (C2SP tlog-checkpoint signed notes)")
+            .WithDescription($"Each organisation should fetch and keep its own copies: a kept checkpoint proves, through a consistency proof, that later history extends it. limit defaults to {Application.Auditing.GetCheckpoints.DefaultLimit}, at most {Application.Auditing.GetCheckpoints.MaxLimit}.")
+            .WritesProblems(400, 401, 403);
+
+        group.MapGet("/public-key", GetLedgerPublicKey)
+            .WithName(nameof(GetLedgerPublicKey))
+            .WithSummary("The audit log's verifier key (C2SP signed-note, Ed25519) for checking checkpoints and receipts offline")
+            .WritesProblems(401, 403);
+
+        group.MapGet("/entries/{index:long}/proof", GetInclusionProof)
+            .WithName(nameof(GetInclusionProof))
+            .WithSummary("The RFC 9162 inclusion proof of a leaf, at a tree size (default: the latest checkpoint)")
+            .WritesProblems(400, 401, 403, 404);
+
+        group.MapGet("/consistency", GetConsistencyProof)
+            .WithName(nameof(GetConsistencyProof))
+            .WithSummary("The RFC 9162 consistency proof that the tree of 'to' leaves extends the tree of 'from' leaves")
+            .WritesProblems(400, 401, 403, 404);
+
+        group.MapPost("/verify", VerifyLedger)
+            .WithName(nameof(VerifyLedger))
+            .WithSummary("Recompute the log from the stored entries and check it against every signed checkpoint")
+            .WithDescription("Send the checkpoints your organisation kept (signed notes) to have them checked too. Answers intact with the root, or every entry whose content no longer matches and every missing or extra leaf.")
+            .WritesProblems(400, 401, 403, 413);
+
         app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization()
             .MapGet("/{crn}/disclosure-log", GetDisclosureLog)
             .WithName(nameof(GetDisclosureLog))
@@ -69,6 +96,24 @@ public static class AuditEndpoints
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(writer.ToString()), "text/csv", "audit-trail.csv");
     }
 
+    public static async Task<Ok<IReadOnlyList<CheckpointView>>> GetCheckpoints([FromQuery] int? limit, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetCheckpoints(limit), cancellationToken));
+
+    public static async Task<Ok<LedgerPublicKey>> GetLedgerPublicKey(IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetLedgerPublicKey(), cancellationToken));
+
+    public static async Task<Ok<InclusionProofView>> GetInclusionProof(long index, [FromQuery] long? treeSize, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetInclusionProof(index, treeSize), cancellationToken));
+
+    public static async Task<Ok<ConsistencyProofView>> GetConsistencyProof([FromQuery] long from, [FromQuery] long to, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetConsistencyProof(from, to), cancellationToken));
+
+    public static async Task<Ok<LedgerVerification>> VerifyLedger(VerifyLedgerRequest? body, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new VerifyLedger(body?.KeptCheckpoints), cancellationToken));
+
     public static async Task<Ok<IReadOnlyList<DisclosureLogEntry>>> GetDisclosureLog(string crn, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new GetDisclosureLog(crn), cancellationToken));
 }
+
+/// <summary>Optionally, the signed checkpoints your organisation kept, to be checked against the log as it is now.</summary>
+public sealed record VerifyLedgerRequest(IReadOnlyList<string>? KeptCheckpoints);

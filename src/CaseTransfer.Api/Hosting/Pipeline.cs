@@ -12,7 +12,7 @@ public static class Pipeline
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies(app.Configuration.GetValue("Api:MaxRequestBodyBytes", ServiceRegistration.DefaultMaxRequestBodyBytes)));
-        app.Use(MarkReplays);
+        app.Use(AddWriteHeaders);
 
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
@@ -47,13 +47,20 @@ public static class Pipeline
         return next(context);
     };
 
-    private static Task MarkReplays(HttpContext context, RequestDelegate next)
+    private static Task AddWriteHeaders(HttpContext context, RequestDelegate next)
     {
         context.Response.OnStarting(() =>
         {
-            if (context.RequestServices.GetService<IRequestContext>() is { Replayed: true })
+            var request = context.RequestServices.GetService<IRequestContext>();
+            if (request is { Replayed: true })
             {
                 context.Response.Headers[RequestContext.ReplayedHeader] = "true";
+            }
+
+            // Only a committed write has a receipt: an error response never carries one.
+            if (request?.AuditReceipt is { } receipt && context.Response.StatusCode is >= 200 and < 300)
+            {
+                context.Response.Headers[RequestContext.AuditReceiptHeader] = receipt;
             }
 
             return Task.CompletedTask;

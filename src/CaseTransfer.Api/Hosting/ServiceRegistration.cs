@@ -5,6 +5,7 @@ using CaseTransfer.Api.Http;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Infrastructure.Auditing;
 using CaseTransfer.Infrastructure.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -62,6 +63,15 @@ public static class ServiceRegistration
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();
+        services.AddScoped<CaseTransfer.Application.Auditing.LedgerIntegrator>();
+        services.AddScoped<CaseTransfer.Application.Auditing.LedgerVerifier>();
+        var ledger = configuration.GetSection(AuditLedgerOptions.Section).Get<AuditLedgerOptions>() ?? new AuditLedgerOptions();
+        services.AddSingleton(ledger);
+        services.AddSingleton<CaseTransfer.Application.Auditing.IAuditLedgerKeys, AuditLedgerKeys>();
+        if (ledger.IntegrationIntervalMilliseconds > 0)
+        {
+            services.AddHostedService<AuditLedgerService>();
+        }
         services.AddScoped<IRequestContext, RequestContext>();
         services.AddScoped<ICaller>(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is null
             ? new SystemCaller()

@@ -8,6 +8,7 @@ public sealed class RequestContext(IHttpContextAccessor accessor) : IRequestCont
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
+    public const string AuditReceiptHeader = "Audit-Receipt";
     public const int IdempotencyKeyMaxLength = 200;
 
     public string? IdempotencyKey
@@ -30,6 +31,8 @@ public sealed class RequestContext(IHttpContextAccessor accessor) : IRequestCont
     public string TraceId => Current(accessor.HttpContext);
 
     public bool Replayed { get; set; }
+
+    public string? AuditReceipt { get; set; }
 
     public static string Current(HttpContext? http) => Activity.Current?.TraceId.ToString() ?? http?.TraceIdentifier ?? "";
 }

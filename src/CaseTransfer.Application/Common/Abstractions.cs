@@ -19,6 +19,9 @@ public interface IAppDbContext
     DbSet<CaseHolding> CaseHoldings { get; }
     DbSet<CaseNameKey> CaseNameKeys { get; }
     DbSet<AuditEntry> AuditEntries { get; }
+    DbSet<AuditLeaf> AuditLeaves { get; }
+    DbSet<AuditTreeNode> AuditTreeNodes { get; }
+    DbSet<AuditCheckpoint> AuditCheckpoints { get; }
     DbSet<OutboxMessage> OutboxMessages { get; }
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
@@ -47,6 +50,9 @@ public interface IRequestContext
 
     /// <summary>Set when the response is a replay of a stored idempotent response.</summary>
     bool Replayed { get; set; }
+
+    /// <summary>The signed promise that this write's audit entry is in the log: the <c>Audit-Receipt</c> header.</summary>
+    string? AuditReceipt { get; set; }
 }
 
 /// <summary>Recognises engine-specific errors without the application referencing a database driver.</summary>

@@ -23,6 +23,9 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<CaseHolding> CaseHoldings => Set<CaseHolding>();
     public DbSet<CaseNameKey> CaseNameKeys => Set<CaseNameKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditLeaf> AuditLeaves => Set<AuditLeaf>();
+    public DbSet<AuditTreeNode> AuditTreeNodes => Set<AuditTreeNode>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
@@ -167,6 +170,29 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.HasIndex(a => a.OccurredAt);
         });
 
+        modelBuilder.Entity<AuditLeaf>(b =>
+        {
+            b.HasKey(l => l.LeafIndex);
+            b.Property(l => l.LeafIndex).ValueGeneratedNever();
+            b.HasIndex(l => l.EntrySequence).IsUnique();
+            b.Property(l => l.LeafHash).HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<AuditTreeNode>(b =>
+        {
+            b.HasKey(n => new { n.Level, n.Index });
+            b.Property(n => n.Index).ValueGeneratedNever();
+            b.Property(n => n.Hash).HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<AuditCheckpoint>(b =>
+        {
+            b.HasKey(c => c.TreeSize);
+            b.Property(c => c.TreeSize).ValueGeneratedNever();
+            b.Property(c => c.RootHash).HasMaxLength(32);
+            b.Property(c => c.Note).HasMaxLength(2000);
+        });
+
         modelBuilder.Entity<OutboxMessage>(b =>
         {
             b.HasKey(o => o.Sequence);
@@ -186,6 +212,7 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(r => r.RequestHash).HasMaxLength(64);
             b.HasIndex(r => new { r.Scope, r.Key }).IsUnique();
             b.Ignore(r => r.IsCompleted);
+            b.Property(r => r.AuditReceipt).HasMaxLength(1000);
         });
     }
 

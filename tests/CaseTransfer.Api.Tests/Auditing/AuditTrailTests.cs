@@ -14,8 +14,15 @@ namespace CaseTransfer.Api.Tests.Auditing;
 /// <summary>Every read of case data is a consultation entry; the trail and the disclosure log answer who saw what.</summary>
 public abstract class AuditTrailTests(CaseTransferApp app)
 {
-    /// <summary>Reads of reference data, not of any person's case: the only GETs allowed to leave no consultation entry.</summary>
-    private static readonly HashSet<string> ReferenceDataReads = ["/api/v1/organisations", "/api/v1/organisations/{code}/practitioners"];
+    /// <summary>
+    /// Reads of reference data and of the log's hashes, not of any person's case: the only GETs allowed to leave no
+    /// consultation entry. Adding to this list is a decision a reviewer should see.
+    /// </summary>
+    private static readonly HashSet<string> ReferenceDataReads =
+    [
+        "/api/v1/organisations", "/api/v1/organisations/{code}/practitioners",
+        "/api/v1/audit/checkpoints", "/api/v1/audit/public-key", "/api/v1/audit/entries/{index}/proof", "/api/v1/audit/consistency",
+    ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

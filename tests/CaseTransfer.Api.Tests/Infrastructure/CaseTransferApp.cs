@@ -24,6 +24,7 @@ public enum Engine
 public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly string _ledgerSeed = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private string? _connectionString;
     private string? _sqliteDirectory;
 
@@ -63,6 +64,10 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
         builder.UseSetting("Auth:SigningKey", _signingKey);
         builder.UseSetting("Auth:UseDevelopmentKey", "false");
         builder.UseSetting("Seed:Demo", "false");
+
+        // Tests integrate the audit log themselves (IntegrateLedgerAsync), so what is in the tree is what they put there.
+        builder.UseSetting("Audit:SigningKeySeed", _ledgerSeed);
+        builder.UseSetting("Audit:IntegrationIntervalMilliseconds", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
@@ -95,6 +100,19 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
                 new SymmetricSecurityKey(SigningKey),
                 TimeProvider.System)
             .Issue(organisation, userId, userId, roles, lifetime ?? TimeSpan.FromHours(1));
+
+    /// <summary>Appends every committed audit entry to the log and signs a checkpoint, as the background integrator does.</summary>
+    public async Task<long> IntegrateLedgerAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var integrator = scope.ServiceProvider.GetRequiredService<CaseTransfer.Application.Auditing.LedgerIntegrator>();
+        while (await integrator.IntegrateAsync(5_000, CancellationToken.None) > 0)
+        {
+        }
+
+        await integrator.CheckpointAsync(CancellationToken.None);
+        return await integrator.TreeSizeAsync(CancellationToken.None);
+    }
 
     /// <summary>Runs work against the database directly, to check what a request did or did not write.</summary>
     public async Task<T> InDatabaseAsync<T>(Func<CaseTransferDbContext, Task<T>> work)

@@ -64,6 +64,7 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(
             else
             {
                 request.Replayed = true;
+                request.AuditReceipt = existing.AuditReceipt;
                 return JsonSerializer.Deserialize<TResponse>(existing.ResponseJson!, AppJson.Options)!;
             }
         }

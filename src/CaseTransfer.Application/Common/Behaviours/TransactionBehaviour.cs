@@ -18,6 +18,8 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
     IAppDbContext db,
     AuditTrail audit,
     IdempotencyScope idempotency,
+    IRequestContext request,
+    IAuditLedgerKeys ledger,
     TimeProvider clock) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -44,9 +46,12 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             {
                 var response = await next(message, ct);
                 var now = clock.GetUtcNow();
-                audit.Record(AuditFactsFor(message, response));
+                var entry = audit.Record(AuditFactsFor(message, response));
+                request.AuditReceipt = AuditReceipt
+                    .Create(entry.Id, AuditEntryEncoding.LeafHash(entry), now, ledger.MaxMergeDelaySeconds, ledger.Signer)
+                    .Token;
                 StageOutboxEvents(now);
-                idempotency.Current?.Complete(JsonSerializer.Serialize(response, AppJson.Options), now);
+                idempotency.Current?.Complete(JsonSerializer.Serialize(response, AppJson.Options), request.AuditReceipt, now);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return response;

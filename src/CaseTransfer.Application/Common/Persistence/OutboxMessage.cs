@@ -56,11 +56,15 @@ public sealed class IdempotencyRecord
     public DateTimeOffset? CompletedAt { get; private set; }
     public string? ResponseJson { get; private set; }
 
+    /// <summary>The receipt of the original write, replayed with its response.</summary>
+    public string? AuditReceipt { get; private set; }
+
     public bool IsCompleted => CompletedAt is not null;
 
-    public void Complete(string responseJson, DateTimeOffset at)
+    public void Complete(string responseJson, string? auditReceipt, DateTimeOffset at)
     {
         ResponseJson = responseJson;
+        AuditReceipt = auditReceipt;
         CompletedAt = at;
     }
 }

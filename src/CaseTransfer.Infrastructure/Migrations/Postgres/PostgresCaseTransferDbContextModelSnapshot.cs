@@ -28,6 +28,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AuditReceipt")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -98,6 +102,29 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                     b.HasIndex("DispatchedAt", "Sequence");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("AuditCheckpoints");
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditEntry", b =>
@@ -187,6 +214,48 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                     b.HasIndex("ActorOrganisation", "Sequence");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditLeaf", b =>
+                {
+                    b.Property<long>("LeafIndex")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EntrySequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("IntegratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("LeafHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("LeafIndex");
+
+                    b.HasIndex("EntrySequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditLeaves");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditTreeNode", b =>
+                {
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Level", "Index");
+
+                    b.ToTable("AuditTreeNodes");
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Cases.Case", b =>

@@ -28,6 +28,10 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AuditReceipt")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -98,6 +102,29 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.HasIndex("DispatchedAt", "Sequence");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("AuditCheckpoints");
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditEntry", b =>
@@ -187,6 +214,48 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.HasIndex("ActorOrganisation", "Sequence");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditLeaf", b =>
+                {
+                    b.Property<long>("LeafIndex")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EntrySequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("IntegratedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<byte[]>("LeafHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.HasKey("LeafIndex");
+
+                    b.HasIndex("EntrySequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditLeaves");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditTreeNode", b =>
+                {
+                    b.Property<int>("Level")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.HasKey("Level", "Index");
+
+                    b.ToTable("AuditTreeNodes");
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Cases.Case", b =>

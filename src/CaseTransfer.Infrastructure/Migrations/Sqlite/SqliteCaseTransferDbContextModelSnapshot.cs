@@ -23,6 +23,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AuditReceipt")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -91,6 +95,29 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.HasIndex("DispatchedAt", "Sequence");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("TreeSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RootHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TreeSize");
+
+                    b.ToTable("AuditCheckpoints");
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditEntry", b =>
@@ -178,6 +205,48 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.HasIndex("ActorOrganisation", "Sequence");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditLeaf", b =>
+                {
+                    b.Property<long>("LeafIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EntrySequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IntegratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("LeafHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("LeafIndex");
+
+                    b.HasIndex("EntrySequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditLeaves");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Auditing.AuditTreeNode", b =>
+                {
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Level", "Index");
+
+                    b.ToTable("AuditTreeNodes");
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Cases.Case", b =>

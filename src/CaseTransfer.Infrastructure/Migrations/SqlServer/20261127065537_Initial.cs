@@ -26,6 +26,20 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditCheckpoints",
+                columns: table => new
+                {
+                    TreeSize = table.Column<long>(type: "bigint", nullable: false),
+                    RootHash = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
+                    Note = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
+                    SignedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditCheckpoints", x => x.TreeSize);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AuditEntries",
                 columns: table => new
                 {
@@ -51,6 +65,33 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditLeaves",
+                columns: table => new
+                {
+                    LeafIndex = table.Column<long>(type: "bigint", nullable: false),
+                    EntrySequence = table.Column<long>(type: "bigint", nullable: false),
+                    LeafHash = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false),
+                    IntegratedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditLeaves", x => x.LeafIndex);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditTreeNodes",
+                columns: table => new
+                {
+                    Level = table.Column<int>(type: "int", nullable: false),
+                    Index = table.Column<long>(type: "bigint", nullable: false),
+                    Hash = table.Column<byte[]>(type: "varbinary(32)", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditTreeNodes", x => new { x.Level, x.Index });
                 });
 
             migrationBuilder.CreateTable(
@@ -94,7 +135,8 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     RequestHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ResponseJson = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                    ResponseJson = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    AuditReceipt = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -263,6 +305,12 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 column: "OccurredAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditLeaves_EntrySequence",
+                table: "AuditLeaves",
+                column: "EntrySequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CaseHoldings_CaseId",
                 table: "CaseHoldings",
                 column: "CaseId");
@@ -349,7 +397,16 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 name: "Areas");
 
             migrationBuilder.DropTable(
+                name: "AuditCheckpoints");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "AuditLeaves");
+
+            migrationBuilder.DropTable(
+                name: "AuditTreeNodes");
 
             migrationBuilder.DropTable(
                 name: "CaseHoldings");

@@ -26,6 +26,20 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditCheckpoints",
+                columns: table => new
+                {
+                    TreeSize = table.Column<long>(type: "INTEGER", nullable: false),
+                    RootHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SignedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditCheckpoints", x => x.TreeSize);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AuditEntries",
                 columns: table => new
                 {
@@ -51,6 +65,33 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditLeaves",
+                columns: table => new
+                {
+                    LeafIndex = table.Column<long>(type: "INTEGER", nullable: false),
+                    EntrySequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeafHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    IntegratedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditLeaves", x => x.LeafIndex);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditTreeNodes",
+                columns: table => new
+                {
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    Index = table.Column<long>(type: "INTEGER", nullable: false),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditTreeNodes", x => new { x.Level, x.Index });
                 });
 
             migrationBuilder.CreateTable(
@@ -94,7 +135,8 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ResponseJson = table.Column<string>(type: "TEXT", nullable: true)
+                    ResponseJson = table.Column<string>(type: "TEXT", nullable: true),
+                    AuditReceipt = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -263,6 +305,12 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 column: "OccurredAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditLeaves_EntrySequence",
+                table: "AuditLeaves",
+                column: "EntrySequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CaseHoldings_CaseId",
                 table: "CaseHoldings",
                 column: "CaseId");
@@ -349,7 +397,16 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 name: "Areas");
 
             migrationBuilder.DropTable(
+                name: "AuditCheckpoints");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "AuditLeaves");
+
+            migrationBuilder.DropTable(
+                name: "AuditTreeNodes");
 
             migrationBuilder.DropTable(
                 name: "CaseHoldings");

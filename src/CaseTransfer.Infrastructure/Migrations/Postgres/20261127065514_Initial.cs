@@ -27,6 +27,20 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditCheckpoints",
+                columns: table => new
+                {
+                    TreeSize = table.Column<long>(type: "bigint", nullable: false),
+                    RootHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    SignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditCheckpoints", x => x.TreeSize);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AuditEntries",
                 columns: table => new
                 {
@@ -52,6 +66,33 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditLeaves",
+                columns: table => new
+                {
+                    LeafIndex = table.Column<long>(type: "bigint", nullable: false),
+                    EntrySequence = table.Column<long>(type: "bigint", nullable: false),
+                    LeafHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    IntegratedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditLeaves", x => x.LeafIndex);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditTreeNodes",
+                columns: table => new
+                {
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    Index = table.Column<long>(type: "bigint", nullable: false),
+                    Hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditTreeNodes", x => new { x.Level, x.Index });
                 });
 
             migrationBuilder.CreateTable(
@@ -95,7 +136,8 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                     RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ResponseJson = table.Column<string>(type: "text", nullable: true)
+                    ResponseJson = table.Column<string>(type: "text", nullable: true),
+                    AuditReceipt = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -264,6 +306,12 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                 column: "OccurredAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditLeaves_EntrySequence",
+                table: "AuditLeaves",
+                column: "EntrySequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CaseHoldings_CaseId",
                 table: "CaseHoldings",
                 column: "CaseId");
@@ -350,7 +398,16 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                 name: "Areas");
 
             migrationBuilder.DropTable(
+                name: "AuditCheckpoints");
+
+            migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "AuditLeaves");
+
+            migrationBuilder.DropTable(
+                name: "AuditTreeNodes");
 
             migrationBuilder.DropTable(
                 name: "CaseHoldings");

@@ -1,0 +1,147 @@
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Auditing;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Application.Auditing;
+
+/// <summary>The log's identity: its origin line, its Ed25519 note key and the merge delay its receipts promise.</summary>
+public interface IAuditLedgerKeys
+{
+    string Origin { get; }
+    NoteSigner Signer { get; }
+    NoteVerifier Verifier { get; }
+    int MaxMergeDelaySeconds { get; }
+}
+
+/// <summary>
+/// Appends committed audit entries to the RFC 9162 tree, in commit (sequence) order, and signs checkpoints.
+/// Leaves go in at the next free index, whose primary key lets only one integrator win a race: several
+/// service instances may run it, and the loser rolls back and tries again. Runs shortly after commit, so writes
+/// are never serialised behind the tree.
+/// </summary>
+public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, TimeProvider clock)
+{
+    /// <summary>
+    /// How far behind the newest integrated entry a late commit may appear. A transaction holds its sequence number
+    /// for at most seconds, far fewer entries than this.
+    /// </summary>
+    public const long LateCommitWindow = 100_000;
+
+    public async Task<int> IntegrateAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var frontier = await LoadFrontierAsync(await TreeSizeAsync(ct), ct);
+            var floor = (await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, ct) ?? 0) - LateCommitWindow;
+            var pending = await db.AuditEntries.AsNoTracking()
+                .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence == e.Sequence))
+                .OrderBy(e => e.Sequence)
+                .Take(batchSize)
+                .ToListAsync(ct);
+            if (pending.Count == 0)
+            {
+                return 0;
+            }
+
+            var now = clock.GetUtcNow();
+            foreach (var entry in pending)
+            {
+                var leafHash = AuditEntryEncoding.LeafHash(entry);
+                db.AuditLeaves.Add(new AuditLeaf(frontier.Size, entry.Sequence, leafHash, now));
+                db.AuditTreeNodes.AddRange(frontier.Append(leafHash));
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            return pending.Count;
+        }, cancellationToken);
+    }
+
+    /// <summary>Signs a checkpoint of the current tree when it has grown since the last one.</summary>
+    public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var size = await TreeSizeAsync(cancellationToken);
+        var last = await db.AuditCheckpoints.MaxAsync(c => (long?)c.TreeSize, cancellationToken) ?? -1;
+        if (size == 0 || size <= last)
+        {
+            return null;
+        }
+
+        var root = (await LoadFrontierAsync(size, cancellationToken)).RootHash();
+        var note = new Checkpoint(keys.Origin, size, root).Sign(keys.Signer);
+        var checkpoint = new AuditCheckpoint(size, root, note, clock.GetUtcNow());
+        db.AuditCheckpoints.Add(checkpoint);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return checkpoint;
+    }
+
+    public async Task<long> TreeSizeAsync(CancellationToken cancellationToken) =>
+        (await db.AuditLeaves.MaxAsync(l => (long?)l.LeafIndex, cancellationToken) ?? -1) + 1;
+
+    private async Task<MerkleFrontier> LoadFrontierAsync(long size, CancellationToken cancellationToken)
+    {
+        var positions = MerkleFrontier.PeakPositions(size).ToList();
+        var hashes = await LedgerNodes.LoadAsync(db, positions, cancellationToken);
+        return new MerkleFrontier(size, positions.Select(p => (p.Level, p.Index, hashes[p])));
+    }
+}
+
+/// <summary>Reads stored subtree hashes: level 0 from the leaves, higher levels from the node table.</summary>
+public static class LedgerNodes
+{
+    public static async Task<Dictionary<(int Level, long Index), byte[]>> LoadAsync(
+        IAppDbContext db, IReadOnlyCollection<(int Level, long Index)> positions, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<(int, long), byte[]>();
+        var leafIndexes = positions.Where(p => p.Level == 0).Select(p => p.Index).Distinct().ToList();
+        if (leafIndexes.Count > 0)
+        {
+            foreach (var leaf in await db.AuditLeaves.AsNoTracking().Where(l => leafIndexes.Contains(l.LeafIndex))
+                         .Select(l => new { l.LeafIndex, l.LeafHash }).ToListAsync(cancellationToken))
+            {
+                result[(0, leaf.LeafIndex)] = leaf.LeafHash;
+            }
+        }
+
+        foreach (var level in positions.Where(p => p.Level > 0).GroupBy(p => p.Level))
+        {
+            var lvl = level.Key;
+            var indexes = level.Select(p => p.Index).Distinct().ToList();
+            foreach (var node in await db.AuditTreeNodes.AsNoTracking().Where(n => n.Level == lvl && indexes.Contains(n.Index))
+                         .ToListAsync(cancellationToken))
+            {
+                result[(node.Level, node.Index)] = node.Hash;
+            }
+        }
+
+        var missing = positions.Where(p => !result.ContainsKey(p)).ToList();
+        return missing.Count == 0
+            ? result
+            : throw new InvalidOperationException($"The log's stored tree is missing {missing.Count} node(s), first ({missing[0].Level}, {missing[0].Index}); run verification.");
+    }
+
+    /// <summary>
+    /// Runs a proof computation twice: once to learn which complete subtrees it needs (the shape of a proof
+    /// depends only on sizes, never on hashes), then with those read from the database in one pass.
+    /// </summary>
+    public static async Task<T> WithStoredNodesAsync<T>(IAppDbContext db, Func<IMerkleNodeSource, T> compute, CancellationToken cancellationToken)
+    {
+        var needed = new HashSet<(int Level, long Index)>();
+        compute(MerkleNodeSource.FromFunction((start, end) =>
+        {
+            var level = System.Numerics.BitOperations.Log2((ulong)(end - start));
+            needed.Add((level, start >> level));
+            return new byte[MerkleTree.HashLength];
+        }));
+        var hashes = await LoadAsync(db, needed, cancellationToken);
+        return compute(MerkleNodeSource.FromFunction((start, end) =>
+        {
+            var level = System.Numerics.BitOperations.Log2((ulong)(end - start));
+            return hashes[(level, start >> level)];
+        }));
+    }
+}

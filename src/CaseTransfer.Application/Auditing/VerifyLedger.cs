@@ -1,0 +1,175 @@
+using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Auditing;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Application.Auditing;
+
+/// <summary>
+/// Recomputes the log from the stored entries and checks it against every signed checkpoint, the service's own and
+/// any an organisation kept: "intact" with the root, or every entry whose content no longer matches, every missing or
+/// extra leaf, and every checkpoint the recomputed tree contradicts.
+/// </summary>
+[Authorise(Roles.Auditor)]
+public sealed record VerifyLedger(IReadOnlyList<string>? KeptCheckpoints) : IQuery<LedgerVerification>, IConsultation
+{
+    public AuditFacts Consulted(object result) => new(
+        AuditOperation.Consultation, nameof(VerifyLedger), null, "audit-log", null, ((LedgerVerification)result).TreeSize,
+        ((LedgerVerification)result).Intact ? "intact" : $"{((LedgerVerification)result).Problems.Count} problems");
+}
+
+public sealed record LedgerProblem(string Kind, long? LeafIndex, long? EntrySequence, Guid? EntryId, string Detail);
+
+public sealed record LedgerVerification(bool Intact, long TreeSize, string RootHash, int CheckpointsChecked, IReadOnlyList<LedgerProblem> Problems);
+
+public sealed class VerifyLedgerValidator : AbstractValidator<VerifyLedger>
+{
+    public VerifyLedgerValidator() =>
+        RuleFor(v => v.KeptCheckpoints).Must(k => k is null || k.Count <= 1000).WithMessage("must hold at most 1000 checkpoints");
+}
+
+public sealed class VerifyLedgerHandler(LedgerVerifier verifier) : IQueryHandler<VerifyLedger, LedgerVerification>
+{
+    public async ValueTask<LedgerVerification> Handle(VerifyLedger query, CancellationToken cancellationToken) =>
+        await verifier.VerifyAsync(query.KeptCheckpoints ?? [], cancellationToken);
+}
+
+public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
+{
+    private const int PageSize = 20_000;
+    private const int MaxProblemsReported = 1000;
+
+    public async Task<LedgerVerification> VerifyAsync(IReadOnlyList<string> keptNotes, CancellationToken cancellationToken)
+    {
+        var problems = new List<LedgerProblem>();
+        void Report(LedgerProblem problem)
+        {
+            if (problems.Count < MaxProblemsReported)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        // Every checkpoint to test the recomputed tree against: the service's and the organisation's own copies.
+        var checkpoints = new SortedDictionary<long, List<(byte[] Root, string Source)>>();
+        foreach (var stored in await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.TreeSize).ToListAsync(cancellationToken))
+        {
+            AddCheckpoint(stored.Note, "stored", stored.TreeSize, Report, checkpoints);
+        }
+
+        foreach (var note in keptNotes)
+        {
+            AddCheckpoint(note, "kept", null, Report, checkpoints);
+        }
+
+        var frontier = new MerkleFrontier(0, []);
+        var checkedCount = 0;
+        long expected = 0;
+        long lastIndex = -1;
+        while (true)
+        {
+            var after = lastIndex;
+            var page = await db.AuditLeaves.AsNoTracking()
+                .Where(l => l.LeafIndex > after)
+                .OrderBy(l => l.LeafIndex)
+                .Take(PageSize)
+                .GroupJoin(db.AuditEntries.AsNoTracking(), l => l.EntrySequence, e => e.Sequence, (l, e) => new { Leaf = l, Entries = e })
+                .SelectMany(x => x.Entries.DefaultIfEmpty(), (x, e) => new { x.Leaf, Entry = e })
+                .ToListAsync(cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var (leaf, entry) in page.Select(p => (p.Leaf, p.Entry)))
+            {
+                for (; expected < leaf.LeafIndex; expected++)
+                {
+                    Report(new LedgerProblem("missing-leaf", expected, null, null, "No leaf is stored at this index: it was deleted."));
+                    frontier.Append(new byte[MerkleTree.HashLength]);
+                }
+
+                byte[] hash;
+                if (entry is null)
+                {
+                    Report(new LedgerProblem("missing-entry", leaf.LeafIndex, leaf.EntrySequence, null, "The leaf's audit entry is gone: it was deleted."));
+                    hash = leaf.LeafHash;
+                }
+                else
+                {
+                    hash = AuditEntryEncoding.LeafHash(entry);
+                    if (!hash.AsSpan().SequenceEqual(leaf.LeafHash))
+                    {
+                        Report(new LedgerProblem("entry-changed", leaf.LeafIndex, entry.Sequence, entry.Id, "The entry's content no longer matches the leaf hash it was logged with."));
+                    }
+                    else if (leaf.IntegratedAt - entry.OccurredAt > TimeSpan.FromSeconds(keys.MaxMergeDelaySeconds) + TimeSpan.FromMinutes(5))
+                    {
+                        Report(new LedgerProblem("late-entry", leaf.LeafIndex, entry.Sequence, entry.Id, "The entry was logged long after the instant it claims: it may have been inserted after the fact."));
+                    }
+                }
+
+                frontier.Append(hash);
+                expected = leaf.LeafIndex + 1;
+                checkedCount += CheckRoot(frontier, checkpoints, Report);
+            }
+
+            lastIndex = page[^1].Leaf.LeafIndex;
+        }
+
+        foreach (var beyond in checkpoints.Where(c => c.Key > frontier.Size))
+        {
+            foreach (var (_, source) in beyond.Value)
+            {
+                Report(new LedgerProblem("checkpoint-beyond-log", null, null, null, $"A {source} checkpoint of size {beyond.Key} is larger than the log ({frontier.Size} leaves): leaves were removed."));
+            }
+        }
+
+        // Entries never integrated, long after the merge delay the receipts promise: inserted behind the integrator's back.
+        var floor = (await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0) - LedgerIntegrator.LateCommitWindow;
+        var orphans = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Sequence <= floor && !db.AuditLeaves.Any(l => l.EntrySequence == e.Sequence))
+            .OrderBy(e => e.Sequence).Take(MaxProblemsReported).ToListAsync(cancellationToken);
+        foreach (var orphan in orphans)
+        {
+            Report(new LedgerProblem("extra-entry", null, orphan.Sequence, orphan.Id, "An entry sits among logged ones but was never logged: it was inserted after the fact."));
+        }
+
+        return new LedgerVerification(problems.Count == 0, frontier.Size, Convert.ToBase64String(frontier.RootHash()), checkedCount, problems);
+    }
+
+    private void AddCheckpoint(string note, string source, long? storedSize, Action<LedgerProblem> report, SortedDictionary<long, List<(byte[], string)>> into)
+    {
+        if (!Checkpoint.TryOpen(note, keys.Verifier, out var checkpoint) || checkpoint is null || checkpoint.Origin != keys.Origin
+            || (storedSize is { } size && checkpoint.TreeSize != size))
+        {
+            report(new LedgerProblem("bad-checkpoint", null, null, null, $"A {source} checkpoint does not verify with this log's key."));
+            return;
+        }
+
+        if (!into.TryGetValue(checkpoint.TreeSize, out var list))
+        {
+            into[checkpoint.TreeSize] = list = [];
+        }
+
+        list.Add((checkpoint.RootHash, source));
+    }
+
+    private static int CheckRoot(MerkleFrontier frontier, SortedDictionary<long, List<(byte[] Root, string Source)>> checkpoints, Action<LedgerProblem> report)
+    {
+        if (!checkpoints.TryGetValue(frontier.Size, out var atSize))
+        {
+            return 0;
+        }
+
+        var root = frontier.RootHash();
+        foreach (var (expected, source) in atSize.Where(c => !c.Root.AsSpan().SequenceEqual(root)))
+        {
+            report(new LedgerProblem("checkpoint-mismatch", frontier.Size - 1, null, null,
+                $"The recomputed tree of {frontier.Size} leaves does not match the {source} signed checkpoint (root {Convert.ToBase64String(expected)}): history before it was rewritten."));
+        }
+
+        return atSize.Count;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace CaseTransfer.Domain.Auditing;
+
+/// <summary>
+/// The canonical bytes of an audit entry: the leaf data of the transparency log (RFC 9162 leaf hash =
+/// SHA-256(0x00 || these bytes)). Version 1 is a JSON object with exactly these members, in this order, no
+/// whitespace, strings escaped as System.Text.Json does by default (non-ASCII and the characters &lt; &gt; &amp; ' + `
+/// as \uXXXX), absent values as null:
+/// <c>v</c> (1), <c>id</c> (lowercase GUID), <c>occurredAt</c> (UTC, <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>),
+/// <c>operation</c>, <c>action</c>, <c>actorUserId</c>, <c>actorUserName</c>, <c>actorOrganisation</c>,
+/// <c>clientId</c>, <c>traceId</c>, <c>crn</c>, <c>resourceType</c>, <c>resourceId</c>, <c>resourceVersion</c>
+/// (number), <c>summary</c>, <c>justification</c>, <c>recipients</c>.
+/// The database's own sequence number is not part of it: the position in the log is the leaf index.
+/// </summary>
+public static class AuditEntryEncoding
+{
+    public const int Version = 1;
+
+    public static byte[] Encode(AuditEntry entry)
+    {
+        using var buffer = new MemoryStream(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("v", Version);
+            json.WriteString("id", entry.Id.ToString("D"));
+            json.WriteString("occurredAt", entry.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("operation", entry.Operation.ToString());
+            json.WriteString("action", entry.Action);
+            json.WriteString("actorUserId", entry.ActorUserId);
+            json.WriteString("actorUserName", entry.ActorUserName);
+            json.WriteString("actorOrganisation", entry.ActorOrganisation);
+            json.WriteString("clientId", entry.ClientId);
+            json.WriteString("traceId", entry.TraceId);
+            json.WriteString("crn", entry.Crn?.Value);
+            json.WriteString("resourceType", entry.ResourceType);
+            json.WriteString("resourceId", entry.ResourceId);
+            if (entry.ResourceVersion is { } version)
+            {
+                json.WriteNumber("resourceVersion", version);
+            }
+            else
+            {
+                json.WriteNull("resourceVersion");
+            }
+
+            json.WriteString("summary", entry.Summary);
+            json.WriteString("justification", entry.Justification);
+            json.WriteString("recipients", entry.Recipients);
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static byte[] LeafHash(AuditEntry entry) => MerkleTree.LeafHash(Encode(entry));
+}
+
+/// <summary>
+/// A leaf of the log: the entry at this position and its leaf hash as integrated. Append-only: the integrator
+/// inserts leaves at the next free index and never changes one.
+/// </summary>
+public sealed class AuditLeaf
+{
+    private AuditLeaf()
+    {
+    }
+
+    public AuditLeaf(long leafIndex, long entrySequence, byte[] leafHash, DateTimeOffset integratedAt)
+    {
+        LeafIndex = leafIndex;
+        EntrySequence = entrySequence;
+        LeafHash = leafHash;
+        IntegratedAt = AuditEntry.TruncateToMicroseconds(integratedAt);
+    }
+
+    public long LeafIndex { get; private set; }
+    public long EntrySequence { get; private set; }
+    public byte[] LeafHash { get; private set; } = null!;
+    public DateTimeOffset IntegratedAt { get; private set; }
+}
+
+/// <summary>
+/// The hash of a complete subtree of 2^<see cref="Level"/> leaves starting at leaf <see cref="Index"/> × 2^Level
+/// (levels 1 and up; level 0 is the leaves). Stored as the tree grows, so any proof needs O(log n) reads.
+/// </summary>
+public sealed class AuditTreeNode
+{
+    private AuditTreeNode()
+    {
+    }
+
+    public AuditTreeNode(int level, long index, byte[] hash)
+    {
+        Level = level;
+        Index = index;
+        Hash = hash;
+    }
+
+    public int Level { get; private set; }
+    public long Index { get; private set; }
+    public byte[] Hash { get; private set; } = null!;
+}
+
+/// <summary>A signed checkpoint (C2SP tlog-checkpoint in a signed note) as the service issued it.</summary>
+public sealed class AuditCheckpoint
+{
+    private AuditCheckpoint()
+    {
+    }
+
+    public AuditCheckpoint(long treeSize, byte[] rootHash, string note, DateTimeOffset signedAt)
+    {
+        TreeSize = treeSize;
+        RootHash = rootHash;
+        Note = note;
+        SignedAt = AuditEntry.TruncateToMicroseconds(signedAt);
+    }
+
+    public long TreeSize { get; private set; }
+    public byte[] RootHash { get; private set; } = null!;
+    public string Note { get; private set; } = null!;
+    public DateTimeOffset SignedAt { get; private set; }
+}
+
+/// <summary>
+/// The right edge of the tree: the complete subtrees that make up a tree of a given size (one per set bit of the
+/// size, largest first). Appending a leaf merges equal-sized neighbours, yielding the new stored nodes.
+/// </summary>
+public sealed class MerkleFrontier
+{
+    private readonly List<(int Level, long Index, byte[] Hash)> _peaks;
+
+    public MerkleFrontier(long size, IEnumerable<(int Level, long Index, byte[] Hash)> peaks)
+    {
+        Size = size;
+        _peaks = [.. peaks];
+    }
+
+    public long Size { get; private set; }
+
+    public IReadOnlyList<(int Level, long Index, byte[] Hash)> Peaks => _peaks;
+
+    /// <summary>The (level, index) of each peak of a tree of <paramref name="size"/> leaves, largest first.</summary>
+    public static IEnumerable<(int Level, long Index)> PeakPositions(long size)
+    {
+        long start = 0;
+        for (var level = 62; level >= 0; level--)
+        {
+            var width = 1L << level;
+            if ((size & width) != 0)
+            {
+                yield return (level, start >> level);
+                start += width;
+            }
+        }
+    }
+
+    /// <summary>Appends a leaf; returns the complete subtrees (level 1 and up) it completed.</summary>
+    public IReadOnlyList<AuditTreeNode> Append(byte[] leafHash)
+    {
+        var created = new List<AuditTreeNode>();
+        _peaks.Add((0, Size, leafHash));
+        Size++;
+        while (_peaks.Count >= 2 && _peaks[^1].Level == _peaks[^2].Level)
+        {
+            var right = _peaks[^1];
+            var left = _peaks[^2];
+            _peaks.RemoveRange(_peaks.Count - 2, 2);
+            var merged = (left.Level + 1, left.Index / 2, MerkleTree.NodeHash(left.Hash, right.Hash));
+            _peaks.Add(merged);
+            created.Add(new AuditTreeNode(merged.Item1, merged.Item2, merged.Item3));
+        }
+
+        return created;
+    }
+
+    /// <summary>The RFC 9162 root of the tree so far.</summary>
+    public byte[] RootHash()
+    {
+        if (_peaks.Count == 0)
+        {
+            return MerkleTree.EmptyRootHash();
+        }
+
+        var hash = _peaks[^1].Hash;
+        for (var i = _peaks.Count - 2; i >= 0; i--)
+        {
+            hash = MerkleTree.NodeHash(_peaks[i].Hash, hash);
+        }
+
+        return hash;
+    }
+}
