@@ -1,5 +1,11 @@
 using CaseTransfer.Api.Hosting;
 
+// Offline receipt checking needs nothing of the service: no configuration, no database.
+if (args is ["verify-receipt", ..])
+{
+    return OfflineVerification.Run(args, Console.Out);
+}
+
 var verb = args.Length > 0 && Cli.Verbs.Contains(args[0]) ? args : null;
 
 // Verbs take their own options; keep them out of the configuration so "--cases" is not read as a setting.

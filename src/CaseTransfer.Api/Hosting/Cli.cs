@@ -9,10 +9,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace CaseTransfer.Api.Hosting;
 
-/// <summary>The command-line verbs (<c>migrate</c>, <c>token</c>, <c>seed</c>) and what the service does at start.</summary>
+/// <summary>The command-line verbs (<c>migrate</c>, <c>token</c>, <c>seed</c>, <c>verify</c>) and what the service does at start.</summary>
 public static class Cli
 {
-    public static readonly string[] Verbs = ["migrate", "token", "seed"];
+    public static readonly string[] Verbs = ["migrate", "token", "seed", "verify"];
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
@@ -34,6 +34,16 @@ public static class Cli
                     Console.Write($"\rSeeded {done:N0} of {count:N0} cases ({done / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0}/s)   ")));
                 Console.WriteLine($"\nSeeded {count:N0} synthetic cases in {watch.Elapsed.TotalSeconds:N1} s.");
                 return 0;
+            case "verify":
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var kept = Option(args, "--checkpoint") is { } path ? new[] { await File.ReadAllTextAsync(path) } : [];
+                    var report = await scope.ServiceProvider.GetRequiredService<CaseTransfer.Application.Auditing.LedgerVerifier>()
+                        .VerifyAsync(kept, CancellationToken.None);
+                    Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions(AppJson.Options) { WriteIndented = true }));
+                    return report.Intact ? 0 : 1;
+                }
+
             default:
                 Console.Error.WriteLine($"Unknown verb {args[0]}; verbs are: {string.Join(", ", Verbs)}.");
                 return 2;

@@ -94,6 +94,40 @@ public abstract class LedgerTests(CaseTransferApp app)
     }
 
     [Fact]
+    public async Task A_receipt_and_its_proof_verify_offline_with_only_the_public_key()
+    {
+        var client = NpsStaff();
+        var token = (await client.PostAsJsonAsync("/api/v1/cases", NewCase(NewCrn()), Ct)).Headers.GetValues("Audit-Receipt").Single();
+        var size = await app.IntegrateLedgerAsync();
+        var entryId = AuditReceipt.Parse(token).EntryId;
+        var index = await app.InDatabaseAsync(db => db.AuditLeaves
+            .Join(db.AuditEntries, l => l.EntrySequence, e => e.Sequence, (l, e) => new { l.LeafIndex, e.Id })
+            .Where(x => x.Id == entryId).Select(x => x.LeafIndex).SingleAsync(Ct));
+        var key = (await client.GetFromJsonAsync<JsonObject>("/api/v1/audit/public-key", Ct))!["verifierKey"]!.GetValue<string>();
+        var proofFile = Path.GetTempFileName();
+        var checkpointFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(proofFile, await client.GetStringAsync($"/api/v1/audit/entries/{index}/proof?treeSize={size}", Ct), Ct);
+        await File.WriteAllTextAsync(checkpointFile, (await client.GetFromJsonAsync<JsonArray>("/api/v1/audit/checkpoints", Ct))![0]!["note"]!.GetValue<string>(), Ct);
+        try
+        {
+            var output = new StringWriter();
+            var ok = CaseTransfer.Api.Hosting.OfflineVerification.Run(
+                ["verify-receipt", "--receipt", token, "--public-key", key, "--proof", proofFile, "--checkpoint", checkpointFile], output);
+            var tampered = CaseTransfer.Api.Hosting.OfflineVerification.Run(
+                ["verify-receipt", "--receipt", token.Replace(".", ".A", StringComparison.Ordinal), "--public-key", key], new StringWriter());
+
+            Assert.Equal(0, ok);
+            Assert.Contains("the promise is kept", output.ToString(), StringComparison.Ordinal);
+            Assert.Equal(1, tampered);
+        }
+        finally
+        {
+            File.Delete(proofFile);
+            File.Delete(checkpointFile);
+        }
+    }
+
+    [Fact]
     public async Task A_kept_checkpoint_is_provably_extended_by_later_history()
     {
         var client = NpsStaff();
