@@ -39,7 +39,11 @@ public sealed class AssignResponsibleOfficerHandler(IAppDbContext db, CaseAccess
         CaseAccess.EnsureVersion(@case, command.ExpectedVersion);
         var practitioner = await db.Practitioners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.PractitionerId, cancellationToken)
             ?? throw new ValidationException([new ValidationFailure("practitionerId", "is not a known practitioner")]);
+        var previous = @case.ResponsibleOfficerId;
         @case.AssignResponsibleOfficer(practitioner, clock.GetUtcNow());
-        return new CaseChanged(@case.Crn.Value, @case.Version);
+        return new CaseChanged(@case.Crn.Value, @case.Version)
+        {
+            ChangeSummary = $"responsibleOfficerId: {previous?.ToString() ?? "none"} -> {practitioner.Id}",
+        };
     }
 }

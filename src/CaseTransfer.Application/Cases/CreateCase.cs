@@ -55,6 +55,9 @@ public sealed record CaseChanged(string Crn, long Version) : IAuditedResult
 
     [JsonIgnore]
     public long? ResourceVersion => Version;
+
+    [JsonIgnore]
+    public string? ChangeSummary { get; init; }
 }
 
 public sealed class CreateCaseValidator : AbstractValidator<CreateCase>
@@ -116,6 +119,9 @@ public sealed class CreateCaseHandler(IAppDbContext db, ICaller caller, TimeProv
             now);
         db.Cases.Add(@case);
         db.CaseNameKeys.AddRange(NameKeys.ForName(@case.Forenames, @case.LastName).Select(k => new CaseNameKey(@case.Id, k)));
-        return new CaseChanged(@case.Crn.Value, @case.Version);
+        return new CaseChanged(@case.Crn.Value, @case.Version)
+        {
+            ChangeSummary = $"case opened; areaCode: {area.Code}; holder: {@case.HolderOrganisationCode}; sentenceType: {@case.Sentence.Type}",
+        };
     }
 }

@@ -5,6 +5,7 @@ using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using FluentValidation;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Cases;
 
@@ -65,6 +66,9 @@ public sealed record RiskAssessmentView(
     [JsonIgnore]
     public long? ResourceVersion => CaseVersion;
 
+    [JsonIgnore]
+    public string? ChangeSummary { get; init; }
+
     public static RiskAssessmentView From(string crn, RiskAssessment a, long caseVersion) => new(
         a.Id, crn, a.Facts.AssessedOn, a.Facts.Rosh, a.Facts.RsrPercent, a.Facts.OgrsPercent, a.Facts.MappaCategory,
         a.Facts.MappaLevel, a.Facts.Tier, FlagsOf(a.Facts.Flags), a.RecordedAt, a.RecordedBy, a.RecordedByOrganisation, caseVersion);
@@ -110,8 +114,30 @@ public sealed class RecordRiskAssessmentHandler(IAppDbContext db, CaseAccess acc
             input.MappaLevel ?? MappaLevel.None,
             input.Tier,
             (input.Flags ?? []).Aggregate(RiskFlags.None, (all, f) => all | RiskAssessmentView.ToFlags(f)));
+        var previous = await db.RiskAssessments.AsNoTracking()
+            .Where(a => a.CaseId == @case.Id)
+            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
+            .Select(a => a.Facts)
+            .FirstOrDefaultAsync(cancellationToken);
         var assessment = @case.RecordRiskAssessment(facts, caller.UserId, caller.OrganisationCode, clock.GetUtcNow());
         db.RiskAssessments.Add(assessment);
-        return RiskAssessmentView.From(command.Crn, assessment, @case.Version);
+        return RiskAssessmentView.From(command.Crn, assessment, @case.Version) with { ChangeSummary = Changes(previous, facts) };
+    }
+
+    /// <summary>The assessment's fields that differ from the current risk, old -> new. Scores and levels only.</summary>
+    private static string Changes(RiskFacts? before, RiskFacts after)
+    {
+        var fields = new (string Name, object? Old, object? New)[]
+        {
+            ("riskOfSeriousHarm", before?.Rosh, after.Rosh),
+            ("rsrPercent", before?.RsrPercent, after.RsrPercent),
+            ("ogrsPercent", before?.OgrsPercent, after.OgrsPercent),
+            ("mappaCategory", before?.MappaCategory, after.MappaCategory),
+            ("mappaLevel", before?.MappaLevel, after.MappaLevel),
+            ("tier", before?.Tier, after.Tier),
+            ("flags", before?.Flags, after.Flags),
+        };
+        var changed = fields.Where(f => !Equals(f.Old, f.New)).Select(f => $"{f.Name}: {f.Old?.ToString() ?? "none"} -> {f.New?.ToString() ?? "none"}");
+        return $"risk assessment recorded; {string.Join("; ", changed)}";
     }
 }

@@ -12,6 +12,9 @@ public interface IAuditedResult
     string ResourceType { get; }
     string ResourceId { get; }
     long? ResourceVersion { get; }
+
+    /// <summary>What changed, as field names with old and new values of non-sensitive fields; no free text.</summary>
+    string? ChangeSummary => null;
 }
 
 /// <summary>A command that changes a versioned resource and honours If-Match.</summary>

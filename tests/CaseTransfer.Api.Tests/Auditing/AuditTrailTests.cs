@@ -75,6 +75,26 @@ public abstract class AuditTrailTests(CaseTransferApp app)
     }
 
     [Fact]
+    public async Task A_change_is_summarised_by_field_with_old_and_new_values()
+    {
+        var client = NpsStaff();
+        var crn = await CreateCaseAsync(client);
+        (await client.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Medium"), Ct)).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("High"), Ct)).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync($"/api/v1/cases/{crn}/responsible-officer", new { practitionerId = PriyaPatelNpsNw }, Ct)).EnsureSuccessStatusCode();
+
+        var summaries = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(e => e.Crn == (Crn?)Crn.Parse(crn) && e.Operation != AuditOperation.Consultation)
+            .OrderBy(e => e.Sequence).Select(e => e.Summary).ToListAsync(Ct));
+
+        Assert.Equal(4, summaries.Count);
+        Assert.Contains("holder: NPS-NW", summaries[0], StringComparison.Ordinal);
+        Assert.Contains("riskOfSeriousHarm: none -> Medium", summaries[1], StringComparison.Ordinal);
+        Assert.Equal("risk assessment recorded; riskOfSeriousHarm: Medium -> High", summaries[2]);
+        Assert.Equal($"responsibleOfficerId: none -> {PriyaPatelNpsNw}", summaries[3]);
+    }
+
+    [Fact]
     public async Task A_providers_auditor_sees_its_own_staffs_actions_but_not_cases_it_never_held()
     {
         var crn = await CreateCaseAsync(NpsStaff());

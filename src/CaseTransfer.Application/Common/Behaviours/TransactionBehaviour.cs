@@ -75,7 +75,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             audited?.ResourceType,
             audited?.ResourceId,
             audited?.ResourceVersion,
-            command?.AuditSummary,
+            audited?.ChangeSummary ?? command?.AuditSummary,
             command?.Justification,
             command?.Recipients);
     }
