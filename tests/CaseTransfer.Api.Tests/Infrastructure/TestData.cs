@@ -2,17 +2,18 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Infrastructure.Seeding;
 
 namespace CaseTransfer.Api.Tests.Infrastructure;
 
 /// <summary>Who's who in the demo world, and cases that tests make for themselves.</summary>
 public static class TestData
 {
-    public const string NpsNorthWest = "NPS-NW";
-    public const string NpsLondon = "NPS-LDN";
-    public const string Nps = "NPS";
-    public const string CrcGreaterManchester = "CRC-CGM";
-    public const string CrcLondon = "CRC-LDN";
+    public const string NpsNorthWest = ReferenceData.NpsNorthWest;
+    public const string NpsLondon = ReferenceData.NpsLondon;
+    public const string Nps = ReferenceData.Nps;
+    public const string CrcGreaterManchester = ReferenceData.CrcGreaterManchester;
+    public const string CrcLondon = ReferenceData.CrcLondon;
 
     /// <summary>Practitioner ids of the demo world (see ReferenceData): Priya Patel NPS-NW, Tom Riley CRC-CGM.</summary>
     public static readonly Guid PriyaPatelNpsNw = new("00000000-0000-7000-8000-000000000001");
