@@ -18,6 +18,11 @@ using Npgsql;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args is ["audit", ..])
+{
+    return await AuditBench.RunAsync(args);
+}
+
 if (args.Length == 0 || args[0] != "search")
 {
     Console.Error.WriteLine("usage: search --engine sqlite|postgres --cases N [--queries 2000] [--misspellings 1000] [--keep DIR] [--api PATH/CaseTransfer.Api.dll]");

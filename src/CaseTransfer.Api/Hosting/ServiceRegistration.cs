@@ -67,6 +67,10 @@ public static class ServiceRegistration
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerVerifier>();
         var ledger = configuration.GetSection(AuditLedgerOptions.Section).Get<AuditLedgerOptions>() ?? new AuditLedgerOptions();
         services.AddSingleton(ledger);
+        services.AddSingleton(CaseTransfer.Application.Auditing.AuditRecording.For(
+            builder.Environment.EnvironmentName,
+            configuration.GetValue<bool?>(CaseTransfer.Application.Auditing.AuditRecording.EntriesSetting),
+            configuration.GetValue<bool?>(CaseTransfer.Application.Auditing.AuditRecording.ConsultationsSetting)));
         services.AddSingleton<CaseTransfer.Application.Auditing.IAuditLedgerKeys, AuditLedgerKeys>();
         if (ledger.IntegrationIntervalMilliseconds > 0)
         {

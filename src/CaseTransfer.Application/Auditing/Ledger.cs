@@ -46,16 +46,21 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
             }
 
             var now = clock.GetUtcNow();
+            var leaves = new List<AuditLeaf>(pending.Count);
+            var nodes = new List<AuditTreeNode>(pending.Count);
             foreach (var entry in pending)
             {
                 var leafHash = AuditEntryEncoding.LeafHash(entry);
-                db.AuditLeaves.Add(new AuditLeaf(frontier.Size, entry.Sequence, leafHash, now));
-                db.AuditTreeNodes.AddRange(frontier.Append(leafHash));
+                leaves.Add(new AuditLeaf(frontier.Size, entry.Sequence, leafHash, now));
+                nodes.AddRange(frontier.Append(leafHash));
             }
 
-            await db.SaveChangesAsync(ct);
+            // Set-based (COPY on PostgreSQL): tracking 10,000 new rows per batch made SaveChanges the integrator's
+            // bottleneck (about 2,300 entries/s). The primary keys still decide a race: the loser's insert fails
+            // and its transaction rolls back.
+            await db.InsertManyAsync(leaves, ct);
+            await db.InsertManyAsync(nodes, ct);
             await transaction.CommitAsync(ct);
-            db.ChangeTracker.Clear();
             return pending.Count;
         }, cancellationToken);
     }
@@ -107,14 +112,21 @@ public static class LedgerNodes
             }
         }
 
-        foreach (var level in positions.Where(p => p.Level > 0).GroupBy(p => p.Level))
+        // One query for every higher level: the primary key (Level, Index) answers both lists as index conditions;
+        // the few combinations not asked for are dropped here. A proof needs ~2 log2(n) nodes, so a query per
+        // level made round trips the cost of serving a proof.
+        var higher = positions.Where(p => p.Level > 0).ToHashSet();
+        if (higher.Count > 0)
         {
-            var lvl = level.Key;
-            var indexes = level.Select(p => p.Index).Distinct().ToList();
-            foreach (var node in await db.AuditTreeNodes.AsNoTracking().Where(n => n.Level == lvl && indexes.Contains(n.Index))
+            var levels = higher.Select(p => p.Level).Distinct().ToList();
+            var indexes = higher.Select(p => p.Index).Distinct().ToList();
+            foreach (var node in await db.AuditTreeNodes.AsNoTracking().Where(n => levels.Contains(n.Level) && indexes.Contains(n.Index))
                          .ToListAsync(cancellationToken))
             {
-                result[(node.Level, node.Index)] = node.Hash;
+                if (higher.Contains((node.Level, node.Index)))
+                {
+                    result[(node.Level, node.Index)] = node.Hash;
+                }
             }
         }
 

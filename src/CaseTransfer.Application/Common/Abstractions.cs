@@ -29,6 +29,14 @@ public interface IAppDbContext
     ChangeTracker ChangeTracker { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inserts rows set-based (COPY on PostgreSQL) in the current transaction, bypassing change tracking. For
+    /// append-only rows that raise no domain events, such as the audit log's leaves and nodes. Database errors (a
+    /// duplicate key) surface as <see cref="DbUpdateException"/>, as from SaveChanges.
+    /// </summary>
+    Task InsertManyAsync<T>(IReadOnlyCollection<T> rows, CancellationToken cancellationToken = default)
+        where T : class;
 }
 
 /// <summary>Who is calling: from the bearer token, never from the request body.</summary>

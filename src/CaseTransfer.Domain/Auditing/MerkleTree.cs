@@ -124,10 +124,18 @@ public static class MerkleTree
     /// <summary>SHA-256(0x00 || entry): the hash of one log entry as a leaf.</summary>
     public static byte[] LeafHash(ReadOnlySpan<byte> entry)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([0x00]);
-        hash.AppendData(entry);
-        return hash.GetHashAndReset();
+        // One-shot hashing over a prefixed copy: an IncrementalHash per leaf cost more than the hash itself.
+        var rented = entry.Length < 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(entry.Length + 1);
+        var buffer = rented is null ? stackalloc byte[entry.Length + 1] : rented.AsSpan(0, entry.Length + 1);
+        buffer[0] = 0x00;
+        entry.CopyTo(buffer[1..]);
+        var leaf = SHA256.HashData(buffer);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return leaf;
     }
 
     /// <summary>SHA-256(0x01 || left || right): the hash of an interior node.</summary>

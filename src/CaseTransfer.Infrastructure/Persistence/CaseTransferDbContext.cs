@@ -15,6 +15,20 @@ namespace CaseTransfer.Infrastructure.Persistence;
 /// </summary>
 public abstract class CaseTransferDbContext(DbContextOptions options) : DbContext(options), IAppDbContext
 {
+    public async Task InsertManyAsync<T>(IReadOnlyCollection<T> rows, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        try
+        {
+            await BulkInsert.InsertAsync(this, rows, cancellationToken);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // Fail as SaveChanges would, so callers (the integrator losing a race for a leaf index) see one exception type.
+            throw new DbUpdateException($"Inserting {rows.Count} {typeof(T).Name} rows failed: {e.Message}", e);
+        }
+    }
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Area> Areas => Set<Area>();
     public DbSet<Practitioner> Practitioners => Set<Practitioner>();

@@ -20,6 +20,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
     IdempotencyScope idempotency,
     IRequestContext request,
     IAuditLedgerKeys ledger,
+    AuditRecording recording,
     TimeProvider clock) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -28,6 +29,11 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
         if (message is IConsultation consultation)
         {
             var result = await next(message, cancellationToken);
+            if (!recording.Consultations)
+            {
+                return result; // Benchmark host only (see AuditRecording).
+            }
+
             audit.Record(consultation.Consulted(result!));
             await db.SaveChangesAsync(cancellationToken);
             return result;
@@ -46,10 +52,16 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             {
                 var response = await next(message, ct);
                 var now = clock.GetUtcNow();
-                var entry = audit.Record(AuditFactsFor(message, response));
-                request.AuditReceipt = AuditReceipt
-                    .Create(entry.Id, AuditEntryEncoding.LeafHash(entry), now, ledger.MaxMergeDelaySeconds, ledger.Signer)
-                    .Token;
+
+                // No entry, no receipt: only a Benchmark host may switch entries off (see AuditRecording).
+                if (recording.Entries)
+                {
+                    var entry = audit.Record(AuditFactsFor(message, response));
+                    request.AuditReceipt = AuditReceipt
+                        .Create(entry.Id, AuditEntryEncoding.LeafHash(entry), now, ledger.MaxMergeDelaySeconds, ledger.Signer)
+                        .Token;
+                }
+
                 StageOutboxEvents(now);
                 idempotency.Current?.Complete(JsonSerializer.Serialize(response, AppJson.Options), request.AuditReceipt, now);
                 await db.SaveChangesAsync(ct);

@@ -1,0 +1,695 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using CaseTransfer.Api.Auth;
+using CaseTransfer.Api.Hosting;
+using CaseTransfer.Application.Auditing;
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+/// <summary>
+/// Audit ledger benchmarks (issue 4). <c>audit overhead</c>: what writing audit entries costs commands (16 writers) and
+/// consultation entries cost reads (8 readers), over HTTP against the Api with auditing on and off (Benchmark
+/// environment only). <c>audit ledger</c>: a 1,000,000-entry log: build, integrate, verify, serve proofs.
+/// </summary>
+internal static class AuditBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? Opt(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        int Int(string name, int fallback) => int.Parse(Opt(name) ?? fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+        if (args.Length < 2 || args[1] is not ("overhead" or "ledger"))
+        {
+            Console.Error.WriteLine("usage: audit overhead [--engine postgres|sqlite] [--writers 16] [--writes 2400] [--readers 8] [--reads 4000] [--rounds 2] [--api PATH]");
+            Console.Error.WriteLine("       audit ledger [--entries 1000000] [--batch 5000] [--proofs 500] [--api PATH]");
+            return 2;
+        }
+
+        var engine = (Opt("--engine") ?? "postgres").ToLowerInvariant();
+        var apiDll = Path.GetFullPath(Opt("--api") ?? FindApiDll() ?? throw new ArgumentException("build -c Release first or pass --api"));
+        await using var host = new BenchHost(engine, apiDll);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            host.Cancel();
+        };
+        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; engine {engine}; work dir {host.WorkDir}");
+        try
+        {
+            return args[1] == "overhead"
+                ? await OverheadAsync(host, Int("--writers", 16), Int("--writes", 2400), Int("--readers", 8), Int("--reads", 4000), Int("--rounds", 2))
+                : await LedgerAsync(host, Int("--entries", 1_000_000), Int("--batch", 5000), Int("--proofs", 500));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"bench failed: {e}");
+            return 1;
+        }
+    }
+
+    private static string? FindApiDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CaseTransfer.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "CaseTransfer.Api", "bin", "Release", "net10.0", "CaseTransfer.Api.dll");
+                return File.Exists(dll) ? dll : null;
+            }
+        }
+
+        return null;
+    }
+
+    // ---------------------------------------------------------------- overhead
+
+    private sealed record Run(string Workload, string Mode, int Round, double[] SortedMs, double Seconds, int Errors)
+    {
+        public double Throughput => SortedMs.Length / Seconds;
+    }
+
+    private static async Task<int> OverheadAsync(BenchHost host, int writers, int writes, int readers, int reads, int rounds)
+    {
+        Console.WriteLine($"audit overhead: writers={writers} writes/phase={writes} readers={readers} reads/phase={reads} rounds={rounds} (each round: on, off, paused, paused, off, on)");
+        await host.PrepareDatabaseAsync();
+
+        // Cases the bench writes to: one per writer (a writer's requests on its case are sequential, so no
+        // version conflicts), and a pool to read. Created once, with auditing on, before any timing.
+        var setup = await host.StartApiAsync(auditEntries: true, consultations: true);
+        var crns = new List<string>();
+        using (var http = host.Client(setup, "NPS-NW", "bench-writer", Roles.Allocator, Roles.CaseManager))
+        {
+            for (var i = 0; i < Math.Max(writers, 200); i++)
+            {
+                crns.Add(await CreateCaseAsync(http, host.NextCrn()));
+            }
+        }
+
+        await host.StopApiAsync();
+        var writeCases = crns.Take(writers).ToArray();
+        var readCases = crns.ToArray();
+
+        var runs = new List<Run>();
+        // "paused": entries written but the background integrator switched off, to separate the cost of writing the
+        // entry in the request from the cost of integrating it into the tree afterwards.
+        var order = Enumerable.Range(0, rounds).SelectMany(r => new[] { ("on", r), ("off", r), ("paused", r), ("paused", r), ("off", r), ("on", r) }).ToList();
+        var phase = 0;
+        foreach (var (mode, round) in order)
+        {
+            phase++;
+            var audit = mode != "off";
+            var url = await host.StartApiAsync(auditEntries: audit, consultations: audit, integrate: mode == "on");
+            using var http = host.Client(url, "NPS-NW", "bench-writer", Roles.Allocator, Roles.CaseManager);
+
+            // Warm up every path (JIT, pools) before timing.
+            await LoadAsync(http, writers, 10 * writers, (c, i, w) => RiskAsync(c, writeCases[w]));
+            await LoadAsync(http, writers, 5 * writers, (c, i, w) => CreateAsync(c, host.NextCrn()));
+            await LoadAsync(http, readers, 20 * readers, (c, i, w) => ReadAsync(c, readCases[i % readCases.Length]));
+
+            runs.Add(await Timed("risk assessment POST", mode, round, http, writers, writes, (c, i, w) => RiskAsync(c, writeCases[w])));
+            runs.Add(await Timed("case creation POST", mode, round, http, writers, writes, (c, i, w) => CreateAsync(c, host.NextCrn())));
+            runs.Add(await Timed("case GET", mode, round, http, readers, reads, (c, i, w) => ReadAsync(c, readCases[i % readCases.Length])));
+            foreach (var r in runs.TakeLast(3))
+            {
+                Console.WriteLine($"  phase {phase} audit {mode,-6}: {r.Workload,-22} n={r.SortedMs.Length} p50 {Pct(r.SortedMs, 50):F1} ms p95 {Pct(r.SortedMs, 95):F1} ms {r.Throughput:N0} req/s errors {r.Errors}");
+            }
+
+            await host.StopApiAsync();
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"=== Results: audit overhead, {host.Engine}, {DateTime.UtcNow:yyyy-MM-dd} (all phases pooled per mode) ===");
+        Console.WriteLine($"{"workload",-22} {"conc",4} {"audit",6} {"n",6} {"p50 ms",8} {"p95 ms",8} {"req/s",8}   overhead: p50 / p95 / throughput");
+        foreach (var workload in runs.Select(r => r.Workload).Distinct())
+        {
+            var conc = workload == "case GET" ? readers : writers;
+            (double P50, double P95, double Tp) Stats(string mode)
+            {
+                var rs = runs.Where(r => r.Workload == workload && r.Mode == mode).ToList();
+                var all = rs.SelectMany(r => r.SortedMs).Order().ToArray();
+                var tp = rs.Sum(r => r.SortedMs.Length) / rs.Sum(r => r.Seconds);
+                Console.WriteLine($"{workload,-22} {conc,4} {mode,6} {all.Length,6} {Pct(all, 50),8:F1} {Pct(all, 95),8:F1} {tp,8:N0}");
+                return (Pct(all, 50), Pct(all, 95), tp);
+            }
+
+            var off = Stats("off");
+            foreach (var mode in new[] { "on", "paused" })
+            {
+                var on = Stats(mode);
+                Console.WriteLine($"{string.Empty,-22} {string.Empty,4} {string.Empty,6} {string.Empty,6} {string.Empty,8} {string.Empty,8} {string.Empty,8}   "
+                    + $"{mode} vs off: {100 * (on.P50 / off.P50 - 1):+0.0;-0.0}% / {100 * (on.P95 / off.P95 - 1):+0.0;-0.0}% / {-100 * (1 - on.Tp / off.Tp):+0.0;-0.0}%");
+            }
+        }
+
+        var errors = runs.Sum(r => r.Errors);
+        Console.WriteLine($"request errors: {errors}");
+        return errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<Run> Timed(string workload, string mode, int round, HttpClient http, int concurrency, int count, Func<HttpClient, int, int, Task<bool>> request)
+    {
+        var (ms, seconds, errors) = await LoadAsync(http, concurrency, count, request);
+        return new Run(workload, mode, round, [.. ms.Order()], seconds, errors);
+    }
+
+    /// <summary>Runs <paramref name="count"/> requests from <paramref name="concurrency"/> clients, each taking the next number.</summary>
+    private static async Task<(List<double> Ms, double Seconds, int Errors)> LoadAsync(HttpClient http, int concurrency, int count, Func<HttpClient, int, int, Task<bool>> request)
+    {
+        var next = -1;
+        var errors = 0;
+        var all = new List<double>(count);
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var mine = new List<double>();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (!await request(http, i, w))
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            lock (all)
+            {
+                all.AddRange(mine);
+            }
+        })));
+        return (all, total.Elapsed.TotalSeconds, errors);
+    }
+
+    private static async Task<bool> RiskAsync(HttpClient http, string crn)
+    {
+        using var r = await http.PostAsJsonAsync($"api/v1/cases/{crn}/risk-assessments", Assessment());
+        return await Ok(r, HttpStatusCode.Created);
+    }
+
+    private static async Task<bool> CreateAsync(HttpClient http, string crn)
+    {
+        using var r = await http.PostAsJsonAsync("api/v1/cases", NewCase(crn));
+        return await Ok(r, HttpStatusCode.Created);
+    }
+
+    private static async Task<bool> ReadAsync(HttpClient http, string crn)
+    {
+        using var r = await http.GetAsync($"api/v1/cases/{crn}");
+        return await Ok(r, HttpStatusCode.OK);
+    }
+
+    private static int reportedErrors;
+
+    private static async Task<bool> Ok(HttpResponseMessage r, HttpStatusCode expected)
+    {
+        var body = await r.Content.ReadAsStringAsync();
+        if (r.StatusCode == expected)
+        {
+            return true;
+        }
+
+        if (Interlocked.Increment(ref reportedErrors) <= 5)
+        {
+            Console.Error.WriteLine($"{r.RequestMessage?.Method} {r.RequestMessage?.RequestUri} -> {(int)r.StatusCode}: {body}");
+        }
+
+        return false;
+    }
+
+    private static async Task<string> CreateCaseAsync(HttpClient http, string crn) =>
+        await CreateAsync(http, crn) ? crn : throw new InvalidOperationException($"could not create case {crn}");
+
+    // Bodies as the HTTP tests send them (tests/CaseTransfer.Api.Tests/Infrastructure/TestData.cs).
+    private static JsonObject NewCase(string crn) => new()
+    {
+        ["crn"] = crn,
+        ["firstName"] = "John",
+        ["middleNames"] = null,
+        ["lastName"] = "Smith",
+        ["dateOfBirth"] = "1985-03-14",
+        ["pncId"] = "2012/0052494Q",
+        ["nomsNumber"] = "A1234BC",
+        ["areaCode"] = "GMAN",
+        ["sentence"] = new JsonObject
+        {
+            ["type"] = "DeterminateCustody",
+            ["sentenceDate"] = "2025-01-10",
+            ["startDate"] = "2025-01-10",
+            ["expectedEndDate"] = "2030-01-10",
+            ["releaseDate"] = "2029-06-01",
+            ["licenceEndDate"] = "2030-01-10",
+        },
+        ["requirements"] = new JsonArray(),
+    };
+
+    private static JsonObject Assessment() => new()
+    {
+        ["assessedOn"] = "2025-02-01",
+        ["riskOfSeriousHarm"] = "Medium",
+        ["rsrPercent"] = 3.2,
+        ["ogrsPercent"] = 41,
+        ["mappaCategory"] = "None",
+        ["mappaLevel"] = "None",
+        ["tier"] = "B2",
+        ["flags"] = new JsonArray("DomesticAbuse"),
+    };
+
+    private static double Pct(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    // ---------------------------------------------------------------- ledger
+
+    private static async Task<int> LedgerAsync(BenchHost host, int entries, int batch, int proofs)
+    {
+        Console.WriteLine($"audit ledger: entries={entries:N0} integrator batch={batch:N0} proofs={proofs}");
+        await host.PrepareDatabaseAsync();
+        await using var app = host.InProcessApp();
+
+        // 1. Synthetic entries, set-based (COPY on PostgreSQL), in the shape the pipeline writes.
+        var watch = Stopwatch.StartNew();
+        var start = DateTimeOffset.UtcNow;
+        const int Chunk = 50_000;
+        for (var done = 0; done < entries; done += Chunk)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+            var rows = new List<AuditEntry>(Chunk);
+            for (var i = done; i < Math.Min(entries, done + Chunk); i++)
+            {
+                var at = start.AddTicks(i * 10L);
+                rows.Add(new AuditEntry(
+                    Guid.CreateVersion7(at), at, i % 3 == 0 ? AuditOperation.Collection : AuditOperation.Consultation,
+                    i % 3 == 0 ? "RecordRiskAssessment" : "GetCaseSummary", $"bench-user-{i % 50}", "Bench User", "NPS-NW", "bench",
+                    $"{i:x32}", Crn.Parse($"B{i % 1_000_000:D6}"), i % 3 == 0 ? "risk-assessment" : "case", Guid.CreateVersion7(at).ToString(),
+                    i % 7, i % 3 == 0 ? "risk assessment recorded" : null));
+            }
+
+            await BulkInsert.InsertAsync(db, rows);
+        }
+
+        var insertSeconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"inserted {entries:N0} entries in {insertSeconds:N1} s ({entries / insertSeconds:N0}/s)");
+
+        // 2. Integrate with the service's own integrator, batch by batch, as the background service does.
+        watch.Restart();
+        long integrated = 0;
+        var lastReport = 0L;
+        while (true)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var n = await scope.ServiceProvider.GetRequiredService<LedgerIntegrator>().IntegrateAsync(batch, CancellationToken.None);
+            integrated += n;
+            if (integrated - lastReport >= 100_000 || n == 0)
+            {
+                Console.WriteLine($"  integrated {integrated:N0} in {watch.Elapsed.TotalSeconds:N1} s ({integrated / watch.Elapsed.TotalSeconds:N0}/s)");
+                lastReport = integrated;
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+        }
+
+        var integrateSeconds = watch.Elapsed.TotalSeconds;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var checkpoint = await scope.ServiceProvider.GetRequiredService<LedgerIntegrator>().CheckpointAsync(CancellationToken.None);
+            Console.WriteLine($"checkpoint signed at tree size {checkpoint?.TreeSize:N0}");
+        }
+
+        await host.AnalyseAsync();
+
+        // 3. Verify in-process (what POST /api/v1/audit/verify and the `verify` verb run), three times.
+        var verifySeconds = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var verifier = scope.ServiceProvider.GetRequiredService<LedgerVerifier>();
+            watch.Restart();
+            var report = await verifier.VerifyAsync([], CancellationToken.None);
+            verifySeconds.Add(watch.Elapsed.TotalSeconds);
+            Console.WriteLine($"verify #{i + 1}: {watch.Elapsed.TotalSeconds:N2} s, intact={report.Intact}, size={report.TreeSize:N0}, checkpoints checked={report.CheckpointsChecked}, problems={report.Problems.Count}");
+            if (!report.Intact)
+            {
+                Console.WriteLine("  first problem: " + report.Problems[0]);
+            }
+        }
+
+        // Where verification's time goes: reading every entry through EF alone, and hashing them alone (one thread).
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+            var read = TimeSpan.Zero;
+            var hash = TimeSpan.Zero;
+            long last = 0;
+            while (true)
+            {
+                var low = last;
+                var t = Stopwatch.GetTimestamp();
+                var rows = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > low).OrderBy(e => e.Sequence).Take(50_000).ToListAsync();
+                read += Stopwatch.GetElapsedTime(t);
+                if (rows.Count == 0)
+                {
+                    break;
+                }
+
+                last = rows[^1].Sequence;
+                t = Stopwatch.GetTimestamp();
+                foreach (var e in rows)
+                {
+                    AuditEntryEncoding.LeafHash(e);
+                }
+
+                hash += Stopwatch.GetElapsedTime(t);
+            }
+
+            Console.WriteLine($"breakdown: reading all entries through EF (pages of 50,000): {read.TotalSeconds:N2} s; leaf-hashing them on one thread: {hash.TotalSeconds:N2} s");
+        }
+
+        // 4. Proofs over HTTP against the Api child process.
+        var url = await host.StartApiAsync(auditEntries: true, consultations: true);
+        using var http = host.Client(url, "NPS", "bench-auditor", Roles.Auditor);
+        var random = new Random(20261127);
+        async Task<double[]> TimeAsync(Func<string> path)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                using var w = await http.GetAsync(path());
+                w.EnsureSuccessStatusCode();
+            }
+
+            var ms = new List<double>();
+            for (var i = 0; i < proofs; i++)
+            {
+                var p = path();
+                var t = Stopwatch.GetTimestamp();
+                using var r = await http.GetAsync(p);
+                await r.Content.ReadAsByteArrayAsync();
+                ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                if (!r.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{p} -> {(int)r.StatusCode}");
+                }
+            }
+
+            return [.. ms.Order()];
+        }
+
+        // Baseline: an authenticated endpoint that reads no database, for what HTTP, auth and the pipeline cost alone.
+        var baseline = await TimeAsync(() => "api/v1/audit/public-key");
+        var inclusion = await TimeAsync(() => $"api/v1/audit/entries/{random.NextInt64(entries)}/proof");
+        var consistency = await TimeAsync(() =>
+        {
+            var from = random.NextInt64(1, entries);
+            return $"api/v1/audit/consistency?from={from}&to={entries}";
+        });
+
+        Console.WriteLine();
+        Console.WriteLine($"=== Results: audit ledger, {host.Engine}, {entries:N0} entries, {DateTime.UtcNow:yyyy-MM-dd} ===");
+        Console.WriteLine($"insert entries (BulkInsert/COPY): {insertSeconds:N1} s");
+        Console.WriteLine($"integrate (LedgerIntegrator, batch {batch:N0}): {integrateSeconds:N1} s ({entries / integrateSeconds:N0} entries/s)");
+        Console.WriteLine($"verify (LedgerVerifier.VerifyAsync in-process): {string.Join(" / ", verifySeconds.Select(s => s.ToString("N2", CultureInfo.InvariantCulture)))} s; target < 5 s: {(verifySeconds.Min() < 5 ? "met" : "MISSED")}");
+        Console.WriteLine($"baseline GET /api/v1/audit/public-key (no database), sequential, n={proofs}: p50 {Pct(baseline, 50):F2} ms p95 {Pct(baseline, 95):F2} ms max {baseline[^1]:F2} ms");
+        Console.WriteLine($"inclusion proof over HTTP, sequential, n={proofs}: p50 {Pct(inclusion, 50):F2} ms p95 {Pct(inclusion, 95):F2} ms max {inclusion[^1]:F2} ms; target < 10 ms: {(Pct(inclusion, 95) < 10 ? "met" : "MISSED")}");
+        Console.WriteLine($"consistency proof over HTTP, sequential, n={proofs}: p50 {Pct(consistency, 50):F2} ms p95 {Pct(consistency, 95):F2} ms max {consistency[^1]:F2} ms; target < 10 ms: {(Pct(consistency, 95) < 10 ? "met" : "MISSED")}");
+        return 0;
+    }
+}
+
+/// <summary>
+/// A throwaway database and the Api as a child process. The PostgreSQL and child-process handling follows
+/// SearchBench in Program.cs (copied rather than shared so the search bench can change independently).
+/// </summary>
+internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
+{
+    private const string PgBin = "/usr/lib/postgresql/15/bin";
+    private readonly CancellationTokenSource cts = new();
+    private readonly string signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly string auditSeed = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private Process? api;
+    private StreamWriter? apiLog;
+    private string? pgData;
+    private int pgPort;
+    private int crnCounter;
+
+    public string Engine => engine;
+
+    public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "ctaudit-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private string ConnectionString => engine == "sqlite"
+        ? $"Data Source={Path.Combine(WorkDir, "cases.db")}"
+        : $"Host=127.0.0.1;Port={pgPort};Username=app;Database=postgres;Pooling=true;Maximum Pool Size=40";
+
+    public void Cancel() => cts.Cancel();
+
+    /// <summary>CRNs in the W range, which the seeder never uses.</summary>
+    public string NextCrn() => $"W{Interlocked.Increment(ref crnCounter):D6}";
+
+    public async Task PrepareDatabaseAsync()
+    {
+        Directory.CreateDirectory(WorkDir);
+        if (engine == "postgres")
+        {
+            await StartPostgresAsync();
+        }
+
+        // Schema and reference data (organisations, areas) through the Api's own verb; a few seeded cases.
+        var code = await RunApiVerbAsync(["seed", "--cases", "100"]);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"seed exited with {code}");
+        }
+    }
+
+    public HttpClient Client(string url, string org, string user, params string[] roles)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), MaxConnectionsPerServer = 64, UseProxy = false })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromSeconds(120),
+        };
+        var issuer = new TokenIssuer(new AuthOptions(), new SymmetricSecurityKey(Convert.FromBase64String(signingKey)), TimeProvider.System);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issuer.Issue(org, user, "Bench " + user, roles, TimeSpan.FromHours(4)));
+        return http;
+    }
+
+    private Dictionary<string, string> Settings(bool auditEntries, bool consultations, bool integrate = true) => new()
+    {
+        ["Audit:IntegrationIntervalMilliseconds"] = integrate ? "500" : "0",
+        ["Database:Provider"] = engine == "sqlite" ? "Sqlite" : "Postgres",
+        ["Database:ConnectionString"] = ConnectionString,
+        ["Auth:SigningKey"] = signingKey,
+        ["Auth:UseDevelopmentKey"] = "false",
+        ["Seed:Demo"] = "false",
+        ["Audit:SigningKeySeed"] = auditSeed,
+        [AuditRecording.EntriesSetting] = auditEntries ? "true" : "false",
+        [AuditRecording.ConsultationsSetting] = consultations ? "true" : "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    /// <summary>The Api's services in this process, without its background integrator: for building and verifying the log.</summary>
+    public WebApplication InProcessApp()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = AuditRecording.BenchmarkEnvironment });
+        var settings = Settings(true, true, integrate: false);
+        builder.Configuration.AddInMemoryCollection(settings!);
+        builder.AddCaseTransfer();
+        return builder.Build();
+    }
+
+    public async Task AnalyseAsync()
+    {
+        if (engine != "postgres")
+        {
+            return;
+        }
+
+        await using var c = new Npgsql.NpgsqlConnection(ConnectionString + ";Pooling=False;Command Timeout=600");
+        await c.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("VACUUM ANALYZE", c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private ProcessStartInfo ApiStartInfo(IEnumerable<string> arguments, bool auditEntries = true, bool consultations = true, bool integrate = true)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = WorkDir, UseShellExecute = false };
+        psi.ArgumentList.Add(apiDll);
+        foreach (var a in arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in Settings(auditEntries, consultations, integrate))
+        {
+            psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = AuditRecording.BenchmarkEnvironment;
+        psi.Environment["DOTNET_ENVIRONMENT"] = AuditRecording.BenchmarkEnvironment;
+        return psi;
+    }
+
+    private async Task<int> RunApiVerbAsync(string[] arguments)
+    {
+        var psi = ApiStartInfo(arguments);
+        psi.WorkingDirectory = Path.GetDirectoryName(apiDll)!;
+        using var p = Process.Start(psi)!;
+        await p.WaitForExitAsync(cts.Token);
+        return p.ExitCode;
+    }
+
+    public async Task<string> StartApiAsync(bool auditEntries, bool consultations, bool integrate = true)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var psi = ApiStartInfo([], auditEntries, consultations, integrate);
+        psi.WorkingDirectory = Path.GetDirectoryName(apiDll)!;
+        psi.Environment["ASPNETCORE_URLS"] = url;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        apiLog ??= new StreamWriter(Path.Combine(WorkDir, "api.log")) { AutoFlush = true };
+        var log = apiLog;
+        api = new Process { StartInfo = psi };
+        api.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        api.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        api.Start();
+        api.BeginOutputReadLine();
+        api.BeginErrorReadLine();
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (api.HasExited)
+            {
+                throw new InvalidOperationException($"the Api exited with {api.ExitCode} at start; see {Path.Combine(WorkDir, "api.log")}");
+            }
+
+            try
+            {
+                using var r = await probe.GetAsync($"{url}/health/ready", cts.Token);
+                if (r.IsSuccessStatusCode)
+                {
+                    Console.WriteLine($"Api (pid {api.Id}, entries {(auditEntries ? "on" : "off")}, consultations {(consultations ? "on" : "off")}, integrator {(integrate ? "on" : "off")}) ready on {url}");
+                    return url + "/";
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cts.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(200, cts.Token);
+        }
+
+        throw new TimeoutException("the Api did not become ready within 3 minutes");
+    }
+
+    public async Task StopApiAsync()
+    {
+        if (api is { HasExited: false })
+        {
+            api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
+        }
+
+        api?.Dispose();
+        api = null;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private async Task StartPostgresAsync()
+    {
+        var dir = Path.Combine(WorkDir, "pg");
+        pgData = Path.Combine(dir, "data");
+        Directory.CreateDirectory(dir);
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", WorkDir]);
+        }
+
+        await RunPgAsync(asRoot, "initdb", ["-D", pgData, "-A", "trust", "-U", "app"]);
+        pgPort = FreePort();
+        await RunPgAsync(asRoot, "pg_ctl", ["-D", pgData, "-l", Path.Combine(dir, "log"), "-o", $"-p {pgPort} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=200", "-w", "start"]);
+        Console.WriteLine($"PostgreSQL started on 127.0.0.1:{pgPort} ({pgData}).");
+    }
+
+    private static Task RunPgAsync(bool asRoot, string tool, string[] arguments) =>
+        asRoot
+            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(PgBin, tool), .. arguments])
+            : RunAsync(Path.Combine(PgBin, tool), arguments);
+
+    private static async Task RunAsync(string file, string[] arguments)
+    {
+        var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {p.ExitCode}: {await stdout}{await stderr}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopApiAsync();
+        apiLog?.Dispose();
+        if (pgData is not null && Directory.Exists(pgData))
+        {
+            try
+            {
+                await RunPgAsync(Environment.UserName == "root", "pg_ctl", ["-D", pgData, "-m", "immediate", "-w", "stop"]);
+                Console.WriteLine("PostgreSQL stopped.");
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"could not stop PostgreSQL: {e.Message}");
+            }
+        }
+
+        if (Directory.Exists(WorkDir) && Environment.GetEnvironmentVariable("AUDITBENCH_KEEP") is null)
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+
+        cts.Dispose();
+    }
+}
