@@ -116,7 +116,7 @@ public static class BritishNames
         "ley", "wood", "ton", "field", "shaw", "well", "worth", "by", "ham", "den",
         "hurst", "bridge", "dale", "cott", "combe", "thorpe", "stead", "wick", "more", "land",
         "croft", "gate", "ford", "bury", "brook", "stone", "leigh", "hall", "man", "ridge",
-        "cliffe", "low", "holme", "over", "ington", "ingham", "er", "ing", "ley-Smith", "lake",
+        "cliffe", "low", "holme", "over", "ington", "ingham", "er", "ing", "stock", "lake",
     ];
 
     private static readonly string[] ScottishRoots =
@@ -162,7 +162,6 @@ public static class BritishNames
         {
             foreach (var end in TailEnds)
             {
-                // "ley-Smith" gives the occasional double-barrelled name (Ashley-Smith).
                 names.Add(start + end);
             }
         }
