@@ -62,6 +62,7 @@ public static class ServiceRegistration
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member?.Name;
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
+        services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerIntegrator>();
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerVerifier>();

@@ -76,13 +76,16 @@ public static class SearchCursor
     }
 }
 
-public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access) : IQueryHandler<SearchCases, Page<CaseSearchResult>>
+public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, NameKeyFrequencies frequencies) : IQueryHandler<SearchCases, Page<CaseSearchResult>>
 {
     /// <summary>How many name candidates the database hands over for ranking in code.</summary>
     public const int CandidateLimit = 200;
 
     /// <summary>Below this a name is too unlike the query to show.</summary>
     public const double MinimumNameScore = 0.5;
+
+    /// <summary>How many key rows the candidate pool may read beyond its most selective token's.</summary>
+    public const long PoolBudget = 20_000;
 
     private const int ExactKeyWeight = 4;
     private const int FuzzyKeyWeight = 2;
@@ -145,30 +148,10 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access) : IQ
 
     private async Task<IEnumerable<CaseSearchResult>> ByNameAsync(IQueryable<Case> visible, SearchTerms terms, CancellationToken ct)
     {
-        IQueryable<Hit>? hits = null;
-        for (var i = 0; i < terms.NameTokens.Count; i++)
-        {
-            var token = i;
-            var exact = NameKeys.ForQueryToken(terms.NameTokens[i]).Where(k => k.EndsWith(':' + terms.NameTokens[token], StringComparison.Ordinal)).ToList();
-            var keys = NameKeys.ForQueryToken(terms.NameTokens[i]).ToList();
-            var tokenHits = db.CaseNameKeys
-                .Where(k => keys.Contains(k.Key))
-                .Select(k => new Hit { CaseId = k.CaseId, Token = token, Weight = exact.Contains(k.Key) ? ExactKeyWeight : FuzzyKeyWeight });
-            hits = hits is null ? tokenHits : hits.Concat(tokenHits);
-        }
+        var tokens = terms.NameTokens.Select(t => new QueryToken(t)).ToList();
+        var counts = await frequencies.CountsAsync(db, tokens.SelectMany(t => t.Keys).Distinct(StringComparer.Ordinal).ToList(), ct);
 
-        // Best key per query token, summed per case: cases matching every token, exactly, come first. The tie-break
-        // is the CRN, so the candidate set is the same on every engine.
-        var candidates = await hits!
-            .GroupBy(h => new { h.CaseId, h.Token })
-            .Select(g => new { g.Key.CaseId, Weight = g.Max(h => h.Weight) })
-            .GroupBy(x => x.CaseId)
-            .Select(g => new { CaseId = g.Key, Weight = g.Sum(x => x.Weight) })
-            .Join(visible, h => h.CaseId, c => c.Id, (h, c) => new { h.Weight, c.Crn, c.Id })
-            .OrderByDescending(x => x.Weight).ThenBy(x => x.Crn)
-            .Take(CandidateLimit)
-            .Select(x => x.Id)
-            .ToListAsync(ct);
+        var candidates = await AllExactAsync(visible, tokens, counts, ct) ?? await FromPoolAsync(visible, tokens, counts, ct);
 
         var rows = await db.Cases.AsNoTracking()
             .Where(c => candidates.Contains(c.Id))
@@ -180,12 +163,140 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access) : IQ
             .Where(r => r.Score >= MinimumNameScore);
     }
 
-    /// <summary>A member-initialised class, not a positional record: EF translates member access on it inside GROUP BY.</summary>
-    private sealed class Hit
+    /// <summary>
+    /// When at least <see cref="CandidateLimit"/> visible cases match every token exactly, they are the candidates
+    /// (they have the highest possible weight; the first by CRN, as for any tie). Found by intersecting the exact
+    /// postings, starting from the rarest, which is cheap even for "John Smith". Null when there are fewer.
+    /// </summary>
+    private async Task<List<Guid>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
-        public Guid CaseId { get; init; }
-        public int Token { get; init; }
-        public int Weight { get; init; }
+        var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Exact.Sum(k => counts[k])))
+            .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
+        if (ordered[0].Count < CandidateLimit)
+        {
+            return null;
+        }
+
+        var driver = ordered[0].Token.Exact;
+        var ids = db.CaseNameKeys.Where(k => driver.Contains(k.Key)).Select(k => k.CaseId);
+        foreach (var other in ordered.Skip(1))
+        {
+            var exact = other.Token.Exact;
+            ids = ids.Where(id => db.CaseNameKeys.Any(k => exact.Contains(k.Key) && k.CaseId == id));
+        }
+
+        // Two statements rather than a join: given the ids as one parameter, both engines probe Cases by key, where a
+        // join let PostgreSQL misjudge the postings and scan every case.
+        var matched = await ids.Distinct().ToListAsync(ct);
+        if (matched.Count < CandidateLimit)
+        {
+            return null;
+        }
+
+        var top = await visible.Where(c => EF.Parameter(matched).Contains(c.Id))
+            .OrderBy(c => c.Crn)
+            .Take(CandidateLimit)
+            .Select(c => c.Id)
+            .ToListAsync(ct);
+        return top.Count == CandidateLimit ? top : null;
+    }
+
+    /// <summary>
+    /// The general case: a pool of the visible cases matching any key of the most selective token (and of any other
+    /// token while the pool stays within <see cref="PoolBudget"/> key rows), weighed in code: per query token 4 when
+    /// a name part has its exact key, 2 when it shares another key (edit, phonetic, initial), summed; best first, then
+    /// by CRN. Cases that match none of the pool's tokens are not candidates: they lack the query's rarest part, and
+    /// reading the postings of common parts ("John", and every key of its Double Metaphone code) is what made the
+    /// search slow.
+    /// </summary>
+    private async Task<List<Guid>> FromPoolAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    {
+        var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Keys.Sum(k => counts[k]), ExactCount: t.Exact.Sum(k => counts[k])))
+            .Where(x => x.Count > 0)
+            .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
+        if (ordered.Count == 0)
+        {
+            return [];
+        }
+
+        var poolKeys = new HashSet<string>(ordered[0].Token.Keys, StringComparer.Ordinal);
+        var rowsRead = ordered[0].Count;
+        var anyExact = ordered[0].ExactCount > 0;
+        foreach (var next in ordered.Skip(1))
+        {
+            if (rowsRead + next.Count > PoolBudget)
+            {
+                break;
+            }
+
+            poolKeys.UnionWith(next.Token.Keys);
+            rowsRead += next.Count;
+            anyExact |= next.ExactCount > 0;
+        }
+
+        // When the selective tokens are unknown spellings that found next to no one ("Rfeead Smith"), also take the
+        // people who have the rarest part that is spelled exactly, as the scorer shows such people (a surname alone is
+        // a fair match).
+        if (!anyExact && rowsRead < CandidateLimit && ordered.Where(x => x.ExactCount > 0).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken })
+        {
+            poolKeys.UnionWith(exactToken.Exact);
+        }
+
+        var keys = poolKeys.ToList();
+        var poolIds = await db.CaseNameKeys.Where(k => keys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
+        var pool = await visible.Where(c => EF.Parameter(poolIds).Contains(c.Id))
+            .Select(c => new { c.Id, c.Crn, c.FirstName, c.MiddleNames, c.LastName })
+            .ToListAsync(ct);
+
+        // Weigh each distinct name part once per search: a pool of thousands of people shares a few hundred forenames.
+        var partWeights = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        int[] WeightsOf(string part)
+        {
+            if (!partWeights.TryGetValue(part, out var weights))
+            {
+                var stored = NameKeys.ForToken(part);
+                weights = [.. tokens.Select(t => t.Exact.Overlaps(stored) ? ExactKeyWeight : t.Keys.Overlaps(stored) ? FuzzyKeyWeight : 0)];
+                partWeights[part] = weights;
+            }
+
+            return weights;
+        }
+
+        var best = new int[tokens.Count];
+        return pool
+            .Select(c =>
+            {
+                Array.Clear(best);
+                foreach (var part in NameText.Tokens(c.MiddleNames is null ? c.FirstName : $"{c.FirstName} {c.MiddleNames}").Concat(NameText.Tokens(c.LastName)))
+                {
+                    var weights = WeightsOf(part);
+                    for (var i = 0; i < best.Length; i++)
+                    {
+                        best[i] = Math.Max(best[i], weights[i]);
+                    }
+                }
+
+                return (c.Id, Crn: c.Crn.Value, Weight: best.Sum());
+            })
+            .ToList()
+            .OrderByDescending(x => x.Weight).ThenBy(x => x.Crn, StringComparer.Ordinal)
+            .Take(CandidateLimit)
+            .Select(x => x.Id)
+            .ToList();
+    }
+
+    /// <summary>A query token's search keys, and those of them that are the token itself (weighed higher).</summary>
+    private sealed class QueryToken
+    {
+        public QueryToken(string token)
+        {
+            Keys = NameKeys.ForQueryToken(token);
+            Exact = Keys.Where(k => k.EndsWith(':' + token, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        }
+
+        public IReadOnlySet<string> Keys { get; }
+
+        public HashSet<string> Exact { get; }
     }
 
     private sealed record Row(

@@ -63,7 +63,7 @@ public static class SyntheticCases
             CrnFor(index),
             first,
             middle == first ? null : middle,
-            BritishNames.Pick(faker, BritishNames.Surnames),
+            BritishNames.PickSurname(faker),
             dob,
             pnc,
             noms,
