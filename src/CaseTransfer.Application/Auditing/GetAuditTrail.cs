@@ -81,14 +81,12 @@ public sealed class GetAuditTrailValidator : AbstractValidator<GetAuditTrail>
     }
 }
 
-public sealed class GetAuditTrailHandler(IAppDbContext db, CaseAccess access, ICaller caller) : IQueryHandler<GetAuditTrail, Page<AuditEntryView>>
+public sealed class GetAuditTrailHandler(IAppDbContext db, CaseAccess access) : IQueryHandler<GetAuditTrail, Page<AuditEntryView>>
 {
     public async ValueTask<Page<AuditEntryView>> Handle(GetAuditTrail query, CancellationToken cancellationToken)
     {
         var entries = db.AuditEntries.AsNoTracking();
-        var own = caller.OrganisationCode;
-        var national = await db.Organisations.AnyAsync(o => o.Code == own && o.Kind == OrganisationKind.Nps, cancellationToken);
-        if (!national)
+        if ((await access.CallerOrganisationAsync(cancellationToken))?.Kind != OrganisationKind.Nps)
         {
             var codes = await access.VisibleHolderCodesAsync(cancellationToken);
             var heldCrns = db.CaseHoldings.Where(h => codes.Contains(h.OrganisationCode))

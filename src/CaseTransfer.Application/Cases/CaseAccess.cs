@@ -1,6 +1,7 @@
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Cases;
@@ -13,6 +14,21 @@ namespace CaseTransfer.Application.Cases;
 public sealed class CaseAccess(IAppDbContext db, ICaller caller)
 {
     private IReadOnlyList<string>? _holderCodes;
+    private Organisation? _callerOrganisation;
+    private bool _callerOrganisationLoaded;
+
+    /// <summary>The caller's organisation (null for a code the service does not know), read once per request.</summary>
+    public async Task<Organisation?> CallerOrganisationAsync(CancellationToken cancellationToken)
+    {
+        if (!_callerOrganisationLoaded)
+        {
+            var own = caller.OrganisationCode;
+            _callerOrganisation = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Code == own, cancellationToken);
+            _callerOrganisationLoaded = true;
+        }
+
+        return _callerOrganisation;
+    }
 
     /// <summary>The holder codes whose cases the caller sees. The organisation tree is two levels deep (NPS, regions).</summary>
     public async Task<IReadOnlyList<string>> VisibleHolderCodesAsync(CancellationToken cancellationToken)

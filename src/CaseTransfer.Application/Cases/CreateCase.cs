@@ -82,7 +82,7 @@ public sealed class CreateCaseValidator : AbstractValidator<CreateCase>
     }
 }
 
-public sealed class CreateCaseHandler(IAppDbContext db, ICaller caller, TimeProvider clock) : ICommandHandler<CreateCase, CaseChanged>
+public sealed class CreateCaseHandler(IAppDbContext db, CaseAccess access, ICaller caller, TimeProvider clock) : ICommandHandler<CreateCase, CaseChanged>
 {
     public async ValueTask<CaseChanged> Handle(CreateCase command, CancellationToken cancellationToken)
     {
@@ -91,7 +91,7 @@ public sealed class CreateCaseHandler(IAppDbContext db, ICaller caller, TimeProv
 
         // Every case begins with the NPS; a provider cannot open one. The national NPS and the covering region may.
         if (caller.OrganisationCode != area.NpsRegionCode
-            && !await db.Organisations.AnyAsync(o => o.Code == caller.OrganisationCode && o.Kind == OrganisationKind.Nps, cancellationToken))
+            && (await access.CallerOrganisationAsync(cancellationToken))?.Kind != OrganisationKind.Nps)
         {
             throw new ForbiddenException("Only the NPS, or the NPS region that covers the area, may open a case there.");
         }

@@ -1,3 +1,4 @@
+using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Organisations;
 using FluentValidation;
@@ -42,14 +43,14 @@ public sealed class ListOrganisationsHandler(IAppDbContext db) : IQueryHandler<L
     }
 }
 
-public sealed class ListPractitionersHandler(IAppDbContext db, ICaller caller) : IQueryHandler<ListPractitioners, IReadOnlyList<PractitionerView>>
+public sealed class ListPractitionersHandler(IAppDbContext db, CaseAccess access, ICaller caller) : IQueryHandler<ListPractitioners, IReadOnlyList<PractitionerView>>
 {
     public async ValueTask<IReadOnlyList<PractitionerView>> Handle(ListPractitioners query, CancellationToken cancellationToken)
     {
         var own = caller.OrganisationCode;
         var target = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Code == query.OrganisationCode, cancellationToken)
             ?? throw new NotFoundException("Organisation", query.OrganisationCode);
-        var callerIsNps = await db.Organisations.AnyAsync(o => o.Code == own && (o.Kind == OrganisationKind.Nps || o.Kind == OrganisationKind.NpsRegion), cancellationToken);
+        var callerIsNps = (await access.CallerOrganisationAsync(cancellationToken))?.IsNps == true;
 
         // Staff lists are personal data: a provider sees its own staff; the NPS, which allocates, sees everyone's.
         if (target.Code != own && target.ParentCode != own && !callerIsNps)
