@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CaseTransfer.Domain.Allocations;
 
 /// <summary>Three-valued: a condition over a missing fact is Unknown, never quietly false.</summary>
@@ -47,7 +45,7 @@ internal sealed record Threshold(decimal Value, string? Parameter)
     {
         if (Parameter is not null)
         {
-            trace.Note(Parameter, Value.ToString(CultureInfo.InvariantCulture));
+            trace.Note(Parameter, FactValue.Format(Value));
         }
     }
 }

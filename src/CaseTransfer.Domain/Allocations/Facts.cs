@@ -18,8 +18,11 @@ internal readonly record struct FactValue(string? Choice, decimal? Number, IRead
 {
     public bool IsMissing => Choice is null && Number is null && Set is null;
 
+    // G29 drops trailing zeros, so 3.2 reads "3.2" whichever engine stored it (PostgreSQL gives 3.2000).
     public string? Text =>
-        Choice ?? (Number is { } n ? n.ToString(CultureInfo.InvariantCulture) : Set is { } s ? (s.Count == 0 ? "none" : string.Join(", ", s)) : null);
+        Choice ?? (Number is { } n ? Format(n) : Set is { } s ? (s.Count == 0 ? "none" : string.Join(", ", s)) : null);
+
+    public static string Format(decimal number) => number.ToString("G29", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A named fact a ruleset may read: its kind, the values it can take, and where it comes from.</summary>

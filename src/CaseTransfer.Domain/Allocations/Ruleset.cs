@@ -160,8 +160,8 @@ public sealed class Ruleset
 
     private static string BandText(Threshold threshold) =>
         threshold.Parameter is null
-            ? threshold.Value.ToString(CultureInfo.InvariantCulture)
-            : $"{threshold.Parameter} ({threshold.Value.ToString(CultureInfo.InvariantCulture)})";
+            ? FactValue.Format(threshold.Value)
+            : $"{threshold.Parameter} ({FactValue.Format(threshold.Value)})";
 }
 
 /// <summary>Every ruleset the service knows, and the one in force.</summary>
