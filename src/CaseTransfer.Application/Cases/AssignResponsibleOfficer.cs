@@ -3,9 +3,8 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Domain.Auditing;
 using FluentValidation;
-using FluentValidation.Results;
+using CaseTransfer.Application.Workload;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Cases;
 
@@ -30,15 +29,14 @@ public sealed class AssignResponsibleOfficerValidator : AbstractValidator<Assign
     }
 }
 
-public sealed class AssignResponsibleOfficerHandler(IAppDbContext db, CaseAccess access, TimeProvider clock)
+public sealed class AssignResponsibleOfficerHandler(CaseAccess access, PractitionerAssignment assignment, TimeProvider clock)
     : ICommandHandler<AssignResponsibleOfficer, CaseChanged>
 {
     public async ValueTask<CaseChanged> Handle(AssignResponsibleOfficer command, CancellationToken cancellationToken)
     {
         var @case = await access.GetForChangeAsync(command.Crn, cancellationToken);
         CaseAccess.EnsureVersion(@case, command.ExpectedVersion);
-        var practitioner = await db.Practitioners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.PractitionerId, cancellationToken)
-            ?? throw new ValidationException([new ValidationFailure("practitionerId", "is not a known practitioner")]);
+        var (practitioner, _) = await assignment.PrepareAsync(@case, @case.HolderOrganisationCode, command.PractitionerId!.Value, null, cancellationToken);
         var previous = @case.ResponsibleOfficerId;
         @case.AssignResponsibleOfficer(practitioner, clock.GetUtcNow());
         return new CaseChanged(@case.Crn.Value, @case.Version)

@@ -1,6 +1,9 @@
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Organisations;
+using CaseTransfer.Domain.Transfers;
+using CaseTransfer.Domain.Workload;
 using CaseTransfer.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -18,6 +21,14 @@ public interface IAppDbContext
     DbSet<RiskAssessment> RiskAssessments { get; }
     DbSet<CaseHolding> CaseHoldings { get; }
     DbSet<CaseNameKey> CaseNameKeys { get; }
+    DbSet<CaseTier> CaseTiers { get; }
+    DbSet<CaseAccessLimit> CaseAccessLimits { get; }
+    DbSet<Allocation> Allocations { get; }
+    DbSet<StoredRuleset> StoredRulesets { get; }
+    DbSet<WorkloadWeighting> WorkloadWeightings { get; }
+    DbSet<GradeTarget> GradeTargets { get; }
+    DbSet<TransferJob> TransferJobs { get; }
+    DbSet<TransferJobItem> TransferJobItems { get; }
     DbSet<AuditEntry> AuditEntries { get; }
     DbSet<AuditLeaf> AuditLeaves { get; }
     DbSet<AuditTreeNode> AuditTreeNodes { get; }

@@ -11,11 +11,14 @@ public static class Roles
     public const string Admin = "admin";
     public const string PartnerSystem = "partner-system";
 
+    /// <summary>A manager (senior probation officer or above): approves allocation overrides as the second person.</summary>
+    public const string Manager = "manager";
+
     public static readonly IReadOnlyList<string> All =
-        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem];
+        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager];
 
     /// <summary>Everyone who works with case records day to day may read them (within what their organisation sees).</summary>
-    public static readonly string[] CaseReaders = [Allocator, CaseManager, EscalationDecider, InformationOfficer, Admin, PartnerSystem];
+    public static readonly string[] CaseReaders = [Allocator, CaseManager, EscalationDecider, InformationOfficer, Admin, PartnerSystem, Manager];
 }
 
 /// <summary>

@@ -29,6 +29,12 @@ public sealed class Case : AggregateRoot
     /// <summary>The organisation that holds the case now: the one fact the security model turns on.</summary>
     public string HolderOrganisationCode { get; private set; } = null!;
     public Guid? ResponsibleOfficerId { get; private set; }
+
+    /// <summary>The tier last computed by the allocation rules (e.g. <c>B2</c>); the history is in <see cref="CaseTier"/>.</summary>
+    public string? Tier { get; private set; }
+
+    /// <summary>True while the case has an exclusion or restriction list; lets every read skip the lists otherwise.</summary>
+    public bool HasAccessLimits { get; private set; }
     public DateTimeOffset HeldSince { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -136,17 +142,43 @@ public sealed class Case : AggregateRoot
         Raise(new ResponsibleOfficerAssigned(Crn.Value, HolderOrganisationCode, practitioner.Id, at));
     }
 
-    /// <summary>Moves the case to another organisation. The old holding closes at the instant the new one opens.</summary>
-    public void TransferTo(string organisationCode, DateTimeOffset at, string reason)
+    /// <summary>
+    /// Moves the case to another organisation, optionally naming the practitioner there who will hold it. The old
+    /// holding closes at the instant the new one opens.
+    /// </summary>
+    public void TransferTo(string organisationCode, DateTimeOffset at, string reason, Practitioner? responsibleOfficer = null)
     {
         if (organisationCode == HolderOrganisationCode)
         {
             throw new DomainRuleViolation("already-holder", "The case is already held by that organisation.");
         }
 
+        if (responsibleOfficer is not null && responsibleOfficer.OrganisationCode != organisationCode)
+        {
+            throw new DomainRuleViolation(
+                "responsible-officer-outside-holder",
+                "The responsible officer must work for the organisation that will hold the case.");
+        }
+
         var from = HolderOrganisationCode;
-        StartHolding(organisationCode, null, at, reason);
+        StartHolding(organisationCode, responsibleOfficer?.Id, at, reason);
         Raise(new CaseHolderChanged(Crn.Value, from, organisationCode, at));
+        if (responsibleOfficer is not null)
+        {
+            Raise(new ResponsibleOfficerAssigned(Crn.Value, organisationCode, responsibleOfficer.Id, at));
+        }
+    }
+
+    /// <summary>Records a newly computed tier. The computation itself, with its working, is kept as a <see cref="CaseTier"/>.</summary>
+    public void RecordTier(string? tier, DateTimeOffset at)
+    {
+        if (tier == Tier)
+        {
+            return;
+        }
+
+        Tier = tier;
+        Touch(at);
     }
 
     private void StartHolding(string organisationCode, Guid? officer, DateTimeOffset at, string reason)

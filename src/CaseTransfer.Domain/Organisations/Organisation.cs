@@ -99,4 +99,12 @@ public sealed class Practitioner
     public string OrganisationCode { get; private set; } = null!;
     public Grade Grade { get; private set; }
     public decimal ContractedHours { get; private set; }
+
+    /// <summary>
+    /// Contracted hours less reductions (training, union duties, sickness), which scale the grade's target points;
+    /// null when there are no reductions.
+    /// </summary>
+    public decimal? AvailableHours { get; private set; }
+
+    public decimal EffectiveAvailableHours => AvailableHours ?? ContractedHours;
 }

@@ -1,9 +1,12 @@
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Persistence;
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
+using CaseTransfer.Domain.Transfers;
+using CaseTransfer.Domain.Workload;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -36,6 +39,14 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<RiskAssessment> RiskAssessments => Set<RiskAssessment>();
     public DbSet<CaseHolding> CaseHoldings => Set<CaseHolding>();
     public DbSet<CaseNameKey> CaseNameKeys => Set<CaseNameKey>();
+    public DbSet<CaseTier> CaseTiers => Set<CaseTier>();
+    public DbSet<CaseAccessLimit> CaseAccessLimits => Set<CaseAccessLimit>();
+    public DbSet<Allocation> Allocations => Set<Allocation>();
+    public DbSet<StoredRuleset> StoredRulesets => Set<StoredRuleset>();
+    public DbSet<WorkloadWeighting> WorkloadWeightings => Set<WorkloadWeighting>();
+    public DbSet<GradeTarget> GradeTargets => Set<GradeTarget>();
+    public DbSet<TransferJob> TransferJobs => Set<TransferJob>();
+    public DbSet<TransferJobItem> TransferJobItems => Set<TransferJobItem>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditLeaf> AuditLeaves => Set<AuditLeaf>();
     public DbSet<AuditTreeNode> AuditTreeNodes => Set<AuditTreeNode>();
@@ -84,6 +95,8 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(p => p.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
             b.HasIndex(p => p.OrganisationCode);
             b.Property(p => p.ContractedHours).HasPrecision(5, 2);
+            b.Property(p => p.AvailableHours).HasPrecision(5, 2);
+            b.Ignore(p => p.EffectiveAvailableHours);
         });
 
         modelBuilder.Entity<Case>(b =>
@@ -100,6 +113,8 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(c => c.AreaCode).HasMaxLength(Organisation.CodeMaxLength);
             b.Property(c => c.HolderOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
             b.HasIndex(c => new { c.HolderOrganisationCode, c.Id });
+            b.HasIndex(c => new { c.ResponsibleOfficerId, c.Id });
+            b.Property(c => c.Tier).HasMaxLength(2);
             b.Property(c => c.Version).IsConcurrencyToken();
             b.ComplexProperty(c => c.Sentence, s =>
             {
@@ -152,6 +167,99 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(h => h.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
             b.Property(h => h.Reason).HasMaxLength(200);
             b.Ignore(h => h.IsOpen);
+        });
+
+        modelBuilder.Entity<CaseTier>(b =>
+        {
+            b.HasKey(t => t.Id);
+            b.Property(t => t.Id).ValueGeneratedNever();
+            b.HasIndex(t => new { t.CaseId, t.ComputedAt });
+            b.Property(t => t.Tier).HasMaxLength(2);
+            b.Property(t => t.RulesetVersion).HasMaxLength(50);
+            b.Property(t => t.RulesetHash).HasMaxLength(StoredRuleset.HashLength);
+            b.HasOne<Case>().WithMany().HasForeignKey(t => t.CaseId);
+        });
+
+        modelBuilder.Entity<CaseAccessLimit>(b =>
+        {
+            b.HasKey(l => l.Id);
+            b.Property(l => l.Id).ValueGeneratedNever();
+            b.HasIndex(l => new { l.CaseId, l.Kind });
+            b.HasIndex(l => l.StaffCode);
+            b.Property(l => l.StaffCode).HasMaxLength(100);
+            b.Property(l => l.Reason).HasMaxLength(CaseAccessLimit.ReasonMaxLength);
+            b.Property(l => l.AddedBy).HasMaxLength(100);
+            b.Property(l => l.RemovedBy).HasMaxLength(100);
+            b.Ignore(l => l.IsActive);
+            b.HasOne<Case>().WithMany().HasForeignKey(l => l.CaseId);
+        });
+
+        modelBuilder.Entity<Allocation>(b =>
+        {
+            b.HasKey(a => a.Id);
+            b.Property(a => a.Id).ValueGeneratedNever();
+            b.HasIndex(a => a.CaseId);
+            b.HasIndex(a => a.OpenCaseId).IsUnique();
+            b.HasIndex(a => new { a.ToOrganisationCode, a.State, a.DueBy });
+            b.HasIndex(a => new { a.FromOrganisationCode, a.State, a.DueBy });
+            b.HasIndex(a => new { a.AreaCode, a.ProposedAt });
+            b.Property(a => a.AreaCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.FromOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.ToOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.RulesOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.ReasonText).HasMaxLength(Allocation.TextMaxLength);
+            b.Property(a => a.OverrideJustification).HasMaxLength(Allocation.TextMaxLength);
+            b.Property(a => a.DecisionText).HasMaxLength(Allocation.TextMaxLength);
+            b.Property(a => a.RulesetVersion).HasMaxLength(50);
+            b.Property(a => a.RulesetHash).HasMaxLength(StoredRuleset.HashLength);
+            b.Property(a => a.ProposedBy).HasMaxLength(100);
+            b.Property(a => a.ApprovedBy).HasMaxLength(100);
+            b.Property(a => a.DecidedBy).HasMaxLength(100);
+            b.Property(a => a.Version).IsConcurrencyToken();
+            b.Ignore(a => a.IsOpen);
+            b.Ignore(a => a.DomainEvents);
+            b.HasOne<Case>().WithMany().HasForeignKey(a => a.CaseId);
+        });
+
+        modelBuilder.Entity<StoredRuleset>(b =>
+        {
+            b.HasKey(r => r.Hash);
+            b.Property(r => r.Hash).HasMaxLength(StoredRuleset.HashLength);
+            b.Property(r => r.Version).HasMaxLength(50);
+        });
+
+        modelBuilder.Entity<WorkloadWeighting>(b =>
+        {
+            b.HasKey(w => new { w.EffectiveFrom, w.Tier, w.CaseType });
+            b.Property(w => w.Tier).HasMaxLength(10);
+        });
+
+        modelBuilder.Entity<GradeTarget>(b => b.HasKey(g => new { g.EffectiveFrom, g.Grade }));
+
+        modelBuilder.Entity<TransferJob>(b =>
+        {
+            b.HasKey(j => j.Id);
+            b.Property(j => j.Id).ValueGeneratedNever();
+            b.HasIndex(j => j.State);
+            b.Property(j => j.FromOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(j => j.ToOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(j => j.AreaCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(j => j.Reason).HasMaxLength(500);
+            b.Property(j => j.RequestedBy).HasMaxLength(100);
+            b.Property(j => j.RequestedByName).HasMaxLength(200);
+            b.Property(j => j.RequestedByOrganisation).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(j => j.ClientId).HasMaxLength(100);
+            b.Property(j => j.TraceId).HasMaxLength(100);
+            b.Property(j => j.Failure).HasMaxLength(2000);
+            b.Property(j => j.Version).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<TransferJobItem>(b =>
+        {
+            b.HasKey(i => new { i.JobId, i.CaseId });
+            b.HasIndex(i => new { i.JobId, i.Outcome, i.CaseId });
+            b.Property(i => i.SkipReason).HasMaxLength(TransferJobItem.SkipReasonMaxLength);
+            b.HasOne<TransferJob>().WithMany().HasForeignKey(i => i.JobId);
         });
 
         modelBuilder.Entity<CaseNameKey>(b =>
