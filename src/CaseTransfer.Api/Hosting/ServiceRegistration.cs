@@ -5,6 +5,7 @@ using CaseTransfer.Api.Http;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Infrastructure.Allocations;
 using CaseTransfer.Infrastructure.Auditing;
 using CaseTransfer.Infrastructure.Persistence;
 using FluentValidation;
@@ -40,6 +41,11 @@ public static class ServiceRegistration
         // Persistence
         services.AddCaseTransferPersistence(DatabaseOptions.From(configuration));
         services.AddHealthChecks().AddDbContextCheck<CaseTransferDbContext>("database", tags: ["ready"]);
+
+        // Allocation rules: read now, so a broken ruleset file stops the service before it answers anything.
+        var allocationRules = AllocationRulesOptions.From(configuration);
+        services.AddSingleton(allocationRules);
+        services.AddSingleton(RulesetDirectory.Load(allocationRules));
 
         // Application: mediator, pipeline in the documented order, validators
         services.AddMediator(options =>

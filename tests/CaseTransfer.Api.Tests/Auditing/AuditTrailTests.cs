@@ -20,7 +20,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
     /// </summary>
     private static readonly HashSet<string> ReferenceDataReads =
     [
-        "/api/v1/organisations", "/api/v1/organisations/{code}/practitioners",
+        "/api/v1/organisations", "/api/v1/organisations/{code}/practitioners", "/api/v1/allocations/rulesets",
         "/api/v1/audit/checkpoints", "/api/v1/audit/public-key", "/api/v1/audit/entries/{index}/proof", "/api/v1/audit/consistency",
     ];
 

@@ -1,0 +1,107 @@
+using CaseTransfer.Domain.Cases;
+
+namespace CaseTransfer.Domain.Allocations;
+
+/// <summary>
+/// Everything the allocation rules and the tiering may read about a case, taken from the case and its current risk
+/// assessment. A fact the assessment does not give is null (or, with no assessment at all, every assessment fact is
+/// unknown): the rules report it as missing instead of reading a default.
+/// </summary>
+public sealed record AllocationFacts(
+    string AreaCode,
+    SentenceType SentenceType,
+    bool HasRiskAssessment,
+    RoshLevel? Rosh,
+    decimal? RsrPercent,
+    decimal? OgrsPercent,
+    MappaCategory? MappaCategory,
+    MappaLevel? MappaLevel,
+    RiskFlags Flags,
+    IReadOnlyList<RequirementType> Requirements)
+{
+    /// <summary>The facts of <paramref name="c"/> with <paramref name="current"/> as its risk (see <see cref="CurrentAssessment"/>).</summary>
+    public static AllocationFacts From(Case c, RiskAssessment? current)
+    {
+        var facts = current?.Facts;
+        return new AllocationFacts(
+            c.AreaCode,
+            c.Sentence.Type,
+            facts is not null,
+            facts?.Rosh,
+            facts?.RsrPercent,
+            facts?.OgrsPercent,
+            facts?.MappaCategory,
+            facts?.MappaLevel,
+            facts?.Flags ?? RiskFlags.None,
+            [.. c.Requirements.Select(r => r.Type).Distinct().Order()]);
+    }
+
+    /// <summary>
+    /// The current risk: the newest assessment by date assessed, then by when it was recorded, so an older assessment
+    /// entered late does not replace a newer one.
+    /// </summary>
+    public static RiskAssessment? CurrentAssessment(IEnumerable<RiskAssessment> assessments) =>
+        assessments.OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt).FirstOrDefault();
+}
+
+public enum AllocationOutcome
+{
+    /// <summary>The NPS keeps the case (the NPS region covering its area).</summary>
+    KeepWithNps,
+    /// <summary>The case goes to the provider that covers its area.</summary>
+    AllocateToProvider,
+}
+
+/// <summary>A fact a rule read, as text (enums by name, numbers exactly as held); null when the fact is missing.</summary>
+public sealed record FactRead(string Name, string? Value);
+
+/// <summary>One rule of the ruleset applied to the case: whether it fired, the facts it read, and any it lacked.</summary>
+public sealed record RuleEvaluation(
+    string RuleId,
+    string Description,
+    bool Fired,
+    IReadOnlyList<FactRead> Facts,
+    IReadOnlyList<string> MissingFacts);
+
+/// <summary>
+/// An allocation decision that explains itself: the outcome and receiving organisation, every rule evaluated (fired or
+/// not) with the facts it read, and the exact ruleset (version and content hash). Provisional when no rule fired and
+/// some rule could not be decided for a missing fact: the outcome may change once the fact is known.
+/// </summary>
+public sealed record AllocationDecision(
+    AllocationOutcome Outcome,
+    string ReceivingOrganisationCode,
+    bool Provisional,
+    IReadOnlyList<string> MissingFacts,
+    IReadOnlyList<RuleEvaluation> Rules,
+    string RulesetVersion,
+    string RulesetHash)
+{
+    /// <summary>The ids of the rules that fired, in ruleset order.</summary>
+    public IReadOnlyList<string> FiredRules => [.. Rules.Where(r => r.Fired).Select(r => r.RuleId)];
+}
+
+/// <summary>
+/// A case's tier with its working shown: the points each component gave (the breakdown sums to the two totals), the
+/// levels they reach, and any fact that was missing. Tier is null when there is no risk assessment to tier from.
+/// </summary>
+public sealed record TierAssessment(
+    string? Tier,
+    char? ProtectLevel,
+    int? ChangeLevel,
+    int ProtectPoints,
+    int ChangePoints,
+    IReadOnlyList<TierPoints> Breakdown,
+    IReadOnlyList<string> MissingFacts,
+    string RulesetVersion,
+    string RulesetHash)
+{
+    /// <summary>True when a fact was missing: the tier may change once it is known.</summary>
+    public bool Provisional => MissingFacts.Count > 0;
+}
+
+/// <summary>
+/// One line of a tier's working: which component (protect or change side), which fact, its value and the points it
+/// gave. <paramref name="Note"/> says why a line gives no points (a missing fact, the lower of two that only count once).
+/// </summary>
+public sealed record TierPoints(string Component, string Fact, string? Value, int Points, string? Note = null);
