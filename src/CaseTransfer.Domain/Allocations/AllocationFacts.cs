@@ -44,14 +44,6 @@ public sealed record AllocationFacts(
         assessments.OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt).FirstOrDefault();
 }
 
-public enum AllocationOutcome
-{
-    /// <summary>The NPS keeps the case (the NPS region covering its area).</summary>
-    KeepWithNps,
-    /// <summary>The case goes to the provider that covers its area.</summary>
-    AllocateToProvider,
-}
-
 /// <summary>A fact a rule read, as text (enums by name, numbers exactly as held); null when the fact is missing.</summary>
 public sealed record FactRead(string Name, string? Value);
 
