@@ -30,6 +30,7 @@ public static class Pipeline
         app.MapOrganisationEndpoints();
         app.MapAuditEndpoints();
         app.MapAllocationRuleEndpoints();
+        app.MapAllocationEndpoints();
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using CaseTransfer.Api.Auth;
 using CaseTransfer.Api.Http;
+using CaseTransfer.Application.Allocations;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
@@ -69,6 +70,10 @@ public static class ServiceRegistration
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
         services.AddScoped<CaseTransfer.Application.Workload.PractitionerAssignment>();
+        services.AddSingleton(configuration.GetSection(AllocationOptions.Section).Get<AllocationOptions>() ?? new AllocationOptions());
+        services.AddScoped<AllocationAccess>();
+        services.AddScoped<AllocationViews>();
+        services.AddScoped<AllocationChanges>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerIntegrator>();
