@@ -171,6 +171,17 @@ public static class ServiceRegistration
         });
     }
 
+    /// <summary>
+    /// Short schema names (<c>Cases.CaseSummary</c>); a generic type is named by its arguments too
+    /// (<c>Common.PageOfAllocationView</c>), so two pages of different items are two schemas.
+    /// </summary>
+    private static string SchemaId(Type type)
+    {
+        var name = (type.IsGenericType ? type.GetGenericTypeDefinition() : type).FullName!
+            .Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0];
+        return type.IsGenericType ? $"{name}Of{string.Join("And", type.GetGenericArguments().Select(a => a.Name))}" : name;
+    }
+
     private static void AddOpenApi(IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -196,7 +207,7 @@ public static class ServiceRegistration
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
             o.SupportNonNullableReferenceTypes();
-            o.CustomSchemaIds(t => t.FullName!.Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0]);
+            o.CustomSchemaIds(SchemaId);
             o.OperationFilter<OpenApiExamples>();
             foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))
             {

@@ -33,6 +33,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
     {
         var client = NpsStaff();
         var crn = await CreateCaseAsync(client);
+        (await client.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Medium"), Ct)).EnsureSuccessStatusCode();
+        var proposal = await client.PostAsJsonAsync("/api/v1/allocations", new { crn, toOrganisation = CrcGreaterManchester, reason = "NewSentence" }, Ct);
+        var allocationId = (await proposal.EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
         var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "openapi", "case-transfer.v1.json"), Ct))!;
         var checkedPaths = new List<string>();
 
@@ -43,7 +46,8 @@ public abstract class AuditTrailTests(CaseTransferApp app)
                 continue;
             }
 
-            var url = path.Replace("{crn}", crn, StringComparison.Ordinal) + (path == "/api/v1/cases" ? $"?q={crn}" : "");
+            var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", allocationId, StringComparison.Ordinal)
+                + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
 
             var response = await client.GetAsync(url, Ct);
@@ -55,6 +59,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
 
         Assert.Contains("/api/v1/cases/{crn}", checkedPaths);
         Assert.Contains("/api/v1/audit", checkedPaths);
+        Assert.Contains("/api/v1/allocations/{id}", checkedPaths);
     }
 
     [Fact]
