@@ -238,6 +238,13 @@ public sealed class Allocation : AggregateRoot
                 $"The case is now held by {@case.HolderOrganisationCode}, not {FromOrganisationCode} which proposed this allocation.");
         }
 
+        // Checked here as well as by the case, so a refusal leaves the allocation as it was.
+        if (responsibleOfficer.OrganisationCode != ToOrganisationCode)
+        {
+            throw new DomainRuleViolation(
+                "responsible-officer-outside-holder", $"The responsible officer must work for {ToOrganisationCode}, which is accepting the case.");
+        }
+
         Accept(acceptedBy, at, responsibleOfficer.Id, capacityAcknowledgement);
         @case.TransferTo(ToOrganisationCode, at, $"Allocation accepted ({Reason})", responsibleOfficer);
     }
