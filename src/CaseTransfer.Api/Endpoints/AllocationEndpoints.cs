@@ -15,8 +15,6 @@ namespace CaseTransfer.Api.Endpoints;
 /// </summary>
 public static class AllocationEndpoints
 {
-    private const string ActionNote = " Honours If-Match (the allocation's ETag) and Idempotency-Key.";
-
     public static void MapAllocationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/allocations").WithTags("Allocations").RequireAuthorization();
@@ -40,36 +38,29 @@ public static class AllocationEndpoints
             .WithDescription("The ETag is the allocation's version.")
             .WritesProblems(400, 401, 403, 404);
 
-        group.MapPost("/{id}/approve", ApproveAllocation)
-            .WithName(nameof(ApproveAllocation))
-            .WithSummary("A second NPS manager approves an override; it is sent to the provider")
-            .WithDescription("Needs the manager role; the proposer cannot approve (409 approver-is-proposer)." + ActionNote)
-            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
-
-        group.MapPost("/{id}/refuse", RefuseAllocation)
-            .WithName(nameof(RefuseAllocation))
-            .WithSummary("A second NPS manager refuses an override, saying why; it is never sent")
-            .WithDescription("Needs the manager role; the proposer cannot refuse (409 approver-is-proposer) but may withdraw." + ActionNote)
-            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
-
-        group.MapPost("/{id}/accept", AcceptAllocation)
-            .WithName(nameof(AcceptAllocation))
-            .WithSummary("The provider accepts and names the responsible officer; the case moves to the provider")
-            .WithDescription("409 case-moved when the case has left the organisation that proposed it. Two decisions at once: exactly one succeeds, the other is a 409 or 412." + ActionNote)
-            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
-
-        group.MapPost("/{id}/reject", RejectAllocation)
-            .WithName(nameof(RejectAllocation))
-            .WithSummary("The provider rejects with a coded reason; the case stays with the NPS")
-            .WithDescription("A reason of Other needs a text." + ActionNote)
-            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
-
-        group.MapPost("/{id}/withdraw", WithdrawAllocation)
-            .WithName(nameof(WithdrawAllocation))
-            .WithSummary("The NPS withdraws its proposal before the provider decides")
-            .WithDescription("The proposing NPS organisation or the NPS above it." + ActionNote)
-            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
+        MapAction(group, "approve", ApproveAllocation, nameof(ApproveAllocation),
+            "A second NPS manager approves an override; it is sent to the provider",
+            "Needs the manager role; the proposer cannot approve (409 approver-is-proposer).");
+        MapAction(group, "refuse", RefuseAllocation, nameof(RefuseAllocation),
+            "A second NPS manager refuses an override, saying why; it is never sent",
+            "Needs the manager role; the proposer cannot refuse (409 approver-is-proposer) but may withdraw.");
+        MapAction(group, "accept", AcceptAllocation, nameof(AcceptAllocation),
+            "The provider accepts and names the responsible officer; the case moves to the provider",
+            "409 case-moved when the case has left the organisation that proposed it. Two decisions at once: exactly one succeeds, the other is a 409 or 412.");
+        MapAction(group, "reject", RejectAllocation, nameof(RejectAllocation),
+            "The provider rejects with a coded reason; the case stays with the NPS",
+            "A reason of Other needs a text.");
+        MapAction(group, "withdraw", WithdrawAllocation, nameof(WithdrawAllocation),
+            "The NPS withdraws its proposal before the provider decides",
+            "The proposing NPS organisation or the NPS above it.");
     }
+
+    private static void MapAction(RouteGroupBuilder group, string action, Delegate handler, string name, string summary, string description) =>
+        group.MapPost($"/{{id}}/{action}", handler)
+            .WithName(name)
+            .WithSummary(summary)
+            .WithDescription(description + " Honours If-Match (the allocation's ETag) and Idempotency-Key.")
+            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
 
     public static async Task<Created<AllocationView>> ProposeAllocation(
         Application.Allocations.ProposeAllocation body, IMediator mediator, HttpResponse response, CancellationToken cancellationToken)

@@ -77,16 +77,3 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
         return allocation;
     }
 }
-
-/// <summary>The one shape of every action on an allocation: find it for the caller's side, check its version, act, answer the new view.</summary>
-public sealed class AllocationChanges(AllocationAccess access, AllocationViews views)
-{
-    public async Task<AllocationView> ApplyAsync(
-        Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task> change, CancellationToken cancellationToken)
-    {
-        var allocation = await access.GetForChangeAsync(id, side, expectedVersion, cancellationToken);
-        var before = allocation.State;
-        await change(allocation);
-        return await views.ChangedAsync(allocation, before, cancellationToken);
-    }
-}

@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
-using CaseTransfer.Domain.Auditing;
-using FluentValidation;
 using Mediator;
 
 namespace CaseTransfer.Application.Allocations;
@@ -12,35 +10,25 @@ namespace CaseTransfer.Application.Allocations;
 /// words, if any, go into the audit entry as its justification.
 /// </summary>
 [Authorise(Roles.Manager)]
-public sealed record ApproveAllocation(Guid Id, string? Text, long? ExpectedVersion) : ICommand<AllocationView>, IVersionedCommand, IAuditedCommand
+public sealed record ApproveAllocation(Guid Id, string? Text, long? ExpectedVersion)
+    : AllocationTextAction(Id, Text, ExpectedVersion), ICommand<AllocationView>, IAuditedCommand
 {
     [JsonIgnore]
-    public AuditOperation Operation => AuditOperation.Alteration;
-
-    [JsonIgnore]
-    public string? AuditSummary => "allocation override approved";
+    public override string? AuditSummary => "allocation override approved";
 
     [JsonIgnore]
     string? IAuditedCommand.Justification => Text;
 }
 
-public sealed class ApproveAllocationValidator : AbstractValidator<ApproveAllocation>
-{
-    public ApproveAllocationValidator()
-    {
-        RuleFor(c => c.Id).MustBeAllocationId();
-        RuleFor(c => c.Text).MustBeAllocationText();
-    }
-}
+public sealed class ApproveAllocationValidator : AllocationTextActionValidator<ApproveAllocation>;
 
 public sealed class ApproveAllocationHandler(AllocationChanges changes, AllocationOptions options, ICaller caller, TimeProvider clock)
     : ICommandHandler<ApproveAllocation, AllocationView>
 {
     public async ValueTask<AllocationView> Handle(ApproveAllocation command, CancellationToken cancellationToken) =>
-        await changes.ApplyAsync(command.Id, AllocationSide.Proposer, command.ExpectedVersion, allocation =>
+        await changes.ApplyAsync(command, AllocationSide.Proposer, allocation =>
         {
             var now = clock.GetUtcNow();
             allocation.Approve(caller.UserId, now, options.DueBy(now));
-            return Task.CompletedTask;
         }, cancellationToken);
 }
