@@ -89,6 +89,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 Officer = db.Practitioners.Where(p => p.Id == c.ResponsibleOfficerId).Select(p => new { p.Id, p.StaffCode, p.Name, p.Grade }).FirstOrDefault(),
                 OfficerSince = c.Holdings.Where(h => h.To == null).Select(h => (DateTimeOffset?)h.From).FirstOrDefault(),
                 Requirements = c.Requirements.OrderBy(r => r.StartDate).ThenBy(r => r.Type).ToList(),
+                OpenAllocation = db.Allocations.Where(a => a.OpenCaseId == c.Id).Select(a => (Guid?)a.Id).FirstOrDefault(),
             })
             .AsSplitQuery()
             .SingleOrDefaultAsync(cancellationToken)
@@ -123,7 +124,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 s.LicenceEndDate,
                 row.Requirements.Where(r => r.ExpectedEndDate >= today).Min(r => r.ExpectedEndDate)),
             [.. row.Requirements.Select(r => new RequirementView(r.Id, r.Type, r.StartDate, r.ExpectedEndDate))],
-            new Pending(0, []),
+            row.OpenAllocation is { } allocation ? new Pending(1, [new PendingItem("allocation", $"/api/v1/allocations/{allocation}")]) : new Pending(0, []),
             c.Version,
             new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders"));
     }

@@ -112,6 +112,8 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
         Assert.Equal("Smith", seen["case"]!["name"]!["lastName"]!.GetValue<string>());
         Assert.Equal("Medium", seen["case"]!["riskOfSeriousHarm"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await provider.GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
+        var pending = (await (await nps.GetAsync($"/api/v1/cases/{crn}", Ct)).ReadJsonAsync())["pending"]!;
+        Assert.Equal($"/api/v1/allocations/{Id(allocation)}", Assert.Single(pending["items"]!.AsArray())!["href"]!.GetValue<string>());
 
         var accepted = await provider.SendAsync(Post(Act(allocation, "accept"), Acceptance, "\"1\""), Ct);
 
@@ -120,6 +122,7 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
         Assert.Equal("Accepted", body["state"]!.GetValue<string>());
         Assert.Equal(TomRileyCrcCgm.ToString(), body["responsibleOfficerId"]!.GetValue<string>());
         var summary = await (await provider.GetAsync($"/api/v1/cases/{crn}", Ct)).ReadJsonAsync();
+        Assert.Equal(0, summary["pending"]!["total"]!.GetValue<int>());
         Assert.Equal(CrcGreaterManchester, summary["holder"]!["code"]!.GetValue<string>());
         Assert.Equal("Tom Riley", summary["responsibleOfficer"]!["name"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await nps.GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
