@@ -1,3 +1,4 @@
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Common;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
@@ -121,6 +122,22 @@ public sealed class Case : AggregateRoot
         Touch(at);
         Raise(new RiskAssessmentRecorded(Crn.Value, assessment.Id, facts.Rosh, at));
         return assessment;
+    }
+
+    /// <summary>
+    /// Records a risk assessment and the tier the rules compute from the case's current risk, as one change (one
+    /// version). <paramref name="currentBefore"/> is the current assessment before this one (a change does not load
+    /// the history), so an assessment entered late with an older date does not become the current risk. The case's
+    /// requirements must be loaded: they are need indicators for the tier.
+    /// </summary>
+    public (RiskAssessment Assessment, TierAssessment Tier) RecordRiskAssessment(
+        RiskFacts facts, string recordedBy, string recordedByOrganisation, DateTimeOffset at, RiskAssessment? currentBefore, Ruleset rules)
+    {
+        var assessment = RecordRiskAssessment(facts, recordedBy, recordedByOrganisation, at);
+        var current = AllocationFacts.CurrentAssessment(currentBefore is null ? [assessment] : [currentBefore, assessment]);
+        var tier = rules.Tier(AllocationFacts.From(this, current));
+        Tier = tier.Tier;
+        return (assessment, tier);
     }
 
     /// <summary>Names the practitioner in the holding organisation who is responsible for the case.</summary>
