@@ -21,7 +21,7 @@ public class TieringTests
     {
         var tier = Default.Tier(Assessed);
 
-        Assert.Equal("B1", tier.Tier);
+        Assert.Equal("B2", tier.Tier);
         Assert.Equal('B', tier.ProtectLevel);
         Assert.Equal(2, tier.ChangeLevel);
         Assert.Equal(20 + 5 + 2 + 2, tier.ProtectPoints);
