@@ -24,6 +24,13 @@ public static class AllocationRuleEndpoints
             .Accepts<PreviewAllocation>("application/json")
             .WritesProblems(400, 401, 403, 404, 413);
 
+        group.MapPost("/consistency-check", CheckAllocationConsistency)
+            .WithName(nameof(CheckAllocationConsistency))
+            .WithSummary("Re-run stored allocation decisions under their own ruleset and another version; list what differs, and overrides")
+            .WithDescription($"For NPS callers (allocator, auditor, admin, manager). Selects allocations by area (within the caller's regions) and proposal time (from inclusive, to exclusive), at most {Application.Allocations.CheckAllocationConsistency.MaxAllocations}. Each listed case shows the stored decision, the re-run under its own ruleset (by hash, from the ruleset store if its file has changed) and under againstVersion, the rules that fired each way and why they differ. Changes nothing; leaves a consultation entry.")
+            .Accepts<CheckAllocationConsistency>("application/json")
+            .WritesProblems(400, 401, 403, 404, 413);
+
         var cases = app.MapGroup("/api/v1/cases").WithTags("Allocation rules").RequireAuthorization();
 
         cases.MapGet("/{crn}/tiers", GetCaseTiers)
@@ -38,6 +45,9 @@ public static class AllocationRuleEndpoints
 
     public static async Task<Ok<IReadOnlyList<CaseTierView>>> GetCaseTiers(string crn, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new GetCaseTiers(crn), cancellationToken));
+
+    public static async Task<Ok<ConsistencyReport>> CheckAllocationConsistency(CheckAllocationConsistency body, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(body, cancellationToken));
 
     public static async Task<Ok<AllocationPreview>> PreviewAllocation(PreviewAllocation body, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(body, cancellationToken));

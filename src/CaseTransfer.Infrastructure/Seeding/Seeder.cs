@@ -1,3 +1,5 @@
+using CaseTransfer.Application.Allocations;
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Search;
@@ -17,6 +19,11 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
+
+        // Every ruleset this service loaded is kept by hash, so decisions made under it can be re-run after its file changes.
+        var rulesets = scope.ServiceProvider.GetRequiredService<RulesetCatalogue>();
+        await RulesetStore.StageMissingAsync(db, rulesets.All, clock.GetUtcNow(), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Adds the demo organisations, areas and practitioners where they are missing. Safe to run again.</summary>
