@@ -102,7 +102,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
         // Newest assessment by date assessed, then by when recorded: a late-entered older assessment does not replace a newer one.
         var current = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == row.Case.Id)
-            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
+            .NewestFirst()
             .FirstOrDefaultAsync(cancellationToken);
 
         var tier = await db.CaseTiers.AsNoTracking()

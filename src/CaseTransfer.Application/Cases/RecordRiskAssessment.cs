@@ -118,7 +118,7 @@ public sealed class RecordRiskAssessmentHandler(IAppDbContext db, CaseAccess acc
             (input.Flags ?? []).Aggregate(RiskFlags.None, (all, f) => all | RiskAssessmentView.ToFlags(f)));
         var previous = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == @case.Id)
-            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
+            .NewestFirst()
             .FirstOrDefaultAsync(cancellationToken);
 
         // The requirements are need indicators for the tier, which is recomputed with every new assessment.

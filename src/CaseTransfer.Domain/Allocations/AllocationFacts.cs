@@ -41,7 +41,7 @@ public sealed record AllocationFacts(
     /// entered late does not replace a newer one.
     /// </summary>
     public static RiskAssessment? CurrentAssessment(IEnumerable<RiskAssessment> assessments) =>
-        assessments.OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt).FirstOrDefault();
+        assessments.NewestFirst().FirstOrDefault();
 }
 
 /// <summary>A fact a rule read, as text (enums by name, numbers exactly as held); null when the fact is missing.</summary>
