@@ -64,7 +64,7 @@ public static class Cli
         if (app.Configuration.GetValue("Seed:Demo", true) && !await seeder.HasCasesAsync())
         {
             await seeder.SeedReferenceDataAsync();
-            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 300));
+            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 300), withTiers: true);
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app));

@@ -48,9 +48,11 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
 
     /// <summary>
     /// Appends <paramref name="count"/> synthetic cases after those already seeded, in batches, reporting progress.
-    /// One audit entry records the run (collection by the service), not one per synthetic person.
+    /// One audit entry records the run (collection by the service), not one per synthetic person. With
+    /// <paramref name="withTiers"/> each case's tier is computed by the active ruleset and kept, as a recorded
+    /// assessment would (the demo world); bulk seeds for benchmarks leave it out.
     /// </summary>
-    public async Task SeedCasesAsync(int count, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public async Task SeedCasesAsync(int count, IProgress<int>? progress = null, bool withTiers = false, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         int start;
@@ -64,7 +66,11 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
             var size = Math.Min(BatchSize, count - done);
-            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, now)).ToList();
+            var tiering = withTiers ? scope.ServiceProvider.GetRequiredService<RulesetCatalogue>().Active : null;
+            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, now, tiering: tiering)).ToList();
+            var tiers = tiering is null ? [] : cases
+                .Select(c => CaseTiering.Row(c.Id, tiering.Tier(AllocationFacts.From(c, c.RiskAssessments.NewestFirst().First())), c.RiskAssessments[0].Id, now))
+                .ToList();
             var keys = cases.SelectMany(c => NameKeys.ForName(c.Forenames, c.LastName).Select(k => new CaseNameKey(c.Id, k))).ToList();
 
             // Set-based, in one transaction per batch: the rows are those SaveChanges would write, without tracking.
@@ -77,6 +83,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
                 await BulkInsert.InsertAsync(db, cases.SelectMany(c => c.RiskAssessments).ToList(), ct);
                 await BulkInsert.InsertAsync(db, cases.SelectMany(c => c.Holdings).ToList(), ct);
                 await BulkInsert.InsertAsync(db, keys, ct);
+                await BulkInsert.InsertAsync(db, tiers, ct);
                 if (done + size >= count)
                 {
                     db.AuditEntries.Add(new AuditEntry(
