@@ -64,7 +64,8 @@ public static class Cli
         if (app.Configuration.GetValue("Seed:Demo", true) && !await seeder.HasCasesAsync())
         {
             await seeder.SeedReferenceDataAsync();
-            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 300));
+            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 1000));
+            await seeder.SeedDemoCaseloadsAsync();
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app));

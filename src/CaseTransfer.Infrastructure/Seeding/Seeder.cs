@@ -1,6 +1,7 @@
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Search;
+using CaseTransfer.Domain.Workload;
 using CaseTransfer.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,10 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         await db.Database.MigrateAsync(cancellationToken);
     }
 
-    /// <summary>Adds the demo organisations, areas and practitioners where they are missing. Safe to run again.</summary>
+    /// <summary>
+    /// Adds the demo organisations, areas and practitioners, and the workload weightings and grade targets, where they
+    /// are missing (by key), so a database seeded before a row existed gets it on the next start. Safe to run again.
+    /// </summary>
     public async Task SeedReferenceDataAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -30,6 +34,33 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
         var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
         db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
+        var weightings = (await db.WorkloadWeightings.Select(w => new { w.EffectiveFrom, w.Tier, w.CaseType }).ToListAsync(cancellationToken))
+            .Select(w => (w.EffectiveFrom, w.Tier, w.CaseType)).ToHashSet();
+        db.WorkloadWeightings.AddRange(ReferenceData.WorkloadWeightings.Where(w => !weightings.Contains((w.EffectiveFrom, w.Tier, w.CaseType))));
+        var targets = (await db.GradeTargets.Select(t => new { t.EffectiveFrom, t.Grade }).ToListAsync(cancellationToken))
+            .Select(t => (t.EffectiveFrom, t.Grade)).ToHashSet();
+        db.GradeTargets.AddRange(ReferenceData.GradeTargets.Where(t => !targets.Contains((t.EffectiveFrom, t.Grade))));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Gives the seeded cases tiers, holders and responsible officers so the demo shows workload figures (<see cref="DemoCaseloads"/>).</summary>
+    public async Task SeedDemoCaseloadsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+        if (await db.Cases.AnyAsync(c => c.ResponsibleOfficerId != null, cancellationToken))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var cases = await db.Cases.Include(c => c.Holdings).Include(c => c.RiskAssessments).AsSplitQuery()
+            .OrderBy(c => c.Crn).ToListAsync(cancellationToken);
+        var model = new WorkloadModel(ReferenceData.WorkloadWeightings, ReferenceData.GradeTargets);
+        DemoCaseloads.Apply(cases, model, now);
+        db.AuditEntries.Add(new AuditEntry(
+            Guid.CreateVersion7(now), now, AuditOperation.Alteration, "SeedDemoCaseloads", "system", "CaseTransfer service", "NPS",
+            "case-transfer-cli", "seed", (Domain.Identifiers.Crn?)null, "case", null, null, "demo tiers, holders and responsible officers"));
         await db.SaveChangesAsync(cancellationToken);
     }
 

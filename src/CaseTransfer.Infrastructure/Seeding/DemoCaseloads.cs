@@ -1,0 +1,99 @@
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Organisations;
+using CaseTransfer.Domain.Workload;
+
+namespace CaseTransfer.Infrastructure.Seeding;
+
+/// <summary>
+/// Gives the demo world's practitioners caseloads, so the practitioners list shows real workload figures. Deterministic
+/// for the same cases. Each case gets the tier its assessor recorded (the allocation rules compute it for real cases);
+/// four in five of the cases the default ruleset would give a provider (RoSH low or medium, no MAPPA, RSR under 6.9%,
+/// not life, IPP or extended) move to the provider covering their area, the fifth stays with the NPS awaiting
+/// allocation; then each organisation fills its practitioners towards a capacity set by their place in its list. Two
+/// are filled past 100%: Tom Riley (the demo provider token) and Daniel Okafor (part-time, NPS North West). Cases left
+/// when everyone has reached their mark stay without a responsible officer. Only the demo seed calls this: the bench's
+/// <c>seed --cases N</c> stays a bulk insert.
+/// </summary>
+public static class DemoCaseloads
+{
+    public const decimal ProviderRsrThreshold = 6.9m;
+
+    /// <summary>The capacity each demo practitioner is filled to.</summary>
+    public static decimal TargetPercent(Practitioner practitioner, int indexInOrganisation) => practitioner.StaffCode switch
+    {
+        "cgm-po-02" => 104m,
+        "nw-po-04" => 108m,
+        _ => indexInOrganisation switch { 0 => 45m, 1 => 92m, 2 => 85m, 3 => 80m, _ => 70m },
+    };
+
+    public static void Apply(IReadOnlyList<Case> cases, WorkloadModel model, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var areas = ReferenceData.Areas.ToDictionary(a => a.Code);
+        var awaitingAllocation = new HashSet<Guid>();
+        var eligible = 0;
+        foreach (var @case in cases)
+        {
+            var risk = @case.RiskAssessments.OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt).FirstOrDefault()?.Facts;
+            @case.RecordTier(risk?.Tier, now);
+            if (risk is not null && GoesToProvider(@case.Sentence, risk))
+            {
+                if (eligible++ % 5 == 0)
+                {
+                    awaitingAllocation.Add(@case.Id);
+                }
+                else
+                {
+                    @case.TransferTo(areas[@case.AreaCode].ProviderCode, now, "Demo: allocated to the provider covering the area");
+                }
+            }
+        }
+
+        foreach (var held in cases.Where(c => !awaitingAllocation.Contains(c.Id)).GroupBy(c => c.HolderOrganisationCode))
+        {
+            var staff = ReferenceData.Practitioners.Where(p => p.OrganisationCode == held.Key).ToList();
+            if (staff.Count == 0)
+            {
+                continue;
+            }
+
+            var loads = staff.Select((p, i) => new Load(p, TargetPercent(p, i), model.AvailablePointsFor(p, today))).ToList();
+
+            // Those meant to be over capacity first, so there are cases enough to take them past it; then the least
+            // loaded (against their mark) next, until everyone has reached their mark.
+            foreach (var @case in held)
+            {
+                var next = loads.Where(l => l.Target > 100m && l.Ratio < 1m).FirstOrDefault()
+                    ?? loads.Where(l => l.Ratio < 1m).OrderBy(l => l.Ratio).FirstOrDefault();
+                if (next is null)
+                {
+                    break;
+                }
+
+                next.Points += model.PointsFor(@case, today);
+                @case.AssignResponsibleOfficer(next.Practitioner, now);
+            }
+        }
+
+        foreach (var @case in cases)
+        {
+            @case.ClearDomainEvents();
+        }
+    }
+
+    private static bool GoesToProvider(Sentence sentence, RiskFacts risk) =>
+        risk.Rosh is RoshLevel.Low or RoshLevel.Medium
+        && risk.MappaCategory == MappaCategory.None
+        && risk.RsrPercent < ProviderRsrThreshold
+        && sentence.Type is not (SentenceType.Life or SentenceType.Ipp or SentenceType.ExtendedDeterminate);
+
+    private sealed class Load(Practitioner practitioner, decimal target, decimal availablePoints)
+    {
+        public Practitioner Practitioner { get; } = practitioner;
+        public decimal Target { get; } = target;
+        public int Points { get; set; }
+
+        /// <summary>Capacity reached as a share of the mark: 1 when there.</summary>
+        public decimal Ratio => availablePoints <= 0 ? 1m : Points * 100m / availablePoints / Target;
+    }
+}
