@@ -6,13 +6,13 @@ namespace CaseTransfer.Infrastructure.Seeding;
 
 /// <summary>
 /// Gives the demo world's practitioners caseloads, so the practitioners list shows real workload figures. Deterministic
-/// for the same cases. Each case gets the tier its assessor recorded (the allocation rules compute it for real cases);
-/// four in five of the cases the default ruleset would give a provider (RoSH low or medium, no MAPPA, RSR under 6.9%,
-/// not life, IPP or extended) move to the provider covering their area, the fifth stays with the NPS awaiting
-/// allocation; then each organisation fills its practitioners towards a capacity set by their place in its list. Two
-/// are filled past 100%: Tom Riley (the demo provider token) and Daniel Okafor (part-time, NPS North West). Cases left
-/// when everyone has reached their mark stay without a responsible officer. Only the demo seed calls this: the bench's
-/// <c>seed --cases N</c> stays a bulk insert.
+/// for the same cases. Each case gets the tier its assessor recorded (the allocation rules compute it for real cases).
+/// Four in five of the cases the default ruleset would give a provider (RoSH low or medium, no MAPPA, RSR under 6.9%,
+/// not life, IPP or extended) move to the provider covering their area; the fifth stays with the NPS awaiting
+/// allocation. Then each organisation fills its practitioners towards a capacity set by their place in its list, never
+/// past 100% except for two filled past it on purpose: Tom Riley (the demo provider token) and Daniel Okafor
+/// (part-time, NPS North West). Cases no one has room for stay without a responsible officer. Only the demo seed calls
+/// this: the bench's <c>seed --cases N</c> stays a bulk insert.
 /// </summary>
 public static class DemoCaseloads
 {
@@ -57,21 +57,20 @@ public static class DemoCaseloads
                 continue;
             }
 
-            var loads = staff.Select((p, i) => new Load(p, TargetPercent(p, i), model.AvailablePointsFor(p, today))).ToList();
+            var loads = staff.Select((p, i) => new Load(p, TargetPercent(p, i), model.CaseloadOf(p, 0, 0, today))).ToList();
 
             // Those meant to be over capacity first, so there are cases enough to take them past it; then the least
-            // loaded (against their mark) next, until everyone has reached their mark.
+            // loaded against their mark, never past 100% for the others. A case no one can take stays unassigned.
             foreach (var @case in held)
             {
-                var next = loads.Where(l => l.Target > 100m && l.Ratio < 1m).FirstOrDefault()
-                    ?? loads.Where(l => l.Ratio < 1m).OrderBy(l => l.Ratio).FirstOrDefault();
-                if (next is null)
+                var points = model.PointsFor(@case, today);
+                var open = loads.Where(l => l.Ratio < 1m && (l.Target > 100m || !l.Caseload.With(points).IsOverCapacity)).ToList();
+                var next = open.FirstOrDefault(l => l.Target > 100m) ?? open.OrderBy(l => l.Ratio).FirstOrDefault();
+                if (next is not null)
                 {
-                    break;
+                    next.Caseload = next.Caseload.With(points);
+                    @case.AssignResponsibleOfficer(next.Practitioner, now);
                 }
-
-                next.Points += model.PointsFor(@case, today);
-                @case.AssignResponsibleOfficer(next.Practitioner, now);
             }
         }
 
@@ -87,13 +86,13 @@ public static class DemoCaseloads
         && risk.RsrPercent < ProviderRsrThreshold
         && sentence.Type is not (SentenceType.Life or SentenceType.Ipp or SentenceType.ExtendedDeterminate);
 
-    private sealed class Load(Practitioner practitioner, decimal target, decimal availablePoints)
+    private sealed class Load(Practitioner practitioner, decimal target, Caseload caseload)
     {
         public Practitioner Practitioner { get; } = practitioner;
         public decimal Target { get; } = target;
-        public int Points { get; set; }
+        public Caseload Caseload { get; set; } = caseload;
 
         /// <summary>Capacity reached as a share of the mark: 1 when there.</summary>
-        public decimal Ratio => availablePoints <= 0 ? 1m : Points * 100m / availablePoints / Target;
+        public decimal Ratio => Caseload.CapacityPercent / Target;
     }
 }

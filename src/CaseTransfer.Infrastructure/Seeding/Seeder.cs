@@ -20,20 +20,33 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         await db.Database.MigrateAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Adds the demo organisations, areas and practitioners, and the workload weightings and grade targets, where they
-    /// are missing (by key), so a database seeded before a row existed gets it on the next start. Safe to run again.
-    /// </summary>
+    /// <summary>Adds the demo organisations, areas and practitioners where they are missing, and the workload model. Safe to run again.</summary>
     public async Task SeedReferenceDataAsync(CancellationToken cancellationToken = default)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+            var organisations = await db.Organisations.Select(o => o.Code).ToListAsync(cancellationToken);
+            db.Organisations.AddRange(ReferenceData.Organisations.Where(o => !organisations.Contains(o.Code)));
+            var areas = await db.Areas.Select(a => a.Code).ToListAsync(cancellationToken);
+            db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
+            var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
+            db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await SeedWorkloadModelAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the workload weightings and grade targets where they are missing (by key). Not demo data: every database
+    /// needs them, so start-up and the <c>migrate</c> verb run this too, and a database made before a row existed gets
+    /// it. Safe to run again.
+    /// </summary>
+    public async Task SeedWorkloadModelAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
-        var organisations = await db.Organisations.Select(o => o.Code).ToListAsync(cancellationToken);
-        db.Organisations.AddRange(ReferenceData.Organisations.Where(o => !organisations.Contains(o.Code)));
-        var areas = await db.Areas.Select(a => a.Code).ToListAsync(cancellationToken);
-        db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
-        var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
-        db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
         var weightings = (await db.WorkloadWeightings.Select(w => new { w.EffectiveFrom, w.Tier, w.CaseType }).ToListAsync(cancellationToken))
             .Select(w => (w.EffectiveFrom, w.Tier, w.CaseType)).ToHashSet();
         db.WorkloadWeightings.AddRange(ReferenceData.WorkloadWeightings.Where(w => !weightings.Contains((w.EffectiveFrom, w.Tier, w.CaseType))));

@@ -150,6 +150,21 @@ public abstract class WorkloadTests(CaseTransferApp app)
         Problems.AssertNamesField(await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest), "capacityAcknowledgement.capacityPercent");
     }
 
+    [Fact]
+    public async Task Reference_data_fills_in_missing_weightings_and_targets_without_duplicating_any()
+    {
+        await app.InDatabaseAsync(async db =>
+            await db.WorkloadWeightings.Where(w => w.Tier == "untiered").ExecuteDeleteAsync(Ct) + await db.GradeTargets.Where(t => t.Grade == CaseTransfer.Domain.Organisations.Grade.Spo).ExecuteDeleteAsync(Ct));
+        var seeder = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<Seeder>(app.Services);
+
+        await seeder.SeedReferenceDataAsync(Ct);
+        await seeder.SeedReferenceDataAsync(Ct);
+
+        var (weightings, targets) = await app.InDatabaseAsync(async db => (await db.WorkloadWeightings.CountAsync(Ct), await db.GradeTargets.CountAsync(Ct)));
+        Assert.Equal(ReferenceData.WorkloadWeightings.Count, weightings);
+        Assert.Equal(ReferenceData.GradeTargets.Count, targets);
+    }
+
     private async Task<string> CreateLicenceCaseAsync(HttpClient client, string area)
     {
         var crn = NewCrn();
