@@ -24,8 +24,15 @@ public sealed class OpenApiExamples : IOperationFilter
         ["GetCaseHolders"] = (null,
             """[{"organisation":{"code":"NPS-NW","name":"NPS North West"},"responsibleOfficerId":null,"responsibleOfficerName":null,"from":"2026-10-01T09:00:00Z","to":null,"reason":"Case opened"}]"""),
         ["AssignResponsibleOfficer"] = (
-            """{"practitionerId":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab"}""",
+            """{"practitionerId":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","capacityAcknowledgement":{"capacityPercent":96.7,"points":2104,"availablePoints":2176.0,"caseCount":29}}""",
             """{"crn":"X123456","version":3}"""),
+        ["GetAccessLimits"] = (null,
+            """[{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","kind":"Exclusion","staffCode":"nw-po-02","reason":"Knows the family","addedBy":"nw-spo-01","addedAt":"2026-11-20T10:15:30Z","removedBy":null,"removedAt":null,"active":true,"caseVersion":4}]"""),
+        ["AddAccessLimit"] = (
+            """{"kind":"Exclusion","staffCode":"nw-po-02","reason":"Knows the family"}""",
+            """{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","kind":"Exclusion","staffCode":"nw-po-02","reason":"Knows the family","addedBy":"nw-spo-01","addedAt":"2026-11-20T10:15:30Z","removedBy":null,"removedAt":null,"active":true,"caseVersion":4}"""),
+        ["RemoveAccessLimit"] = (null,
+            """{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","kind":"Exclusion","staffCode":"nw-po-02","reason":"Knows the family","addedBy":"nw-spo-01","addedAt":"2026-11-20T10:15:30Z","removedBy":"nw-spo-01","removedAt":"2026-11-21T09:00:00Z","active":false,"caseVersion":5}"""),
         ["GetAuditTrail"] = (null,
             """{"items":[{"sequence":42,"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","occurredAt":"2026-11-20T10:15:30.123456Z","operation":"Consultation","action":"GetCaseSummary","actorUserId":"nw-spo-01","actorUserName":"Priya Patel","actorOrganisation":"NPS-NW","clientId":"case-transfer-cli","traceId":"4bf92f3577b34da6a3ce929d0e0e4736","crn":"X123456","resourceType":"case","resourceId":"X123456","resourceVersion":3,"summary":"case summary","justification":null,"recipients":null}],"nextCursor":"42"}"""),
         ["GetDisclosureLog"] = (null,
@@ -54,7 +61,7 @@ public sealed class OpenApiExamples : IOperationFilter
             """{"areaCode":"GMAN","from":"2026-07-01T00:00:00Z","to":"2026-10-01T00:00:00Z","againstVersion":"2026.2"}""",
             """{"againstVersion":"2026.2","againstHash":"9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9","areaCode":"GMAN","from":"2026-07-01T00:00:00Z","to":"2026-10-01T00:00:00Z","checked":412,"differUnderOwnRuleset":0,"differUnderAgainstVersion":1,"overrides":0,"truncated":false,"items":[{"allocationId":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","areaCode":"GMAN","proposedAt":"2026-08-03T10:15:30Z","state":"Accepted","toOrganisationCode":"CRC-CGM","isOverride":false,"overrideJustification":null,"stored":{"outcome":"AllocateToProvider","receivingOrganisationCode":"CRC-CGM","provisional":false,"rulesetVersion":"2026.1","rulesetHash":"5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e","firedRules":["otherwise"]},"underOwnRuleset":{"rulesetVersion":"2026.1","rulesetHash":"5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e","outcome":"AllocateToProvider","receivingOrganisationCode":"CRC-CGM","provisional":false,"differs":false,"firedRules":["otherwise"],"missingFacts":[],"why":[]},"underAgainstVersion":{"rulesetVersion":"2026.2","rulesetHash":"9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9","outcome":"KeepWithNps","receivingOrganisationCode":"NPS-NW","provisional":false,"differs":true,"firedRules":["rsr-at-or-above-threshold"],"missingFacts":[],"why":["stored under 2026.1: AllocateToProvider to CRC-CGM by otherwise; re-run under 2026.2: KeepWithNps to NPS-NW by rsr-at-or-above-threshold","rule rsr-at-or-above-threshold fires under 2026.2: rsrPercent 6.6, rsrThreshold 6.5"]},"problems":[]}]}"""),
         ["ListPractitioners"] = (null,
-            """[{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","staffCode":"cgm-po-01","name":"Amira Khan","organisationCode":"CRC-CGM","grade":"Po","contractedHours":37}]"""),
+            """[{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","staffCode":"cgm-po-02","name":"Tom Riley","organisationCode":"CRC-CGM","grade":"Po","contractedHours":37.0,"availableHours":37.0,"caseloadCount":26,"points":2280,"availablePoints":2176.0,"capacityPercent":104.8}]"""),
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)

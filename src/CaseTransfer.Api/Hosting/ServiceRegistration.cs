@@ -68,6 +68,7 @@ public static class ServiceRegistration
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member?.Name;
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
+        services.AddScoped<CaseTransfer.Application.Workload.Caseloads>();
         services.AddScoped<CaseTransfer.Application.Workload.PractitionerAssignment>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();

@@ -3,6 +3,7 @@ using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Search;
+using CaseTransfer.Domain.Workload;
 using CaseTransfer.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,17 +27,60 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Adds the demo organisations, areas and practitioners where they are missing. Safe to run again.</summary>
+    /// <summary>Adds the demo organisations, areas and practitioners where they are missing, and the workload model. Safe to run again.</summary>
     public async Task SeedReferenceDataAsync(CancellationToken cancellationToken = default)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+            var organisations = await db.Organisations.Select(o => o.Code).ToListAsync(cancellationToken);
+            db.Organisations.AddRange(ReferenceData.Organisations.Where(o => !organisations.Contains(o.Code)));
+            var areas = await db.Areas.Select(a => a.Code).ToListAsync(cancellationToken);
+            db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
+            var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
+            db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await SeedWorkloadModelAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the workload weightings and grade targets where they are missing (by key). Not demo data: every database
+    /// needs them, so start-up and the <c>migrate</c> verb run this too, and a database made before a row existed gets
+    /// it. Safe to run again.
+    /// </summary>
+    public async Task SeedWorkloadModelAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
-        var organisations = await db.Organisations.Select(o => o.Code).ToListAsync(cancellationToken);
-        db.Organisations.AddRange(ReferenceData.Organisations.Where(o => !organisations.Contains(o.Code)));
-        var areas = await db.Areas.Select(a => a.Code).ToListAsync(cancellationToken);
-        db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
-        var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
-        db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
+        var weightings = (await db.WorkloadWeightings.Select(w => new { w.EffectiveFrom, w.Tier, w.CaseType }).ToListAsync(cancellationToken))
+            .Select(w => (w.EffectiveFrom, w.Tier, w.CaseType)).ToHashSet();
+        db.WorkloadWeightings.AddRange(ReferenceData.WorkloadWeightings.Where(w => !weightings.Contains((w.EffectiveFrom, w.Tier, w.CaseType))));
+        var targets = (await db.GradeTargets.Select(t => new { t.EffectiveFrom, t.Grade }).ToListAsync(cancellationToken))
+            .Select(t => (t.EffectiveFrom, t.Grade)).ToHashSet();
+        db.GradeTargets.AddRange(ReferenceData.GradeTargets.Where(t => !targets.Contains((t.EffectiveFrom, t.Grade))));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Gives the seeded cases tiers, holders and responsible officers so the demo shows workload figures (<see cref="DemoCaseloads"/>).</summary>
+    public async Task SeedDemoCaseloadsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+        if (await db.Cases.AnyAsync(c => c.ResponsibleOfficerId != null, cancellationToken))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var cases = await db.Cases.Include(c => c.Holdings).Include(c => c.RiskAssessments).AsSplitQuery()
+            .OrderBy(c => c.Crn).ToListAsync(cancellationToken);
+        var model = new WorkloadModel(ReferenceData.WorkloadWeightings, ReferenceData.GradeTargets);
+        DemoCaseloads.Apply(cases, model, now);
+        db.AuditEntries.Add(new AuditEntry(
+            Guid.CreateVersion7(now), now, AuditOperation.Alteration, "SeedDemoCaseloads", "system", "CaseTransfer service", "NPS",
+            "case-transfer-cli", "seed", (Domain.Identifiers.Crn?)null, "case", null, null, "demo tiers, holders and responsible officers"));
         await db.SaveChangesAsync(cancellationToken);
     }
 
