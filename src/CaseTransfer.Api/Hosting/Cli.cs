@@ -21,6 +21,7 @@ public static class Cli
         {
             case "migrate":
                 await seeder.MigrateAsync();
+                await seeder.SeedWorkloadModelAsync();
                 Console.WriteLine($"Migrated the {app.Services.GetRequiredService<DatabaseOptions>().Provider} database.");
                 return 0;
             case "token":
@@ -61,10 +62,12 @@ public static class Cli
 
         var seeder = ActivatorUtilities.CreateInstance<Seeder>(app.Services);
         await seeder.MigrateAsync();
+        await seeder.SeedWorkloadModelAsync();
         if (app.Configuration.GetValue("Seed:Demo", true) && !await seeder.HasCasesAsync())
         {
             await seeder.SeedReferenceDataAsync();
-            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 300));
+            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 1000), withTiers: true);
+            await seeder.SeedDemoCaseloadsAsync();
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app));

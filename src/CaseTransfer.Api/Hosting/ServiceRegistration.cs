@@ -69,6 +69,7 @@ public static class ServiceRegistration
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member?.Name;
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
+        services.AddScoped<CaseTransfer.Application.Workload.Caseloads>();
         services.AddScoped<CaseTransfer.Application.Workload.PractitionerAssignment>();
         services.AddSingleton(configuration.GetSection(AllocationOptions.Section).Get<AllocationOptions>() ?? new AllocationOptions());
         services.AddScoped<AllocationAccess>();

@@ -108,14 +108,9 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
             })
             .ToDictionaryAsync(c => c.Id, cancellationToken);
 
-        // The current risk of each case: newest by date assessed, then by when recorded (as the case summary reads it).
-        var assessments = await db.RiskAssessments.AsNoTracking()
-            .Where(r => caseIds.Contains(r.CaseId))
-            .Select(r => new { r.CaseId, r.Facts.AssessedOn, r.RecordedAt, r.Facts.Rosh, r.Facts.Tier })
-            .ToListAsync(cancellationToken);
-        var current = assessments
-            .GroupBy(r => r.CaseId)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.AssessedOn).ThenByDescending(r => r.RecordedAt).First());
+        // The current risk of each case, as the case summary reads it.
+        var assessments = await db.RiskAssessments.AsNoTracking().Where(r => caseIds.Contains(r.CaseId)).ToListAsync(cancellationToken);
+        var current = assessments.GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => g.NewestFirst().First().Facts);
 
         var now = clock.GetUtcNow();
         return [.. allocations.Select(a =>

@@ -17,10 +17,10 @@ public static class CaseFactsReader
         var @case = await db.Cases.AsNoTracking().Include(c => c.Requirements).SingleAsync(c => c.Id == caseId, cancellationToken);
         var area = await db.Areas.AsNoTracking().SingleAsync(a => a.Code == @case.AreaCode, cancellationToken);
 
-        // Newest by date assessed, then by when recorded: the same current risk the case summary shows.
+        // The same current risk the case summary shows.
         var current = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == caseId)
-            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
+            .NewestFirst()
             .FirstOrDefaultAsync(cancellationToken);
         return new CaseFacts(caseId, @case.Crn.Value, @case.Version, area, AllocationFacts.From(@case, current));
     }

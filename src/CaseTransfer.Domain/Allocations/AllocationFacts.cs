@@ -41,7 +41,7 @@ public sealed record AllocationFacts(
     /// entered late does not replace a newer one.
     /// </summary>
     public static RiskAssessment? CurrentAssessment(IEnumerable<RiskAssessment> assessments) =>
-        assessments.OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt).FirstOrDefault();
+        assessments.NewestFirst().FirstOrDefault();
 }
 
 /// <summary>A fact a rule read, as text (enums by name, numbers exactly as held); null when the fact is missing.</summary>
@@ -71,6 +71,55 @@ public sealed record AllocationDecision(
 {
     /// <summary>The ids of the rules that fired, in ruleset order.</summary>
     public IReadOnlyList<string> FiredRules => [.. Rules.Where(r => r.Fired).Select(r => r.RuleId)];
+
+    /// <summary>True when <paramref name="other"/> sends the case elsewhere, or is provisional where this is not (or the reverse).</summary>
+    public bool DiffersFrom(AllocationDecision other) =>
+        Outcome != other.Outcome || ReceivingOrganisationCode != other.ReceivingOrganisationCode || Provisional != other.Provisional;
+
+    /// <summary>
+    /// Why <paramref name="rerun"/> (this decision's facts re-run, perhaps under another ruleset) decides otherwise, in
+    /// words: each outcome with the rules that fired, then each rule that fired on one side only with the facts it read
+    /// on the other. Empty when the two agree.
+    /// </summary>
+    public IReadOnlyList<string> Differences(AllocationDecision rerun)
+    {
+        if (!DiffersFrom(rerun))
+        {
+            return [];
+        }
+
+        static string Said(AllocationDecision d) =>
+            $"{d.Outcome} to {d.ReceivingOrganisationCode}{(d.Provisional ? " (provisional)" : "")} by {string.Join(", ", d.FiredRules.DefaultIfEmpty("no rule recorded"))}";
+        static string Read(RuleEvaluation r) =>
+            string.Join(", ", r.Facts.Select(f => $"{f.Name} {f.Value ?? "missing"}"));
+
+        var reasons = new List<string> { $"stored under {RulesetVersion}: {Said(this)}; re-run under {rerun.RulesetVersion}: {Said(rerun)}" };
+        foreach (var id in FiredRules.Except(rerun.FiredRules).Where(id => id != Ruleset.OtherwiseRuleId))
+        {
+            var there = rerun.Rules.FirstOrDefault(r => r.RuleId == id);
+            reasons.Add(there is null ? $"rule {id} is not in ruleset {rerun.RulesetVersion}" : $"rule {id} does not fire under {rerun.RulesetVersion}: {Read(there)}");
+        }
+
+        foreach (var id in rerun.FiredRules.Except(FiredRules).Where(id => id != Ruleset.OtherwiseRuleId))
+        {
+            var there = rerun.Rules.First(r => r.RuleId == id);
+            reasons.Add(Rules.Any(r => r.RuleId == id)
+                ? $"rule {id} fires under {rerun.RulesetVersion}: {Read(there)}"
+                : $"rule {id} is new in ruleset {rerun.RulesetVersion} and fires: {Read(there)}");
+        }
+
+        if (Outcome == rerun.Outcome && ReceivingOrganisationCode != rerun.ReceivingOrganisationCode)
+        {
+            reasons.Add($"the area is now served by {rerun.ReceivingOrganisationCode}, not {ReceivingOrganisationCode}");
+        }
+
+        if (rerun.Provisional)
+        {
+            reasons.Add($"provisional under {rerun.RulesetVersion}: missing {string.Join(", ", rerun.MissingFacts)}");
+        }
+
+        return reasons;
+    }
 }
 
 /// <summary>

@@ -1,6 +1,8 @@
 using CaseTransfer.Api.Tests.Contract;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Infrastructure.Allocations;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CaseTransfer.Api.Tests.Allocations;
 
@@ -51,6 +53,26 @@ public sealed class RulesetDirectoryTests : IDisposable
         var error = Assert.Throws<RulesetFormatException>(() => RulesetDirectory.Load(Options("2027.1")));
 
         Assert.Contains("Allocation:ActiveRuleset", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_service_refuses_to_start_with_a_broken_ruleset()
+    {
+        File.WriteAllText(Path.Combine(_directory, "2026.1.yaml"), "version: \"2026.1\"\n");
+        using var service = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseEnvironment("Testing")
+            .UseSetting("Allocation:RulesetDirectory", _directory)
+            .UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_directory, "unused.db")}"));
+
+        var error = Assert.ThrowsAny<Exception>(() => service.Services);
+
+        var cause = error;
+        while (cause is not RulesetFormatException && cause.InnerException is not null)
+        {
+            cause = cause.InnerException;
+        }
+
+        Assert.Equal("Ruleset file 2026.1.yaml: allocation: is required.", cause.Message);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -95,7 +95,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Equal(4, summaries.Count);
         Assert.Contains("holder: NPS-NW", summaries[0], StringComparison.Ordinal);
         Assert.Contains("riskOfSeriousHarm: none -> Medium", summaries[1], StringComparison.Ordinal);
-        Assert.Equal("risk assessment recorded; riskOfSeriousHarm: Medium -> High", summaries[2]);
+        Assert.Equal("risk assessment recorded; riskOfSeriousHarm: Medium -> High; computed tier: C1 -> B1", summaries[2]);
         Assert.Equal($"responsibleOfficerId: none -> {PriyaPatelNpsNw}", summaries[3]);
     }
 

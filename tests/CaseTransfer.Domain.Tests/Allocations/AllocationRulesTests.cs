@@ -172,3 +172,47 @@ public class AllocationRulesTests
         Assert.Throws<ArgumentException>(() => Default.Decide(LowRisk, london));
     }
 }
+
+/// <summary>Comparing a stored decision with its facts re-run, as the consistency audit does.</summary>
+public class DecisionComparisonTests
+{
+    private static readonly Area GreaterManchester = new("GMAN", "Greater Manchester", "NPS-NW", "CRC-CGM");
+
+    private static AllocationFacts LowRisk => new(
+        "GMAN", SentenceType.CommunityOrder, true, RoshLevel.Low, 1.2m, 20m, MappaCategory.None, MappaLevel.None, RiskFlags.None, []);
+
+    [Fact]
+    public void A_public_interest_case_kept_under_2026_1_goes_to_the_provider_under_2026_2_and_says_why()
+    {
+        var facts = LowRisk with { Flags = RiskFlags.PublicInterest };
+        var stored = ShippedRulesets.Load("2026.1").Decide(facts, GreaterManchester);
+
+        var why = stored.Differences(ShippedRulesets.Load("2026.2").Decide(facts, GreaterManchester));
+
+        Assert.Equal(
+            [
+                "stored under 2026.1: KeepWithNps to NPS-NW by public-interest; re-run under 2026.2: AllocateToProvider to CRC-CGM by otherwise",
+                "rule public-interest is not in ruleset 2026.2",
+            ],
+            why);
+    }
+
+    [Fact]
+    public void An_RSR_of_6_6_names_the_rule_that_now_fires_with_the_threshold_it_read()
+    {
+        var facts = LowRisk with { RsrPercent = 6.6m };
+        var stored = ShippedRulesets.Load("2026.1").Decide(facts, GreaterManchester);
+
+        var why = stored.Differences(ShippedRulesets.Load("2026.2").Decide(facts, GreaterManchester));
+
+        Assert.Contains("rule rsr-at-or-above-threshold fires under 2026.2: rsrPercent 6.6, rsrThreshold 6.5", why);
+    }
+
+    [Fact]
+    public void The_same_decision_re_run_has_no_differences()
+    {
+        var ruleset = ShippedRulesets.Load("2026.1");
+
+        Assert.Empty(ruleset.Decide(LowRisk, GreaterManchester).Differences(ruleset.Decide(LowRisk, GreaterManchester)));
+    }
+}

@@ -1,5 +1,7 @@
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Organisations;
 
 namespace CaseTransfer.Domain.Tests.Allocations;
 
@@ -85,5 +87,27 @@ public class TieringTests
         Assert.Equal("B1", tier.Tier);
         Assert.Equal(["ogrsPercent"], tier.MissingFacts);
         Assert.Contains(new TierPoints("change.ogrs", "ogrsPercent", null, 0, "missing: no points until it is known"), tier.Breakdown);
+    }
+
+    [Fact]
+    public void Recording_a_risk_assessment_recomputes_the_tier_as_the_same_change()
+    {
+        var at = new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero);
+        var @case = Case.Open(
+            Guid.CreateVersion7(), Crn.Parse("X123456"), "John", null, "Smith", new DateOnly(1985, 3, 14), null, null,
+            new Area("GMAN", "Greater Manchester", "NPS-NW", "CRC-CGM"),
+            new Sentence(SentenceType.DeterminateCustody, new(2025, 1, 10), new(2025, 1, 10), new(2030, 1, 10), new(2029, 6, 1), new(2030, 1, 10)),
+            [(RequirementType.DrugRehabilitation, null, null)],
+            at);
+        var high = new RiskFacts(new(2026, 2, 1), RoshLevel.High, 3.2m, 41m, MappaCategory.None, MappaLevel.None, null, RiskFlags.None);
+        var olderLow = high with { AssessedOn = new(2026, 1, 1), Rosh = RoshLevel.Low, RsrPercent = 0.5m };
+
+        var (first, tier) = @case.RecordRiskAssessment(high, "a", "NPS-NW", at, null, Default);
+        var (_, unchanged) = @case.RecordRiskAssessment(olderLow, "b", "NPS-NW", at.AddHours(1), first, Default);
+
+        Assert.Equal("B1", tier.Tier);
+        Assert.Equal("B1", unchanged.Tier);
+        Assert.Equal("B1", @case.Tier);
+        Assert.Equal(3, @case.Version);
     }
 }
