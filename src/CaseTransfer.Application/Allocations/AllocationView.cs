@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
@@ -125,7 +124,7 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
                 a.ToOrganisationCode,
                 a.Reason,
                 a.ReasonText,
-                JsonSerializer.Deserialize<AllocationDecision>(a.DecisionJson, AppJson.Options)!,
+                StoredDecisions.Decision(a.DecisionJson)!,
                 a.IsOverride,
                 a.OverrideJustification,
                 a.ApprovedBy is { } by ? new AllocationApproval(by, a.ApprovedAt!.Value) : null,

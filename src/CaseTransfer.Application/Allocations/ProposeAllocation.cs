@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
@@ -93,6 +92,7 @@ public sealed class ProposeAllocationHandler(
         var decision = rulesets.Active.Decide(subject.Facts, subject.Area);
 
         var now = clock.GetUtcNow();
+        await RulesetStore.StageMissingAsync(db, [rulesets.Active], now, cancellationToken);
         var allocation = Allocation.Propose(
             Guid.CreateVersion7(now),
             held.Id,
@@ -102,7 +102,7 @@ public sealed class ProposeAllocationHandler(
             provider.Code,
             command.Reason!.Value,
             command.ReasonText,
-            RulesDecisionOf(subject.Facts, decision),
+            StoredDecisions.For(decision, subject.Facts),
             command.Justification,
             caller.UserId,
             now,
@@ -110,15 +110,4 @@ public sealed class ProposeAllocationHandler(
         db.Allocations.Add(allocation);
         return await views.ChangedAsync(allocation, null, cancellationToken);
     }
-
-    /// <summary>What the allocation keeps of the decision, with the facts and the whole decision as JSON to re-run or show it.</summary>
-    private static RulesDecision RulesDecisionOf(AllocationFacts facts, AllocationDecision decision) => new(
-        decision.Outcome,
-        decision.ReceivingOrganisationCode,
-        decision.Provisional,
-        decision.MissingFacts,
-        decision.RulesetVersion,
-        decision.RulesetHash,
-        JsonSerializer.Serialize(facts, AppJson.Options),
-        JsonSerializer.Serialize(decision, AppJson.Options));
 }
