@@ -66,7 +66,7 @@ public static class Cli
         if (app.Configuration.GetValue("Seed:Demo", true) && !await seeder.HasCasesAsync())
         {
             await seeder.SeedReferenceDataAsync();
-            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 1000), withTiers: true);
+            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", DemoCaseloads.DefaultCaseCount), withTiers: true);
             await seeder.SeedDemoCaseloadsAsync();
         }
 

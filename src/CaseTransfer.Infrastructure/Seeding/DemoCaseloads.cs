@@ -1,3 +1,4 @@
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Workload;
@@ -8,8 +9,7 @@ namespace CaseTransfer.Infrastructure.Seeding;
 /// Gives the demo world's practitioners caseloads, so the practitioners list shows real workload figures. Deterministic
 /// for the same cases. Each case keeps the tier the allocation rules computed when it was seeded (or, seeded without
 /// one, gets the tier its assessor recorded).
-/// Four in five of the cases the default ruleset would give a provider (RoSH low or medium, no MAPPA, RSR under 6.9%,
-/// not life, IPP or extended) move to the provider covering their area; the fifth stays with the NPS awaiting
+/// Four in five of the cases the active ruleset gives a provider (definitely, not provisionally) move to the provider covering their area; the fifth stays with the NPS awaiting
 /// allocation. Then each organisation fills its practitioners towards a capacity set by their place in its list, never
 /// past 100% except for two filled past it on purpose: Tom Riley (the demo provider token) and Daniel Okafor
 /// (part-time, NPS North West). Cases no one has room for stay without a responsible officer. Only the demo seed calls
@@ -17,7 +17,8 @@ namespace CaseTransfer.Infrastructure.Seeding;
 /// </summary>
 public static class DemoCaseloads
 {
-    public const decimal ProviderRsrThreshold = 6.9m;
+    /// <summary>"A few hundred" people: enough for every demo practitioner to carry a realistic caseload.</summary>
+    public const int DefaultCaseCount = 600;
 
     /// <summary>The capacity each demo practitioner is filled to.</summary>
     public static decimal TargetPercent(Practitioner practitioner, int indexInOrganisation) => practitioner.StaffCode switch
@@ -27,7 +28,7 @@ public static class DemoCaseloads
         _ => indexInOrganisation switch { 0 => 45m, 1 => 92m, 2 => 85m, 3 => 80m, _ => 70m },
     };
 
-    public static void Apply(IReadOnlyList<Case> cases, WorkloadModel model, DateTimeOffset now)
+    public static void Apply(IReadOnlyList<Case> cases, WorkloadModel model, Ruleset rules, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var areas = ReferenceData.Areas.ToDictionary(a => a.Code);
@@ -35,13 +36,16 @@ public static class DemoCaseloads
         var eligible = 0;
         foreach (var @case in cases)
         {
-            var risk = @case.RiskAssessments.OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt).FirstOrDefault()?.Facts;
+            var current = @case.RiskAssessments.NewestFirst().FirstOrDefault();
             if (@case.Tier is null)
             {
                 // A demo case seeded without its computed tier takes the one its assessor recorded.
-                @case.RecordTier(risk?.Tier, now);
+                @case.RecordTier(current?.Facts.Tier, now);
             }
-            if (risk is not null && GoesToProvider(@case.Sentence, risk))
+
+            // The active ruleset decides, as for a real allocation; a provisional outcome stays with the NPS.
+            var decision = rules.Decide(AllocationFacts.From(@case, current), areas[@case.AreaCode]);
+            if (decision is { Outcome: AllocationOutcome.AllocateToProvider, Provisional: false })
             {
                 if (eligible++ % 5 == 0)
                 {
@@ -49,7 +53,7 @@ public static class DemoCaseloads
                 }
                 else
                 {
-                    @case.TransferTo(areas[@case.AreaCode].ProviderCode, now, "Demo: allocated to the provider covering the area");
+                    @case.TransferTo(decision.ReceivingOrganisationCode, now, "Demo: allocated to the provider covering the area");
                 }
             }
         }
@@ -84,12 +88,6 @@ public static class DemoCaseloads
             @case.ClearDomainEvents();
         }
     }
-
-    private static bool GoesToProvider(Sentence sentence, RiskFacts risk) =>
-        risk.Rosh is RoshLevel.Low or RoshLevel.Medium
-        && risk.MappaCategory == MappaCategory.None
-        && risk.RsrPercent < ProviderRsrThreshold
-        && sentence.Type is not (SentenceType.Life or SentenceType.Ipp or SentenceType.ExtendedDeterminate);
 
     private sealed class Load(Practitioner practitioner, decimal target, Caseload caseload)
     {

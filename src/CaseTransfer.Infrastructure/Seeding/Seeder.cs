@@ -77,7 +77,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         var cases = await db.Cases.Include(c => c.Holdings).Include(c => c.RiskAssessments).AsSplitQuery()
             .OrderBy(c => c.Crn).ToListAsync(cancellationToken);
         var model = new WorkloadModel(ReferenceData.WorkloadWeightings, ReferenceData.GradeTargets);
-        DemoCaseloads.Apply(cases, model, now);
+        DemoCaseloads.Apply(cases, model, scope.ServiceProvider.GetRequiredService<RulesetCatalogue>().Active, now);
         db.AuditEntries.Add(new AuditEntry(
             Guid.CreateVersion7(now), now, AuditOperation.Alteration, "SeedDemoCaseloads", "system", "CaseTransfer service", "NPS",
             "case-transfer-cli", "seed", (Domain.Identifiers.Crn?)null, "case", null, null, "demo tiers, holders and responsible officers"));

@@ -1,3 +1,5 @@
+using CaseTransfer.Api.Tests.Contract;
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Workload;
 using CaseTransfer.Infrastructure.Seeding;
@@ -11,9 +13,10 @@ public sealed class DemoCaseloadsTests
 
     private static (List<Case> Cases, Dictionary<Guid, Caseload> Caseloads) Seed()
     {
-        var cases = Enumerable.Range(0, 1000).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, Now)).ToList();
+        var cases = Enumerable.Range(0, DemoCaseloads.DefaultCaseCount).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, Now)).ToList();
         var model = new WorkloadModel(ReferenceData.WorkloadWeightings, ReferenceData.GradeTargets);
-        DemoCaseloads.Apply(cases, model, Now);
+        var rules = Ruleset.Parse(File.ReadAllBytes(Path.Combine(RepositoryRoot.Path, "rules", "allocation", "2026.1.yaml")));
+        DemoCaseloads.Apply(cases, model, rules, Now);
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
         var caseloads = ReferenceData.Practitioners.ToDictionary(p => p.Id, p =>
         {
