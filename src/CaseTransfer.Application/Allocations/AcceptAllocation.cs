@@ -31,13 +31,7 @@ public sealed class AcceptAllocationValidator : AbstractValidator<AcceptAllocati
     {
         RuleFor(c => c.Id).MustBeAllocationId();
         RuleFor(c => c.ResponsibleOfficerId).Required();
-        When(c => c.CapacityAcknowledgement is not null, () =>
-        {
-            RuleFor(c => c.CapacityAcknowledgement!.CapacityPercent).GreaterThanOrEqualTo(0).WithMessage("must not be negative");
-            RuleFor(c => c.CapacityAcknowledgement!.Points).GreaterThanOrEqualTo(0).WithMessage("must not be negative");
-            RuleFor(c => c.CapacityAcknowledgement!.AvailablePoints).GreaterThanOrEqualTo(0).WithMessage("must not be negative");
-            RuleFor(c => c.CapacityAcknowledgement!.CaseCount).GreaterThanOrEqualTo(0).WithMessage("must not be negative");
-        });
+        RuleFor(c => c.CapacityAcknowledgement!).SetValidator(new CapacityAcknowledgementValidator()).When(c => c.CapacityAcknowledgement is not null);
     }
 }
 
