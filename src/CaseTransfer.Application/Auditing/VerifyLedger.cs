@@ -108,11 +108,11 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
                     hash = computed;
                     if (!hash.AsSpan().SequenceEqual(leaf.LeafHash))
                     {
-                        Report(new LedgerProblem("entry-changed", leaf.LeafIndex, entry.Sequence, entry.Id, "The entry's content no longer matches the leaf hash it was logged with."));
+                        Report(new LedgerProblem("entry-changed", leaf.LeafIndex, leaf.EntrySequence, entry.Id, "The entry's content no longer matches the leaf hash it was logged with."));
                     }
                     else if (leaf.IntegratedAt - entry.OccurredAt > TimeSpan.FromSeconds(keys.MaxMergeDelaySeconds) + TimeSpan.FromMinutes(5))
                     {
-                        Report(new LedgerProblem("late-entry", leaf.LeafIndex, entry.Sequence, entry.Id, "The entry was logged long after the instant it claims: it may have been inserted after the fact."));
+                        Report(new LedgerProblem("late-entry", leaf.LeafIndex, leaf.EntrySequence, entry.Id, "The entry was logged long after the instant it claims: it may have been inserted after the fact."));
                     }
                 }
 
@@ -147,7 +147,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
 
     private sealed record LeafRow(long LeafIndex, long EntrySequence, byte[] LeafHash, DateTimeOffset IntegratedAt);
 
-    private sealed record Page(List<LeafRow> Leaves, Dictionary<long, AuditEntry> Entries);
+    private sealed record Page(List<LeafRow> Leaves, Dictionary<long, AuditEntryFields> Entries);
 
     /// <summary>The next leaves after <paramref name="after"/>, with the entries they point at (those still stored).</summary>
     private async Task<Page> PageAsync(long after, CancellationToken cancellationToken)
@@ -164,22 +164,18 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         }
 
         // Leaves follow commit order, so a page's entries are one short range of sequence numbers (a late commit
-        // widens it a little): read the range by primary key. A range much wider than the page, which only a
-        // tampered leaf can cause, is read by the exact sequence numbers instead.
+        // widens it a little): read the range by primary key, as stored. A range much wider than the page, which only
+        // a tampered leaf can cause, is read by the exact sequence numbers instead.
         var low = leaves.Min(l => l.EntrySequence);
         var high = leaves.Max(l => l.EntrySequence);
-        List<AuditEntry> entries;
         if (high - low < (2L * leaves.Count) + LedgerIntegrator.LateCommitWindow)
         {
-            entries = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= low && e.Sequence <= high).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            var sequences = leaves.Select(l => l.EntrySequence).ToList();
-            entries = await db.AuditEntries.AsNoTracking().Where(e => sequences.Contains(e.Sequence)).ToListAsync(cancellationToken);
+            return new Page(leaves, await StoredEntries.ReadRangeAsync(db, low, high, cancellationToken));
         }
 
-        return new Page(leaves, entries.ToDictionary(e => e.Sequence));
+        var sequences = leaves.Select(l => l.EntrySequence).ToList();
+        var entries = await db.AuditEntries.AsNoTracking().Where(e => sequences.Contains(e.Sequence)).ToListAsync(cancellationToken);
+        return new Page(leaves, entries.ToDictionary(e => e.Sequence, e => e.Fields));
     }
 
     /// <summary>Each leaf's entry's hash as it is now, or null where the entry is gone; in parallel.</summary>

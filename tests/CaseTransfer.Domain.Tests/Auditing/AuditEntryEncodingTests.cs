@@ -36,6 +36,7 @@ public class AuditEntryEncodingTests
         foreach (var entry in new[] { Disclosure(), Consultation() })
         {
             Assert.Equal(SHA256.HashData([0x00, .. AuditEntryEncoding.Encode(entry)]), AuditEntryEncoding.LeafHash(entry));
+            Assert.Equal(AuditEntryEncoding.LeafHash(entry), AuditEntryEncoding.LeafHash(entry.Fields));
         }
     }
 }
