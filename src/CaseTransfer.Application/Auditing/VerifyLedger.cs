@@ -67,7 +67,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         // Pages of leaves (only the columns checked) and their entries, fetched while the previous page is hashed
         // on the other cores: reading and hashing a million entries one after the other took several times the
         // five seconds a full verification may take.
-        var frontier = new MerkleFrontier(0, []);
+        var frontier = new MerkleAccumulator(); // peaks only: verification needs roots, not the nodes the integrator stores
         var checkedCount = 0;
         long expected = 0;
         var page = await PageAsync(-1, cancellationToken);
@@ -209,7 +209,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         list.Add((checkpoint.RootHash, source));
     }
 
-    private static int CheckRoot(MerkleFrontier frontier, SortedDictionary<long, List<(byte[] Root, string Source)>> checkpoints, Action<LedgerProblem> report)
+    private static int CheckRoot(MerkleAccumulator frontier, SortedDictionary<long, List<(byte[] Root, string Source)>> checkpoints, Action<LedgerProblem> report)
     {
         if (!checkpoints.TryGetValue(frontier.Size, out var atSize))
         {
