@@ -513,7 +513,7 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
 
         var postmaster = File.ReadLines(Path.Combine(pgData, "postmaster.pid")).First().Trim();
         long ticks = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
         {
             try
             {
@@ -524,9 +524,9 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
                     ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
                 }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // The process ended while being read.
+                // The process ended while being read, or is not ours to read.
             }
         }
 
