@@ -70,12 +70,15 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         var frontier = new MerkleAccumulator(); // peaks only: verification needs roots, not the nodes the integrator stores
         var checkedCount = 0;
         long expected = 0;
-        var page = await PageAsync(-1, cancellationToken);
-        while (page.Leaves.Count > 0)
+        // Pages are ranges of leaf indexes up to the last leaf stored now (read after the checkpoints, so no
+        // checkpoint is beyond it unless leaves were removed); a range with a gap simply holds fewer leaves.
+        var last = await db.AuditLeaves.MaxAsync(l => (long?)l.LeafIndex, cancellationToken) ?? -1;
+        var page = await PageAsync(-1, last, cancellationToken);
+        while (page.Leaves.Count > 0 || page.Through < last)
         {
             var current = page;
             var hashing = Task.Run(() => HashEntries(current), cancellationToken);
-            var next = PageAsync(current.Leaves[^1].LeafIndex, cancellationToken);
+            var next = PageAsync(current.Through, last, cancellationToken);
             byte[]?[] hashes;
             try
             {
@@ -145,22 +148,16 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         return new LedgerVerification(problems.Count == 0, frontier.Size, Convert.ToBase64String(frontier.RootHash()), checkedCount, problems);
     }
 
-    private sealed record LeafRow(long LeafIndex, long EntrySequence, byte[] LeafHash, DateTimeOffset IntegratedAt);
+    private sealed record Page(List<StoredLeaf> Leaves, long Through, Dictionary<long, AuditEntryFields> Entries);
 
-    private sealed record Page(List<LeafRow> Leaves, Dictionary<long, AuditEntryFields> Entries);
-
-    /// <summary>The next leaves after <paramref name="after"/>, with the entries they point at (those still stored).</summary>
-    private async Task<Page> PageAsync(long after, CancellationToken cancellationToken)
+    /// <summary>The leaves after <paramref name="after"/> (a page's worth of indexes, at most up to <paramref name="last"/>), with the entries they point at (those still stored).</summary>
+    private async Task<Page> PageAsync(long after, long last, CancellationToken cancellationToken)
     {
-        var leaves = await db.AuditLeaves.AsNoTracking()
-            .Where(l => l.LeafIndex > after)
-            .OrderBy(l => l.LeafIndex)
-            .Take(PageSize)
-            .Select(l => new LeafRow(l.LeafIndex, l.EntrySequence, l.LeafHash, l.IntegratedAt))
-            .ToListAsync(cancellationToken);
+        var through = Math.Min(after + PageSize, last);
+        var leaves = through > after ? await StoredEntries.ReadLeavesAsync(db, after + 1, through, cancellationToken) : [];
         if (leaves.Count == 0)
         {
-            return new Page(leaves, []);
+            return new Page(leaves, Math.Max(through, after), []);
         }
 
         // Leaves follow commit order, so a page's entries are one short range of sequence numbers (a late commit
@@ -170,12 +167,12 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         var high = leaves.Max(l => l.EntrySequence);
         if (high - low < (2L * leaves.Count) + LedgerIntegrator.LateCommitWindow)
         {
-            return new Page(leaves, await StoredEntries.ReadRangeAsync(db, low, high, cancellationToken));
+            return new Page(leaves, through, await StoredEntries.ReadRangeAsync(db, low, high, cancellationToken));
         }
 
         var sequences = leaves.Select(l => l.EntrySequence).ToList();
         var entries = await db.AuditEntries.AsNoTracking().Where(e => sequences.Contains(e.Sequence)).ToListAsync(cancellationToken);
-        return new Page(leaves, entries.ToDictionary(e => e.Sequence, e => e.Fields));
+        return new Page(leaves, through, entries.ToDictionary(e => e.Sequence, e => e.Fields));
     }
 
     /// <summary>Each leaf's entry's hash as it is now, or null where the entry is gone; in parallel.</summary>
