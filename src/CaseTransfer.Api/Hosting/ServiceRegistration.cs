@@ -77,6 +77,7 @@ public static class ServiceRegistration
         services.AddScoped<AllocationChanges>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();
+        services.AddSingleton<CaseTransfer.Application.Auditing.IConsultationLog, GroupCommitConsultationLog>();
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerIntegrator>();
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerVerifier>();
         var ledger = configuration.GetSection(AuditLedgerOptions.Section).Get<AuditLedgerOptions>() ?? new AuditLedgerOptions();

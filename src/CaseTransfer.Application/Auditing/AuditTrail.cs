@@ -22,7 +22,16 @@ public sealed record AuditFacts(
 /// </summary>
 public sealed class AuditTrail(IAppDbContext db, ICaller caller, IRequestContext request, TimeProvider clock)
 {
+    /// <summary>Stages the entry in the request's unit of work, to commit with the change it describes.</summary>
     public AuditEntry Record(AuditFacts facts)
+    {
+        var entry = Describe(facts);
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>The entry for the current caller and request, not yet staged anywhere.</summary>
+    public AuditEntry Describe(AuditFacts facts)
     {
         var now = clock.GetUtcNow();
         var entry = new AuditEntry(
@@ -42,7 +51,16 @@ public sealed class AuditTrail(IAppDbContext db, ICaller caller, IRequestContext
             facts.Summary,
             facts.Justification,
             facts.Recipients);
-        db.AuditEntries.Add(entry);
         return entry;
     }
+}
+
+/// <summary>
+/// Writes consultation entries, which have no change of their own to commit with. The returned task completes only
+/// once the entry is durably committed and fails if it could not be: a read answers after it, so a read that cannot
+/// be logged is refused.
+/// </summary>
+public interface IConsultationLog
+{
+    Task WriteAsync(AuditEntry entry, CancellationToken cancellationToken);
 }

@@ -101,33 +101,25 @@ public static class LedgerNodes
     public static async Task<Dictionary<(int Level, long Index), byte[]>> LoadAsync(
         IAppDbContext db, IReadOnlyCollection<(int Level, long Index)> positions, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<(int, long), byte[]>();
+        // One query for every level, the leaves and the higher nodes together: each part is answered from its primary
+        // key, and the few (level, index) combinations not asked for are dropped here. A proof needs ~2 log2(n) nodes;
+        // a query per level, or one per table, made round trips the cost of serving a proof.
         var leafIndexes = positions.Where(p => p.Level == 0).Select(p => p.Index).Distinct().ToList();
-        if (leafIndexes.Count > 0)
+        var higher = positions.Where(p => p.Level > 0).ToList();
+        var levels = higher.Select(p => p.Level).Distinct().ToList();
+        var indexes = higher.Select(p => p.Index).Distinct().ToList();
+        var wanted = positions.ToHashSet();
+        var rows = await db.AuditLeaves.AsNoTracking()
+            .Where(l => leafIndexes.Contains(l.LeafIndex))
+            .Select(l => new { Level = 0, Index = l.LeafIndex, Hash = l.LeafHash })
+            .Concat(db.AuditTreeNodes.AsNoTracking()
+                .Where(n => levels.Contains(n.Level) && indexes.Contains(n.Index))
+                .Select(n => new { n.Level, n.Index, n.Hash }))
+            .ToListAsync(cancellationToken);
+        var result = new Dictionary<(int, long), byte[]>(wanted.Count);
+        foreach (var row in rows.Where(r => wanted.Contains((r.Level, r.Index))))
         {
-            foreach (var leaf in await db.AuditLeaves.AsNoTracking().Where(l => leafIndexes.Contains(l.LeafIndex))
-                         .Select(l => new { l.LeafIndex, l.LeafHash }).ToListAsync(cancellationToken))
-            {
-                result[(0, leaf.LeafIndex)] = leaf.LeafHash;
-            }
-        }
-
-        // One query for every higher level: the primary key (Level, Index) answers both lists as index conditions;
-        // the few combinations not asked for are dropped here. A proof needs ~2 log2(n) nodes, so a query per
-        // level made round trips the cost of serving a proof.
-        var higher = positions.Where(p => p.Level > 0).ToHashSet();
-        if (higher.Count > 0)
-        {
-            var levels = higher.Select(p => p.Level).Distinct().ToList();
-            var indexes = higher.Select(p => p.Index).Distinct().ToList();
-            foreach (var node in await db.AuditTreeNodes.AsNoTracking().Where(n => levels.Contains(n.Level) && indexes.Contains(n.Index))
-                         .ToListAsync(cancellationToken))
-            {
-                if (higher.Contains((node.Level, node.Index)))
-                {
-                    result[(node.Level, node.Index)] = node.Hash;
-                }
-            }
+            result[(row.Level, row.Index)] = row.Hash;
         }
 
         var missing = positions.Where(p => !result.ContainsKey(p)).ToList();

@@ -67,15 +67,18 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         // Pages of leaves (only the columns checked) and their entries, fetched while the previous page is hashed
         // on the other cores: reading and hashing a million entries one after the other took several times the
         // five seconds a full verification may take.
-        var frontier = new MerkleFrontier(0, []);
+        var frontier = new MerkleAccumulator(); // peaks only: verification needs roots, not the nodes the integrator stores
         var checkedCount = 0;
         long expected = 0;
-        var page = await PageAsync(-1, cancellationToken);
-        while (page.Leaves.Count > 0)
+        // Pages are ranges of leaf indexes up to the last leaf stored now (read after the checkpoints, so no
+        // checkpoint is beyond it unless leaves were removed); a range with a gap simply holds fewer leaves.
+        var last = await db.AuditLeaves.MaxAsync(l => (long?)l.LeafIndex, cancellationToken) ?? -1;
+        var page = await PageAsync(-1, last, cancellationToken);
+        while (page.Leaves.Count > 0 || page.Through < last)
         {
             var current = page;
             var hashing = Task.Run(() => HashEntries(current), cancellationToken);
-            var next = PageAsync(current.Leaves[^1].LeafIndex, cancellationToken);
+            var next = PageAsync(current.Through, last, cancellationToken);
             byte[]?[] hashes;
             try
             {
@@ -108,11 +111,11 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
                     hash = computed;
                     if (!hash.AsSpan().SequenceEqual(leaf.LeafHash))
                     {
-                        Report(new LedgerProblem("entry-changed", leaf.LeafIndex, entry.Sequence, entry.Id, "The entry's content no longer matches the leaf hash it was logged with."));
+                        Report(new LedgerProblem("entry-changed", leaf.LeafIndex, leaf.EntrySequence, entry.Id, "The entry's content no longer matches the leaf hash it was logged with."));
                     }
                     else if (leaf.IntegratedAt - entry.OccurredAt > TimeSpan.FromSeconds(keys.MaxMergeDelaySeconds) + TimeSpan.FromMinutes(5))
                     {
-                        Report(new LedgerProblem("late-entry", leaf.LeafIndex, entry.Sequence, entry.Id, "The entry was logged long after the instant it claims: it may have been inserted after the fact."));
+                        Report(new LedgerProblem("late-entry", leaf.LeafIndex, leaf.EntrySequence, entry.Id, "The entry was logged long after the instant it claims: it may have been inserted after the fact."));
                     }
                 }
 
@@ -145,41 +148,31 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         return new LedgerVerification(problems.Count == 0, frontier.Size, Convert.ToBase64String(frontier.RootHash()), checkedCount, problems);
     }
 
-    private sealed record LeafRow(long LeafIndex, long EntrySequence, byte[] LeafHash, DateTimeOffset IntegratedAt);
+    private sealed record Page(List<StoredLeaf> Leaves, long Through, Dictionary<long, AuditEntryFields> Entries);
 
-    private sealed record Page(List<LeafRow> Leaves, Dictionary<long, AuditEntry> Entries);
-
-    /// <summary>The next leaves after <paramref name="after"/>, with the entries they point at (those still stored).</summary>
-    private async Task<Page> PageAsync(long after, CancellationToken cancellationToken)
+    /// <summary>The leaves after <paramref name="after"/> (a page's worth of indexes, at most up to <paramref name="last"/>), with the entries they point at (those still stored).</summary>
+    private async Task<Page> PageAsync(long after, long last, CancellationToken cancellationToken)
     {
-        var leaves = await db.AuditLeaves.AsNoTracking()
-            .Where(l => l.LeafIndex > after)
-            .OrderBy(l => l.LeafIndex)
-            .Take(PageSize)
-            .Select(l => new LeafRow(l.LeafIndex, l.EntrySequence, l.LeafHash, l.IntegratedAt))
-            .ToListAsync(cancellationToken);
+        var through = Math.Min(after + PageSize, last);
+        var leaves = through > after ? await StoredEntries.ReadLeavesAsync(db, after + 1, through, cancellationToken) : [];
         if (leaves.Count == 0)
         {
-            return new Page(leaves, []);
+            return new Page(leaves, Math.Max(through, after), []);
         }
 
         // Leaves follow commit order, so a page's entries are one short range of sequence numbers (a late commit
-        // widens it a little): read the range by primary key. A range much wider than the page, which only a
-        // tampered leaf can cause, is read by the exact sequence numbers instead.
+        // widens it a little): read the range by primary key, as stored. A range much wider than the page, which only
+        // a tampered leaf can cause, is read by the exact sequence numbers instead.
         var low = leaves.Min(l => l.EntrySequence);
         var high = leaves.Max(l => l.EntrySequence);
-        List<AuditEntry> entries;
         if (high - low < (2L * leaves.Count) + LedgerIntegrator.LateCommitWindow)
         {
-            entries = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= low && e.Sequence <= high).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            var sequences = leaves.Select(l => l.EntrySequence).ToList();
-            entries = await db.AuditEntries.AsNoTracking().Where(e => sequences.Contains(e.Sequence)).ToListAsync(cancellationToken);
+            return new Page(leaves, through, await StoredEntries.ReadRangeAsync(db, low, high, cancellationToken));
         }
 
-        return new Page(leaves, entries.ToDictionary(e => e.Sequence));
+        var sequences = leaves.Select(l => l.EntrySequence).ToList();
+        var entries = await db.AuditEntries.AsNoTracking().Where(e => sequences.Contains(e.Sequence)).ToListAsync(cancellationToken);
+        return new Page(leaves, through, entries.ToDictionary(e => e.Sequence, e => e.Fields));
     }
 
     /// <summary>Each leaf's entry's hash as it is now, or null where the entry is gone; in parallel.</summary>
@@ -213,7 +206,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         list.Add((checkpoint.RootHash, source));
     }
 
-    private static int CheckRoot(MerkleFrontier frontier, SortedDictionary<long, List<(byte[] Root, string Source)>> checkpoints, Action<LedgerProblem> report)
+    private static int CheckRoot(MerkleAccumulator frontier, SortedDictionary<long, List<(byte[] Root, string Source)>> checkpoints, Action<LedgerProblem> report)
     {
         if (!checkpoints.TryGetValue(frontier.Size, out var atSize))
         {

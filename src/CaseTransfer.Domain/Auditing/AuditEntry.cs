@@ -85,6 +85,11 @@ public sealed class AuditEntry
     /// <summary>For disclosures, the organisation codes the information went to, comma separated.</summary>
     public string? Recipients { get; private set; }
 
+    /// <summary>The fields the canonical encoding covers (<see cref="AuditEntryEncoding"/>).</summary>
+    public AuditEntryFields Fields => new(
+        Id, OccurredAt, Operation.ToString(), Action, ActorUserId, ActorUserName, ActorOrganisation, ClientId, TraceId, Crn?.Value,
+        ResourceType, ResourceId, ResourceVersion, Summary, Justification, Recipients);
+
     /// <summary>
     /// Every engine stores at least microseconds (PostgreSQL stores no finer), so instants are cut to microseconds
     /// before anything is hashed: what is read back is exactly what was signed.

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -20,7 +19,9 @@ public static class AuditEntryEncoding
 {
     public const int Version = 1;
 
-    public static byte[] Encode(AuditEntry entry)
+    public static byte[] Encode(AuditEntry entry) => Encode(entry.Fields);
+
+    public static byte[] Encode(in AuditEntryFields entry)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
@@ -37,11 +38,13 @@ public static class AuditEntryEncoding
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    public static byte[] LeafHash(AuditEntry entry) => LeafHash(entry.Fields);
+
     /// <summary>
     /// SHA-256(0x00 || encoding): the entry's leaf hash. Encodes into a per-thread buffer after the 0x00 prefix and
     /// hashes it in one call, so verifying a million entries does not allocate a million encodings.
     /// </summary>
-    public static byte[] LeafHash(AuditEntry entry)
+    public static byte[] LeafHash(in AuditEntryFields entry)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -54,39 +57,110 @@ public static class AuditEntryEncoding
         return SHA256.HashData(buffer.WrittenSpan);
     }
 
-    private static void Write(Utf8JsonWriter json, AuditEntry entry)
+    // Pre-encoded member names: the writer then neither validates nor escapes them per entry (verification encodes a
+    // million entries).
+    private static readonly JsonEncodedText V = JsonEncodedText.Encode("v");
+    private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText OccurredAt = JsonEncodedText.Encode("occurredAt");
+    private static readonly JsonEncodedText Operation = JsonEncodedText.Encode("operation");
+    private static readonly JsonEncodedText Action = JsonEncodedText.Encode("action");
+    private static readonly JsonEncodedText ActorUserId = JsonEncodedText.Encode("actorUserId");
+    private static readonly JsonEncodedText ActorUserName = JsonEncodedText.Encode("actorUserName");
+    private static readonly JsonEncodedText ActorOrganisation = JsonEncodedText.Encode("actorOrganisation");
+    private static readonly JsonEncodedText ClientId = JsonEncodedText.Encode("clientId");
+    private static readonly JsonEncodedText TraceId = JsonEncodedText.Encode("traceId");
+    private static readonly JsonEncodedText Crn = JsonEncodedText.Encode("crn");
+    private static readonly JsonEncodedText ResourceType = JsonEncodedText.Encode("resourceType");
+    private static readonly JsonEncodedText ResourceId = JsonEncodedText.Encode("resourceId");
+    private static readonly JsonEncodedText ResourceVersion = JsonEncodedText.Encode("resourceVersion");
+    private static readonly JsonEncodedText Summary = JsonEncodedText.Encode("summary");
+    private static readonly JsonEncodedText Justification = JsonEncodedText.Encode("justification");
+    private static readonly JsonEncodedText Recipients = JsonEncodedText.Encode("recipients");
+
+    private static void Write(Utf8JsonWriter json, in AuditEntryFields entry)
     {
         json.WriteStartObject();
-        json.WriteNumber("v", Version);
-        json.WriteString("id", entry.Id.ToString("D"));
-        Span<char> occurredAt = stackalloc char[32];
-        entry.OccurredAt.UtcDateTime.TryFormat(occurredAt, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        json.WriteString("occurredAt", occurredAt[..written]);
-        json.WriteString("operation", entry.Operation.ToString());
-        json.WriteString("action", entry.Action);
-        json.WriteString("actorUserId", entry.ActorUserId);
-        json.WriteString("actorUserName", entry.ActorUserName);
-        json.WriteString("actorOrganisation", entry.ActorOrganisation);
-        json.WriteString("clientId", entry.ClientId);
-        json.WriteString("traceId", entry.TraceId);
-        json.WriteString("crn", entry.Crn?.Value);
-        json.WriteString("resourceType", entry.ResourceType);
-        json.WriteString("resourceId", entry.ResourceId);
+        json.WriteNumber(V, Version);
+        json.WriteString(Id, entry.Id); // lowercase "D" format
+        json.WriteString(OccurredAt, FormatInstant(entry.OccurredAt, stackalloc byte[27]));
+        json.WriteString(Operation, entry.Operation);
+        json.WriteString(Action, entry.Action);
+        json.WriteString(ActorUserId, entry.ActorUserId);
+        json.WriteString(ActorUserName, entry.ActorUserName);
+        json.WriteString(ActorOrganisation, entry.ActorOrganisation);
+        json.WriteString(ClientId, entry.ClientId);
+        json.WriteString(TraceId, entry.TraceId);
+        json.WriteString(Crn, entry.Crn);
+        json.WriteString(ResourceType, entry.ResourceType);
+        json.WriteString(ResourceId, entry.ResourceId);
         if (entry.ResourceVersion is { } version)
         {
-            json.WriteNumber("resourceVersion", version);
+            json.WriteNumber(ResourceVersion, version);
         }
         else
         {
-            json.WriteNull("resourceVersion");
+            json.WriteNull(ResourceVersion);
         }
 
-        json.WriteString("summary", entry.Summary);
-        json.WriteString("justification", entry.Justification);
-        json.WriteString("recipients", entry.Recipients);
+        json.WriteString(Summary, entry.Summary);
+        json.WriteString(Justification, entry.Justification);
+        json.WriteString(Recipients, entry.Recipients);
         json.WriteEndObject();
     }
+
+    /// <summary><c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c> in UTC, digits written directly (a custom format string is parsed on every call).</summary>
+    private static ReadOnlySpan<byte> FormatInstant(DateTimeOffset at, Span<byte> into)
+    {
+        var utc = at.UtcDateTime;
+        Digits(into[..4], utc.Year);
+        into[4] = (byte)'-';
+        Digits(into[5..7], utc.Month);
+        into[7] = (byte)'-';
+        Digits(into[8..10], utc.Day);
+        into[10] = (byte)'T';
+        Digits(into[11..13], utc.Hour);
+        into[13] = (byte)':';
+        Digits(into[14..16], utc.Minute);
+        into[16] = (byte)':';
+        Digits(into[17..19], utc.Second);
+        into[19] = (byte)'.';
+        Digits(into[20..26], (int)(utc.Ticks % TimeSpan.TicksPerSecond / 10));
+        into[26] = (byte)'Z';
+        return into;
+    }
+
+    private static void Digits(Span<byte> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--)
+        {
+            into[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
 }
+
+/// <summary>
+/// What the canonical encoding covers, as stored: the verifier reads these straight from the database and so hashes
+/// exactly the stored text (an operation or CRN altered to something the domain types would not accept is then a
+/// changed entry, not a failure to read).
+/// </summary>
+public readonly record struct AuditEntryFields(
+    Guid Id,
+    DateTimeOffset OccurredAt,
+    string Operation,
+    string Action,
+    string ActorUserId,
+    string ActorUserName,
+    string ActorOrganisation,
+    string? ClientId,
+    string TraceId,
+    string? Crn,
+    string? ResourceType,
+    string? ResourceId,
+    long? ResourceVersion,
+    string? Summary,
+    string? Justification,
+    string? Recipients);
 
 /// <summary>
 /// A leaf of the log: the entry at this position and its leaf hash as integrated. Append-only: the integrator

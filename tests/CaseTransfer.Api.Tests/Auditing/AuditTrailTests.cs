@@ -62,6 +62,47 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/allocations/{id}", checkedPaths);
     }
 
+    /// <summary>
+    /// Consultation entries of concurrent reads are committed together, but each read answers only once its own entry
+    /// is committed: a read whose entry cannot be written is refused, and it takes no other read down with it.
+    /// </summary>
+    [Fact]
+    public async Task A_read_whose_consultation_entry_cannot_be_written_is_refused_and_concurrent_reads_are_not()
+    {
+        var client = NpsStaff();
+        var refused = await CreateCaseAsync(client);
+        var allowed = await CreateCaseAsync(client);
+        await app.InDatabaseAsync(db => db.Database.ExecuteSqlRawAsync(RefuseConsultationsAbout(refused), Ct));
+
+        var reads = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var crn = i % 2 == 0 ? refused : allowed;
+            using var response = await client.GetAsync($"/api/v1/cases/{crn}", Ct);
+            return (Crn: crn, response.StatusCode, Body: await response.Content.ReadAsStringAsync(Ct));
+        }));
+
+        Assert.All(reads.Where(r => r.Crn == refused), r =>
+        {
+            Assert.False((int)r.StatusCode is >= 200 and < 300, $"the read answered {(int)r.StatusCode} without its consultation entry");
+            Assert.DoesNotContain("Smith", r.Body, StringComparison.Ordinal);
+        });
+        Assert.All(reads.Where(r => r.Crn == allowed), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var logged = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(e => e.Operation == AuditOperation.Consultation && e.Action == "GetCaseSummary")
+            .Select(e => e.Crn).ToListAsync(Ct));
+        Assert.Equal(6, logged.Count(c => c == Crn.Parse(allowed)));
+        Assert.DoesNotContain(Crn.Parse(refused), logged.Select(c => c!.Value));
+    }
+
+    /// <summary>A trigger that makes the database reject every consultation entry about one (test-generated) CRN.</summary>
+    private string RefuseConsultationsAbout(string crn) => app is PostgresApp
+        ? $"""
+          CREATE FUNCTION refuse_consultation_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'consultation refused by the test'; END $$;
+          CREATE TRIGGER "AuditEntries_refuse_test" BEFORE INSERT ON "AuditEntries" FOR EACH ROW
+              WHEN (NEW."Operation" = 'Consultation' AND NEW."Crn" = '{crn}') EXECUTE FUNCTION refuse_consultation_test();
+          """
+        : $"""CREATE TRIGGER "AuditEntries_refuse_test" BEFORE INSERT ON "AuditEntries" WHEN NEW."Operation" = 'Consultation' AND NEW."Crn" = '{crn}' BEGIN SELECT RAISE(ABORT, 'consultation refused by the test'); END;""";
+
     [Fact]
     public async Task Opening_a_case_summary_records_who_consulted_it_and_which_version()
     {

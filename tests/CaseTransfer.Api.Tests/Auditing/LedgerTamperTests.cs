@@ -38,6 +38,18 @@ public abstract class LedgerTamperTests
     }
 
     [Fact]
+    public async Task Changing_an_entry_to_a_value_the_service_would_never_write_is_found()
+    {
+        await using var app = await LoggedAsync();
+        var target = await SequenceAtLeafAsync(app, 2);
+
+        await TamperAsync(app, $"""UPDATE "AuditEntries" SET "Crn" = 'x12', "Operation" = 'Nothing' WHERE "Sequence" = {target}""");
+
+        var problems = await ProblemsAsync(app);
+        Assert.Contains(problems, p => p.Kind == "entry-changed" && p.Sequence == target);
+    }
+
+    [Fact]
     public async Task Deleting_one_entry_is_found()
     {
         await using var app = await LoggedAsync();

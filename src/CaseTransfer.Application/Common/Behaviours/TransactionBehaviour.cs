@@ -21,6 +21,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
     IRequestContext request,
     IAuditLedgerKeys ledger,
     AuditRecording recording,
+    IConsultationLog consultations,
     TimeProvider clock) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -34,8 +35,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 return result; // Benchmark host only (see AuditRecording).
             }
 
-            audit.Record(consultation.Consulted(result!));
-            await db.SaveChangesAsync(cancellationToken);
+            await consultations.WriteAsync(audit.Describe(consultation.Consulted(result!)), cancellationToken);
             return result;
         }
 
