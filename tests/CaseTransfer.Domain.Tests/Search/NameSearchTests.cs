@@ -87,6 +87,43 @@ public class NameSearchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_unmentioned_middle_name_never_makes_a_misspelled_query_fit_better()
+    {
+        Assert.True(NameMatcher.Score("John Bvans", "John", "Evans") > NameMatcher.Score("John Bvans", "John Elliot", "Evans"));
+        Assert.True(NameMatcher.Score("John Evans", "John", "Evans") > NameMatcher.Score("John Evans", "John Elliot", "Evans"));
+    }
+
+    [Fact]
+    public void Someone_known_by_a_middle_name_ranks_just_behind_people_known_by_it_first_and_above_another_surname()
+    {
+        var knownByIt = NameMatcher.Score("Paul Calleigh", "Paul James", "Calleigh");
+        var middle = NameMatcher.Score("Paul Calleigh", "Robert Paul", "Calleigh");
+        var soundsAlike = NameMatcher.Score("Paul Calleigh", "Paul", "Cole");
+        var typo = NameMatcher.Score("Paul Calleigh", "Paul", "Calligh");
+
+        Assert.True(knownByIt > middle, $"{knownByIt} vs {middle}");
+        Assert.True(middle > soundsAlike, $"{middle} vs {soundsAlike}");
+        Assert.True(middle > typo, $"{middle} vs {typo}");
+    }
+
+    [Fact]
+    public void A_query_scorer_scores_as_the_one_off_score_whatever_it_compared_before()
+    {
+        var names = new (string Forenames, string Surname)[]
+        {
+            ("John", "Smith"), ("Jane Mary", "Smyth"), ("J", "Smith"), ("Smith", "John"), ("Paul John", "Smith"), ("John", "S"), ("Mary", "Jones"),
+        };
+        foreach (var query in new[] { "Jon Smyth", "J Smith", "Smith, John", "John S", "Paul Smith" })
+        {
+            var scorer = NameMatcher.ForQuery(query);
+            foreach (var (forenames, surname) in names.Concat(names.Reverse()))
+            {
+                Assert.Equal(NameMatcher.Score(query, forenames, surname), scorer.Score(forenames, surname));
+            }
+        }
+    }
+
+    [Fact]
     public void Phonetic_match_counts_nearly_as_much_as_an_exact_one()
     {
         var phonetic = NameMatcher.Score("Catherine Thomson", "Kathryn", "Thompson");
