@@ -87,6 +87,12 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// <summary>How many key rows the candidate pool may read beyond its most selective token's.</summary>
     public const long PoolBudget = 20_000;
 
+    /// <summary>
+    /// From how many key rows of its most selective token a query of several tokens reads the pair postings (surname
+    /// key x forename initial) instead: every part is a common name, and the people sharing one part are thousands.
+    /// </summary>
+    public const long PairPoolFrom = 2_000;
+
     public async ValueTask<Page<CaseSearchResult>> Handle(SearchCases query, CancellationToken cancellationToken)
     {
         var terms = SearchTerms.Parse(query.Q!);
@@ -158,7 +164,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             }
         }
 
-        return await RankAsync(visible, await PoolAsync(tokens, counts, ct), scorer, ct);
+        return await RankAsync(visible, await PairPoolAsync(terms.NameTokens, tokens, counts, ct) ?? await PoolAsync(tokens, counts, ct), scorer, ct);
     }
 
     /// <summary>
@@ -185,6 +191,25 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         var matched = await ids.Distinct().ToListAsync(ct);
         return matched.Count < CandidateLimit ? null : matched;
+    }
+
+    /// <summary>
+    /// When every token of a query of several is common (its most selective token has <see cref="PairPoolFrom"/> key rows
+    /// or more), the cases that combine a forename initial of one token with a key of another as surname
+    /// (<see cref="NameKeys.PairsForQuery"/>): "Jhon Smith" reads the Smiths whose forename starts with J, not every
+    /// Smith. Null when that finds fewer than <see cref="CandidateLimit"/> (a misspelled initial, a rare combination):
+    /// then the general pool decides, as it would find them too.
+    /// </summary>
+    private async Task<List<Guid>?> PairPoolAsync(IReadOnlyList<string> nameTokens, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    {
+        if (tokens.Count < 2 || tokens.Min(t => t.Keys.Sum(k => counts[k])) < PairPoolFrom)
+        {
+            return null;
+        }
+
+        var pairs = NameKeys.PairsForQuery(nameTokens).ToList();
+        var ids = await db.CaseNameKeys.Where(k => pairs.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
+        return ids.Count < CandidateLimit ? null : ids;
     }
 
     /// <summary>

@@ -173,12 +173,42 @@ public class NameSearchTests(ITestOutputHelper output)
     [Fact]
     public void Keys_are_short_and_prefixed()
     {
-        var keys = NameKeys.ForName("Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft", "Smith-Jones");
+        var keys = NameKeys.ForName("Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft", "Wolfeschlegelsteinhausenbergerdorff-Jones");
         Assert.All(keys, k => Assert.InRange(k.Length, 3, NameKeys.MaxKeyLength));
-        Assert.All(keys, k => Assert.Matches("^[tpi]:", k));
-        Assert.Contains("t:smith", keys);
+        Assert.All(keys, k => Assert.Matches("^([tpi]|x[a-z][tp]):", k));
         Assert.Contains("t:jones", keys);
+        Assert.Contains("xwt:jones", keys);
     }
+
+    [Fact]
+    public void Pair_keys_join_every_forename_initial_with_every_surname_key()
+    {
+        var keys = NameKeys.ForName("John Paul", "Smith");
+
+        Assert.Contains("xjt:smith", keys);
+        Assert.Contains("xpt:smith", keys); // someone known by a middle name
+        Assert.Contains("xjt:smth", keys);
+        Assert.Contains("xjp:SM0", keys);
+        Assert.DoesNotContain(keys, k => k.StartsWith("xs", StringComparison.Ordinal)); // a forename is never paired as a surname
+        Assert.DoesNotContain(keys, k => k.StartsWith("xji:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Jhon Smith")]
+    [InlineData("Jon Smyth")]
+    [InlineData("Smith John")]
+    [InlineData("Smtih, John")]
+    [InlineData("J Smith")]
+    [InlineData("Paul Smith")]
+    public void A_query_shares_a_pair_key_with_the_person_it_was_typed_for(string query)
+    {
+        var pairs = NameKeys.PairsForQuery(NameText.Tokens(query));
+        Assert.True(pairs.Overlaps(NameKeys.ForName("John Paul", "Smith")), $"{query}: {string.Join(", ", pairs)}");
+        Assert.False(pairs.Overlaps(NameKeys.ForName("Mary", "Smith")));
+    }
+
+    [Fact]
+    public void A_single_token_has_no_pair_keys() => Assert.Empty(NameKeys.PairsForQuery(["smith"]));
 
     [Fact]
     public void Name_keys_cover_every_forename_and_the_surname()
