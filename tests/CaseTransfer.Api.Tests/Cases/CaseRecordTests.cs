@@ -9,6 +9,7 @@ using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Search;
 using CaseTransfer.Infrastructure.Seeding;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static CaseTransfer.Api.Tests.Infrastructure.TestData;
 
 namespace CaseTransfer.Api.Tests.Cases;
@@ -122,6 +123,25 @@ public abstract class CaseRecordTests(CaseTransferApp app)
         var result = await NpsAllocator().GetFromJsonAsync<JsonObject>("/api/v1/cases?q=Clalu%20Vexlowe&limit=5", TestContext.Current.CancellationToken);
 
         Assert.Equal("Z599999", result!["items"]![0]!["crn"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Migrating_a_database_written_before_pair_keys_gives_every_case_its_pair_keys()
+    {
+        var crn = Crn.Parse(await CreateCaseAsync(NpsAllocator(), firstName: "Maud", lastName: "Quenby"));
+        var (from, to) = NameKeys.PairRange;
+        await app.InDatabaseAsync(db => db.CaseNameKeys
+            .Where(k => string.Compare(k.Key, from) >= 0 && string.Compare(k.Key, to) < 0)
+            .ExecuteDeleteAsync(TestContext.Current.CancellationToken));
+
+        await ActivatorUtilities.CreateInstance<Seeder>(app.Services).MigrateAsync(TestContext.Current.CancellationToken);
+
+        var keys = await app.InDatabaseAsync(db => db.CaseNameKeys
+            .Where(k => db.Cases.Any(c => c.Id == k.CaseId && c.Crn == crn))
+            .Select(k => k.Key)
+            .ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("xmt:quenby", keys);
+        Assert.Contains("t:quenby", keys);
     }
 }
 
