@@ -86,12 +86,12 @@ public class NameSearchTests(ITestOutputHelper output)
         Assert.True(extra > 0.5, $"an extra token should not wipe out a full match, scored {extra}");
     }
 
-    [Fact]
-    public void An_unmentioned_middle_name_never_makes_a_misspelled_query_fit_better()
-    {
-        Assert.True(NameMatcher.Score("John Bvans", "John", "Evans") > NameMatcher.Score("John Bvans", "John Elliot", "Evans"));
-        Assert.True(NameMatcher.Score("John Evans", "John", "Evans") > NameMatcher.Score("John Evans", "John Elliot", "Evans"));
-    }
+    [Theory]
+    [InlineData("John Evans")]
+    [InlineData("John Bvans")]
+    [InlineData("Jhon Evasn")]
+    public void An_unmentioned_middle_name_never_makes_a_query_fit_better(string query) =>
+        Assert.True(NameMatcher.Score(query, "John", "Evans") > NameMatcher.Score(query, "John Elliot", "Evans"));
 
     [Fact]
     public void Someone_known_by_a_middle_name_ranks_just_behind_people_known_by_it_first_and_above_another_surname()
