@@ -84,8 +84,18 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// <summary>Below this a name is too unlike the query to show.</summary>
     public const double MinimumNameScore = 0.5;
 
-    /// <summary>How many key rows the candidate pool may read beyond its most selective token's.</summary>
-    public const long PoolBudget = 20_000;
+    /// <summary>
+    /// How many of the cases matching every token exactly are fetched and scored at most, the first by CRN: "Smith"
+    /// alone matches thousands who all fit it about equally (those without a middle name a little better).
+    /// </summary>
+    public const int AllExactLimit = 1_000;
+
+    /// <summary>
+    /// How many key rows the candidate pool may read beyond its most selective token's; a key listing more than this is
+    /// left out of the pool unless it is the token itself (a short phonetic code such as Bolleigh's, PL, lists every Paul,
+    /// Powell and Bell).
+    /// </summary>
+    public const long PoolBudget = 2_000;
 
     /// <summary>
     /// From how many key rows of its most selective token a query of several tokens reads the pair postings (surname
@@ -155,7 +165,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         var counts = await frequencies.CountsAsync(db, tokens.SelectMany(t => t.Keys).Distinct(StringComparer.Ordinal).ToList(), ct);
         var scorer = NameMatcher.ForQuery(string.Join(' ', terms.NameTokens));
 
-        if (await AllExactAsync(tokens, counts, ct) is { } allExact)
+        if (await AllExactAsync(visible, tokens, counts, ct) is { } allExact)
         {
             var ranked = await RankAsync(visible, allExact, scorer, ct);
             if (ranked.Count == CandidateLimit)
@@ -169,10 +179,11 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
     /// <summary>
     /// When at least <see cref="CandidateLimit"/> cases match every token exactly, they are the candidates: they fit
-    /// the query better than anyone who lacks one of its parts. Found by intersecting the exact postings, starting
-    /// from the rarest, which is cheap even for "John Smith". Null when there are fewer.
+    /// the query better than anyone who lacks one of its parts; the first <see cref="AllExactLimit"/> visible by CRN when
+    /// there are more. Found by intersecting the exact postings, starting from the rarest, which is cheap even for "John
+    /// Smith". Null when there are fewer.
     /// </summary>
-    private async Task<List<Guid>?> AllExactAsync(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    private async Task<List<Guid>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
         var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Exact.Sum(k => counts[k])))
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
@@ -190,7 +201,16 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         }
 
         var matched = await ids.Distinct().ToListAsync(ct);
-        return matched.Count < CandidateLimit ? null : matched;
+        if (matched.Count <= AllExactLimit)
+        {
+            return matched.Count < CandidateLimit ? null : matched;
+        }
+
+        return await visible.Where(c => EF.Parameter(matched).Contains(c.Id))
+            .OrderBy(c => c.Crn)
+            .Take(AllExactLimit)
+            .Select(c => c.Id)
+            .ToListAsync(ct);
     }
 
     /// <summary>
@@ -220,7 +240,9 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// </summary>
     private async Task<List<Guid>> PoolAsync(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
-        var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Keys.Sum(k => counts[k]), ExactCount: t.Exact.Sum(k => counts[k])))
+        var ordered = tokens
+            .Select((t, i) => (Token: t, Index: i, Keys: t.Keys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
+            .Select(x => (x.Token, x.Index, x.Keys, Count: x.Keys.Sum(k => counts[k]), ExactCount: x.Token.Exact.Sum(k => counts[k])))
             .Where(x => x.Count > 0)
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
         if (ordered.Count == 0)
@@ -228,7 +250,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             return [];
         }
 
-        var poolKeys = new HashSet<string>(ordered[0].Token.Keys, StringComparer.Ordinal);
+        var poolKeys = new HashSet<string>(ordered[0].Keys, StringComparer.Ordinal);
         var rowsRead = ordered[0].Count;
         var anyExact = ordered[0].ExactCount > 0;
         foreach (var next in ordered.Skip(1))
@@ -238,15 +260,15 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
                 break;
             }
 
-            poolKeys.UnionWith(next.Token.Keys);
+            poolKeys.UnionWith(next.Keys);
             rowsRead += next.Count;
             anyExact |= next.ExactCount > 0;
         }
 
-        // When the selective tokens are unknown spellings that found next to no one ("Rfeead Smith"), also take the
-        // people who have the rarest part that is spelled exactly, as the scorer shows such people (a surname alone is
-        // a fair match).
-        if (!anyExact && rowsRead < CandidateLimit && ordered.Where(x => x.ExactCount > 0).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken })
+        // When the selective tokens are unknown spellings that found few people ("Clalu Turner": two edits leave no key
+        // of Callum), also take the people who have the rarest part that is spelled exactly, as the scorer shows such
+        // people (a surname alone is a fair match).
+        if (!anyExact && rowsRead < PoolBudget && ordered.Where(x => x.ExactCount > 0).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken })
         {
             poolKeys.UnionWith(exactToken.Exact);
         }
