@@ -84,11 +84,31 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// <summary>Below this a name is too unlike the query to show.</summary>
     public const double MinimumNameScore = 0.5;
 
-    /// <summary>How many key rows the candidate pool may read beyond its most selective token's.</summary>
-    public const long PoolBudget = 20_000;
+    /// <summary>
+    /// How many of the cases matching every token exactly are fetched and scored at most, the first by CRN: "Smith"
+    /// alone matches thousands who all fit it about equally (those without a middle name a little better).
+    /// </summary>
+    public const int AllExactLimit = 1_000;
 
-    private const int ExactKeyWeight = 4;
-    private const int FuzzyKeyWeight = 2;
+    /// <summary>
+    /// How many key rows the candidate pool may read beyond its most selective token's; a key listing more than this is
+    /// left out of the pool unless it is the token itself (a short phonetic code such as Bolleigh's, PL, lists every Paul,
+    /// Powell and Bell).
+    /// </summary>
+    public const long PoolBudget = 2_000;
+
+    /// <summary>
+    /// How many rows the exact postings of a correctly spelled part may have to be read when the other parts are unknown
+    /// spellings: a surname or a forename of middling frequency, not every John (22,000 at 250,000 cases), whose reading
+    /// and scoring made the slowest tenth of misspelled searches.
+    /// </summary>
+    public const long ExactFallbackBudget = 10_000;
+
+    /// <summary>
+    /// From how many key rows of its most selective token a query of several tokens reads the pair postings (surname
+    /// key x forename initial) instead: every part is a common name, and the people sharing one part are thousands.
+    /// </summary>
+    public const long PairPoolFrom = 2_000;
 
     public async ValueTask<Page<CaseSearchResult>> Handle(SearchCases query, CancellationToken cancellationToken)
     {
@@ -150,23 +170,25 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     {
         var tokens = terms.NameTokens.Select(t => new QueryToken(t)).ToList();
         var counts = await frequencies.CountsAsync(db, tokens.SelectMany(t => t.Keys).Distinct(StringComparer.Ordinal).ToList(), ct);
+        var scorer = NameMatcher.ForQuery(string.Join(' ', terms.NameTokens));
 
-        var candidates = await AllExactAsync(visible, tokens, counts, ct) ?? await FromPoolAsync(visible, tokens, counts, ct);
+        if (await AllExactAsync(visible, tokens, counts, ct) is { } allExact)
+        {
+            var ranked = await RankAsync(visible, allExact, scorer, ct);
+            if (ranked.Count == CandidateLimit)
+            {
+                return ranked;
+            }
+        }
 
-        var rows = await db.Cases.AsNoTracking()
-            .Where(c => candidates.Contains(c.Id))
-            .Select(c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode))
-            .ToListAsync(ct);
-        var queryText = string.Join(' ', terms.NameTokens);
-        return rows
-            .Select(r => r.ToResult(Math.Round(NameMatcher.Score(queryText, r.Forenames, r.LastName), 4), "name"))
-            .Where(r => r.Score >= MinimumNameScore);
+        return await RankAsync(visible, await PairPoolAsync(terms.NameTokens, tokens, counts, ct) ?? await PoolAsync(tokens, counts, ct), scorer, ct);
     }
 
     /// <summary>
-    /// When at least <see cref="CandidateLimit"/> visible cases match every token exactly, they are the candidates
-    /// (they have the highest possible weight; the first by CRN, as for any tie). Found by intersecting the exact
-    /// postings, starting from the rarest, which is cheap even for "John Smith". Null when there are fewer.
+    /// When at least <see cref="CandidateLimit"/> cases match every token exactly, they are the candidates: they fit
+    /// the query better than anyone who lacks one of its parts; the first <see cref="AllExactLimit"/> visible by CRN when
+    /// there are more. Found by intersecting the exact postings, starting from the rarest, which is cheap even for "John
+    /// Smith". Null when there are fewer.
     /// </summary>
     private async Task<List<Guid>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
@@ -185,33 +207,49 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             ids = ids.Where(id => db.CaseNameKeys.Any(k => exact.Contains(k.Key) && k.CaseId == id));
         }
 
-        // Two statements rather than a join: given the ids as one parameter, both engines probe Cases by key, where a
-        // join let PostgreSQL misjudge the postings and scan every case.
         var matched = await ids.Distinct().ToListAsync(ct);
-        if (matched.Count < CandidateLimit)
+        if (matched.Count <= AllExactLimit)
+        {
+            return matched.Count < CandidateLimit ? null : matched;
+        }
+
+        return await visible.Where(c => EF.Parameter(matched).Contains(c.Id))
+            .OrderBy(c => c.Crn)
+            .Take(AllExactLimit)
+            .Select(c => c.Id)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// When every token of a query of several is common (its most selective token has <see cref="PairPoolFrom"/> key rows
+    /// or more), the cases that combine a forename initial of one token with a key of another as surname
+    /// (<see cref="NameKeys.PairsForQuery"/>): "Jhon Smith" reads the Smiths whose forename starts with J, not every
+    /// Smith. Null when that finds fewer than <see cref="CandidateLimit"/> (a misspelled initial, a rare combination):
+    /// then the general pool decides, as it would find them too.
+    /// </summary>
+    private async Task<List<Guid>?> PairPoolAsync(IReadOnlyList<string> nameTokens, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    {
+        if (tokens.Count < 2 || tokens.Min(t => t.Keys.Sum(k => counts[k])) < PairPoolFrom)
         {
             return null;
         }
 
-        var top = await visible.Where(c => EF.Parameter(matched).Contains(c.Id))
-            .OrderBy(c => c.Crn)
-            .Take(CandidateLimit)
-            .Select(c => c.Id)
-            .ToListAsync(ct);
-        return top.Count == CandidateLimit ? top : null;
+        var pairs = NameKeys.PairsForQuery(nameTokens).ToList();
+        var ids = await db.CaseNameKeys.Where(k => pairs.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
+        return ids.Count < CandidateLimit ? null : ids;
     }
 
     /// <summary>
-    /// The general case: a pool of the visible cases matching any key of the most selective token (and of any other
-    /// token while the pool stays within <see cref="PoolBudget"/> key rows), weighed in code: per query token 4 when
-    /// a name part has its exact key, 2 when it shares another key (edit, phonetic, initial), summed; best first, then
-    /// by CRN. Cases that match none of the pool's tokens are not candidates: they lack the query's rarest part, and
-    /// reading the postings of common parts ("John", and every key of its Double Metaphone code) is what made the
-    /// search slow.
+    /// The general case: the cases matching any key of the most selective token (and of any other token while the
+    /// pool stays within <see cref="PoolBudget"/> key rows). Cases that match none of the pool's tokens are not
+    /// candidates: they lack the query's rarest part, and reading the postings of common parts ("John", and every key
+    /// of its Double Metaphone code) is what made the search slow.
     /// </summary>
-    private async Task<List<Guid>> FromPoolAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    private async Task<List<Guid>> PoolAsync(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
-        var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Keys.Sum(k => counts[k]), ExactCount: t.Exact.Sum(k => counts[k])))
+        var ordered = tokens
+            .Select((t, i) => (Token: t, Index: i, Keys: t.Keys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
+            .Select(x => (x.Token, x.Index, x.Keys, Count: x.Keys.Sum(k => counts[k]), ExactCount: x.Token.Exact.Sum(k => counts[k])))
             .Where(x => x.Count > 0)
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
         if (ordered.Count == 0)
@@ -219,7 +257,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             return [];
         }
 
-        var poolKeys = new HashSet<string>(ordered[0].Token.Keys, StringComparer.Ordinal);
+        var poolKeys = new HashSet<string>(ordered[0].Keys, StringComparer.Ordinal);
         var rowsRead = ordered[0].Count;
         var anyExact = ordered[0].ExactCount > 0;
         foreach (var next in ordered.Skip(1))
@@ -229,63 +267,47 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
                 break;
             }
 
-            poolKeys.UnionWith(next.Token.Keys);
+            poolKeys.UnionWith(next.Keys);
             rowsRead += next.Count;
             anyExact |= next.ExactCount > 0;
         }
 
-        // When the selective tokens are unknown spellings that found next to no one ("Rfeead Smith"), also take the
-        // people who have the rarest part that is spelled exactly, as the scorer shows such people (a surname alone is
-        // a fair match).
-        if (!anyExact && rowsRead < CandidateLimit && ordered.Where(x => x.ExactCount > 0).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken })
+        // When the selective tokens are unknown spellings that found few people ("Clalu Turner": two edits leave no key
+        // of Callum), also take the people who have the rarest part that is spelled exactly, as the scorer shows such
+        // people (a surname alone is a fair match), unless that part is so common that reading it is the slow search.
+        if (!anyExact && rowsRead < PoolBudget && ordered.Where(x => x.ExactCount > 0 && x.ExactCount <= ExactFallbackBudget).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken })
         {
             poolKeys.UnionWith(exactToken.Exact);
         }
 
         var keys = poolKeys.ToList();
-        var poolIds = await db.CaseNameKeys.Where(k => keys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
-        var pool = await visible.Where(c => EF.Parameter(poolIds).Contains(c.Id))
-            .Select(c => new { c.Id, c.Crn, c.FirstName, c.MiddleNames, c.LastName })
+        return await db.CaseNameKeys.Where(k => keys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The visible candidates scored against the query, best first, then by CRN; at most <see cref="CandidateLimit"/>.
+    /// Each distinct name part is compared with the query once (<see cref="NameMatcher.QueryScorer"/>), so a pool of
+    /// thousands sharing a few hundred forenames and surnames is cheap to rank.
+    /// </summary>
+    private static async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct)
+    {
+        // The ids go to the database as one parameter rather than as a join: both engines then probe Cases by key,
+        // where a join let PostgreSQL misjudge the postings and scan every case.
+        var rows = await visible.AsNoTracking()
+            .Where(c => EF.Parameter(candidates).Contains(c.Id))
+            .Select(c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode))
             .ToListAsync(ct);
 
-        // Weigh each distinct name part once per search: a pool of thousands of people shares a few hundred forenames.
-        var partWeights = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        int[] WeightsOf(string part)
-        {
-            if (!partWeights.TryGetValue(part, out var weights))
-            {
-                var stored = NameKeys.ForToken(part);
-                weights = [.. tokens.Select(t => t.Exact.Overlaps(stored) ? ExactKeyWeight : t.Keys.Overlaps(stored) ? FuzzyKeyWeight : 0)];
-                partWeights[part] = weights;
-            }
-
-            return weights;
-        }
-
-        var best = new int[tokens.Count];
-        return pool
-            .Select(c =>
-            {
-                Array.Clear(best);
-                foreach (var part in NameText.Tokens(c.MiddleNames is null ? c.FirstName : $"{c.FirstName} {c.MiddleNames}").Concat(NameText.Tokens(c.LastName)))
-                {
-                    var weights = WeightsOf(part);
-                    for (var i = 0; i < best.Length; i++)
-                    {
-                        best[i] = Math.Max(best[i], weights[i]);
-                    }
-                }
-
-                return (c.Id, Crn: c.Crn.Value, Weight: best.Sum());
-            })
-            .ToList()
-            .OrderByDescending(x => x.Weight).ThenBy(x => x.Crn, StringComparer.Ordinal)
+        // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by.
+        return rows
+            .Select(r => r.ToResult(Math.Round(scorer.Score(r.Forenames, r.LastName), 4), "name"))
+            .Where(r => r.Score >= MinimumNameScore)
+            .OrderByDescending(r => r.Score).ThenBy(r => r.Crn, StringComparer.Ordinal)
             .Take(CandidateLimit)
-            .Select(x => x.Id)
             .ToList();
     }
 
-    /// <summary>A query token's search keys, and those of them that are the token itself (weighed higher).</summary>
+    /// <summary>A query token's search keys, and those of them that are the token itself.</summary>
     private sealed class QueryToken
     {
         public QueryToken(string token)

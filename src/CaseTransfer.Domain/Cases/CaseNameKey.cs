@@ -1,7 +1,8 @@
 namespace CaseTransfer.Domain.Cases;
 
 /// <summary>
-/// One search key of a case's name (the name itself, its one-letter deletions, its phonetic codes). The search finds
+/// One search key of a case's name (the name itself, its one-letter deletions, its phonetic codes, forename initial x
+/// surname key pairs). The search finds
 /// candidates by key equality, which every engine answers the same way, then ranks them in code.
 /// </summary>
 public sealed class CaseNameKey

@@ -15,6 +15,10 @@ namespace CaseTransfer.Domain.Search;
 /// <see cref="Phonetic.DefaultMaxLength"/>, which also catches many two-edit spellings (Catherine/Kathryn).</item>
 /// <item><c>i:</c> the first letter of every stored token, looked up only by single-letter query tokens, so that
 /// "J Smith" counts its "J" as matched for John Smith and the database ranks him above other Smiths.</item>
+/// <item><c>x</c> pair keys: <c>x</c>, the initial of a forename, then a <c>t:</c> or <c>p:</c> key of a surname part
+/// ("xjt:smith", "xjp:SM0" for John Smith, and "xpt:smith" too for John Paul Smith). When every part of a query is a
+/// common name, the people who fit it are the few who combine a surname key with a forename initial, and these postings
+/// list exactly them: a bounded read for "Jhon Smith", where the postings of "smith" alone list thousands.</item>
 /// </list>
 /// </remarks>
 public static class NameKeys
@@ -26,6 +30,7 @@ public static class NameKeys
     private const string TextPrefix = "t:";
     private const string PhoneticPrefix = "p:";
     private const string InitialPrefix = "i:";
+    private const string PairPrefix = "x";
 
     // A longer token is cut so its keys fit MaxKeyLength; no real name part comes near this.
     private const int MaxTokenLength = MaxKeyLength - 2;
@@ -69,17 +74,64 @@ public static class NameKeys
         return keys;
     }
 
-    /// <summary>The keys stored for a person: the union over every forename token and surname token.</summary>
+    /// <summary>
+    /// The keys stored for a person: the union over every forename token and surname token, and the pair keys of each
+    /// forename initial with each surname part.
+    /// </summary>
     public static IReadOnlySet<string> ForName(string forenames, string surname)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var token in NameText.Tokens(forenames).Concat(NameText.Tokens(surname)))
+        var forenameTokens = NameText.Tokens(forenames);
+        var surnameTokens = NameText.Tokens(surname);
+        foreach (var token in forenameTokens.Concat(surnameTokens))
         {
             keys.UnionWith(ForToken(token));
         }
 
+        foreach (var initial in forenameTokens.Select(t => Prepare(t)).Where(t => t.Length > 0).Select(t => t[0]).Distinct())
+        {
+            foreach (var token in surnameTokens)
+            {
+                keys.UnionWith(Pairs(initial, ForToken(token)));
+            }
+        }
+
         return keys;
     }
+
+    /// <summary>
+    /// The pair keys to look up for a query of two or more tokens: each token's initial as a forename's, with every
+    /// key of each other token as a surname's, in both orders ("Smith John" too). Empty for a single token.
+    /// </summary>
+    public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens)
+    {
+        ArgumentNullException.ThrowIfNull(normalisedTokens);
+        var tokens = normalisedTokens.Select(Prepare).Where(t => t.Length > 0).ToList();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var forename = 0; forename < tokens.Count; forename++)
+        {
+            for (var surname = 0; surname < tokens.Count; surname++)
+            {
+                if (forename != surname)
+                {
+                    keys.UnionWith(Pairs(tokens[forename][0], ForQueryToken(tokens[surname])));
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Whether a key is a pair key (<see cref="PairsForQuery"/>), whose postings are not counted.</summary>
+    public static bool IsPair(string key) => key.StartsWith(PairPrefix, StringComparison.Ordinal);
+
+    /// <summary>The first and last possible pair key, for finding whether a database holds any.</summary>
+    public static (string From, string To) PairRange { get; } = (PairPrefix, "y");
+
+    private static IEnumerable<string> Pairs(char initial, IEnumerable<string> surnameKeys) =>
+        surnameKeys.Where(k => !k.StartsWith(InitialPrefix, StringComparison.Ordinal))
+            .Select(k => string.Concat(PairPrefix, initial.ToString(), k))
+            .Select(k => k.Length > MaxKeyLength ? k[..MaxKeyLength] : k);
 
     private static string Prepare(string token)
     {

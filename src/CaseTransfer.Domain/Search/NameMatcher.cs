@@ -8,13 +8,21 @@ namespace CaseTransfer.Domain.Search;
 /// </summary>
 /// <remarks>
 /// Each query token is paired with at most one name token (the pairing with the best overall score is chosen
-/// by exhaustive search, which is cheap for names of a handful of tokens). The score is a weighted average
-/// over the name's tokens, where the surname carries the most weight:
+/// by exhaustive search, which is cheap for names of a handful of tokens). The score is how well the paired tokens
+/// are spelled times how much of the name the query covers, with weights per name token where the surname carries
+/// the most:
 /// <code>
-/// score = (Σ matched w·similarity + Σ unmatched w·credit) / (Σ w + penalty × unmatched query tokens)
+/// spelling = Σ matched w·similarity / (Σ matched w + penalty × unmatched query tokens)
+/// coverage = (Σ matched w + Σ unmatched w·credit) / Σ w
+/// score    = spelling × coverage
 /// </code>
 /// Unmatched forenames earn partial credit because people search without them ("Smith", "J Smith");
-/// an unmatched surname earns none; a query token that fits nothing adds to the denominator.
+/// an unmatched surname earns none; a query token that fits nothing lowers the spelling. Kept apart, the two factors
+/// make an unmentioned middle name lower the score even when a part is misspelled (as one weighted average, an extra
+/// well-credited part raised it: "John Bvans" fitted John Elliot Evans better than John Evans).
+/// A query that names a middle name and not the first forename ("Paul Smith" for John Paul Smith, someone known by
+/// a middle name) counts the first forename as any other unmentioned forename, then loses a little, so people known by
+/// their first forename rank just ahead and both rank above a different surname.
 /// An assignment out of the recorded order ("Smith John") loses a little, so exact order ranks first.
 /// </remarks>
 public static class NameMatcher
@@ -34,6 +42,7 @@ public static class NameMatcher
     private const double UnmatchedQueryTokenPenalty = 0.8;
 
     private const double OutOfOrderFactor = 0.98;
+    private const double KnownByMiddleNameFactor = 0.99;
 
     // Token similarities below this are not treated as a match at all.
     private const double MinTokenSimilarity = 0.55;
@@ -60,27 +69,62 @@ public static class NameMatcher
     private static readonly Damerau Damerau = new();
 
     /// <summary>Returns 0..1, where 1 means the query is exactly the recorded name in the recorded order.</summary>
-    public static double Score(string query, string forenames, string surname)
-    {
-        var queryTokens = NameText.Tokens(query).Take(MaxQueryTokens).Select(t => new Token(t)).ToArray();
-        var nameTokens = NameTokens(forenames, surname);
-        if (queryTokens.Length == 0 || nameTokens.Length == 0)
-        {
-            return 0;
-        }
+    public static double Score(string query, string forenames, string surname) => ForQuery(query).Score(forenames, surname);
 
-        var similarity = new double[queryTokens.Length][];
-        for (var q = 0; q < queryTokens.Length; q++)
+    /// <summary>
+    /// A scorer for one query, for ranking many names against it: each distinct name part is compared with the query
+    /// once, which matters when thousands of candidates share a few hundred forenames and surnames.
+    /// Not thread-safe; one per search.
+    /// </summary>
+    public static QueryScorer ForQuery(string query) => new([.. NameText.Tokens(query).Take(MaxQueryTokens).Select(t => new Token(t))]);
+
+    /// <summary>Scores names against one query; see <see cref="ForQuery"/>.</summary>
+    public sealed class QueryScorer
+    {
+        private readonly Token[] _query;
+        private readonly Dictionary<(string Text, bool Surname), double[]> _similarities = [];
+
+        internal QueryScorer(Token[] query) => _query = query;
+
+        /// <summary>Returns 0..1, as <see cref="NameMatcher.Score"/>.</summary>
+        public double Score(string forenames, string surname)
         {
-            similarity[q] = new double[nameTokens.Length];
+            var nameTokens = NameTokens(forenames, surname);
+            if (_query.Length == 0 || nameTokens.Length == 0)
+            {
+                return 0;
+            }
+
+            var similarity = new double[_query.Length][];
+            for (var q = 0; q < _query.Length; q++)
+            {
+                similarity[q] = new double[nameTokens.Length];
+            }
+
             for (var n = 0; n < nameTokens.Length; n++)
             {
-                similarity[q][n] = TokenSimilarity(queryTokens[q], nameTokens[n]);
+                var perQuery = SimilaritiesTo(nameTokens[n]);
+                for (var q = 0; q < _query.Length; q++)
+                {
+                    similarity[q][n] = perQuery[q];
+                }
             }
+
+            return new AssignmentSearch(similarity, nameTokens).Best();
         }
 
-        var search = new AssignmentSearch(similarity, nameTokens);
-        return search.Best();
+        private double[] SimilaritiesTo(NameToken name)
+        {
+            // The role matters only for initials, so a part is compared once as a forename and once as a surname.
+            var key = (name.Text, name.Role == NameRole.Surname);
+            if (!_similarities.TryGetValue(key, out var perQuery))
+            {
+                perQuery = [.. _query.Select(q => TokenSimilarity(q, name))];
+                _similarities[key] = perQuery;
+            }
+
+            return perQuery;
+        }
     }
 
     private static NameToken[] NameTokens(string forenames, string surname)
@@ -172,7 +216,7 @@ public static class NameMatcher
         Surname,
     }
 
-    private sealed class Token(string text)
+    internal sealed class Token(string text)
     {
         private (string Primary, string Alternate)? _codes;
 
@@ -253,23 +297,48 @@ public static class NameMatcher
             }
 
             var anySurnameMatched = false;
+            var otherForenameMatched = false;
+            var firstForenameMatched = false;
             for (var n = 0; n < _name.Length; n++)
             {
-                anySurnameMatched |= _name[n].Role == NameRole.Surname && _assignedQuery[n] >= 0;
+                var matched = _assignedQuery[n] >= 0;
+                anySurnameMatched |= _name[n].Role == NameRole.Surname && matched;
+                otherForenameMatched |= _name[n].Role == NameRole.OtherForename && matched;
+                firstForenameMatched |= _name[n].Role == NameRole.FirstForename && matched;
             }
 
-            // Both sums run in the same order, so an exact match divides equal sums and gives exactly 1.
-            var numerator = 0.0;
+            var knownByMiddleName = otherForenameMatched && !firstForenameMatched;
+
+            // The sums run in the same order, so an exact match divides equal sums and gives exactly 1.
+            var spelled = 0.0;
+            var matchedWeight = 0.0;
+            var credited = 0.0;
             var totalWeight = 0.0;
             for (var n = 0; n < _name.Length; n++)
             {
                 var q = _assignedQuery[n];
-                var weight = Weight(_name[n].Role, matched: q >= 0);
+                var role = _name[n].Role == NameRole.FirstForename && knownByMiddleName ? NameRole.OtherForename : _name[n].Role;
+                var weight = Weight(role, matched: q >= 0);
                 totalWeight += weight;
-                numerator += weight * (q >= 0 ? _similarity[q][n] : MissingCredit(_name[n].Role, anySurnameMatched));
+                if (q >= 0)
+                {
+                    spelled += weight * _similarity[q][n];
+                    matchedWeight += weight;
+                    credited += weight;
+                }
+                else
+                {
+                    credited += weight * MissingCredit(role, anySurnameMatched);
+                }
             }
 
-            var score = numerator / (totalWeight + (UnmatchedQueryTokenPenalty * unmatched));
+            var spelling = spelled / (matchedWeight + (UnmatchedQueryTokenPenalty * unmatched));
+            var score = spelling * (credited / totalWeight);
+            if (knownByMiddleName)
+            {
+                score *= KnownByMiddleNameFactor;
+            }
+
             return InRecordedOrder() ? score : score * OutOfOrderFactor;
         }
 

@@ -25,6 +25,49 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         var rulesets = scope.ServiceProvider.GetRequiredService<RulesetCatalogue>();
         await RulesetStore.StageMissingAsync(db, rulesets.All, clock.GetUtcNow(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await AddPairKeysAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Databases written before the search stored pair keys (<see cref="NameKeys.PairsForQuery"/>) hold cases without
+    /// them, and the search would read next to nothing for names whose every part is common. This adds them once, at
+    /// migration, in one transaction: an interrupted run leaves none and is simply redone next time. A database with
+    /// any pair key is complete, since new cases get theirs as they are written.
+    /// </summary>
+    private async Task AddPairKeysAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+        var (from, to) = NameKeys.PairRange;
+        if (!await db.Cases.AnyAsync(cancellationToken)
+            || await db.CaseNameKeys.AnyAsync(k => string.Compare(k.Key, from) >= 0 && string.Compare(k.Key, to) < 0, cancellationToken))
+        {
+            return;
+        }
+
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            for (var done = 0; ; done += BatchSize)
+            {
+                var names = await db.Cases.AsNoTracking().OrderBy(c => c.Id).Skip(done).Take(BatchSize)
+                    .Select(c => new { c.Id, c.FirstName, c.MiddleNames, c.LastName })
+                    .ToListAsync(ct);
+                if (names.Count == 0)
+                {
+                    break;
+                }
+
+                var keys = names.SelectMany(c => NameKeys.ForName(c.MiddleNames is null ? c.FirstName : $"{c.FirstName} {c.MiddleNames}", c.LastName)
+                    .Where(NameKeys.IsPair).Select(k => new CaseNameKey(c.Id, k))).ToList();
+                await BulkInsert.InsertAsync(db, keys, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+        await AnalyseAsync(cancellationToken);
     }
 
     /// <summary>Adds the demo organisations, areas and practitioners where they are missing, and the workload model. Safe to run again.</summary>
@@ -141,17 +184,22 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
             progress?.Report(done + size);
         }
 
-        // Fresh planner statistics after a bulk load. Without them SQLite drives the name search's join from every
-        // visible case (through the holder index) instead of from the matched name keys, so a search reads the whole
-        // Cases table and its time grows with it. PostgreSQL's autovacuum gets there eventually; this is immediate.
-        await using (var scope = scopes.CreateAsyncScope())
+        await AnalyseAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Fresh planner statistics after a bulk load. Without them SQLite drives the name search's join from every visible
+    /// case (through the holder index) instead of from the matched name keys, so a search reads the whole Cases table
+    /// and its time grows with it. PostgreSQL's autovacuum gets there eventually; this is immediate.
+    /// </summary>
+    private async Task AnalyseAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+        if (db.Database.IsSqlite() || db.Database.IsNpgsql())
         {
-            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
-            if (db.Database.IsSqlite() || db.Database.IsNpgsql())
-            {
-                db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
-                await db.Database.ExecuteSqlRawAsync("ANALYZE", cancellationToken);
-            }
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+            await db.Database.ExecuteSqlRawAsync("ANALYZE", cancellationToken);
         }
     }
 }

@@ -2,8 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CaseTransfer.Api.Tests.Infrastructure;
+using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Search;
+using CaseTransfer.Infrastructure.Seeding;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static CaseTransfer.Api.Tests.Infrastructure.TestData;
 
 namespace CaseTransfer.Api.Tests.Cases;
@@ -86,6 +92,56 @@ public abstract class CaseRecordTests(CaseTransferApp app)
         var hit = result!["items"]!.AsArray().FirstOrDefault(i => i!["crn"]!.GetValue<string>() == crn);
         Assert.NotNull(hit);
         Assert.True(hit["score"]!.GetValue<double>() > 0.8);
+    }
+
+    [Fact]
+    public async Task Search_finds_two_typos_in_one_name_part_among_more_people_sharing_the_other_part_than_it_ranks()
+    {
+        // More Vexlowes than the candidate limit, all with earlier CRNs: "Clalu" shares no key with "Callum", so only
+        // the scorer can tell him apart from them.
+        var now = DateTimeOffset.UtcNow;
+        var area = ReferenceData.Areas.Single(a => a.Code == "GMAN");
+        var sentenced = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-10);
+        string[] forenames = ["Anna", "Ben", "Dora", "Eve", "Finn", "Gwen", "Hugo", "Ivy", "Omar", "Ruth"];
+        var people = Enumerable.Range(0, SearchCasesHandler.CandidateLimit + 20)
+            .Select(i => (Crn: $"Z5{i:D5}", Forename: forenames[i % forenames.Length]))
+            .Append((Crn: "Z599999", Forename: "Callum"));
+        await app.InDatabaseAsync(async db =>
+        {
+            foreach (var (crn, forename) in people)
+            {
+                var @case = Case.Open(
+                    Guid.CreateVersion7(now), Crn.Parse(crn), forename, null, "Vexlowe", new DateOnly(1990, 1, 1), null, null, area,
+                    new Sentence(SentenceType.CommunityOrder, sentenced, sentenced, sentenced.AddMonths(12), null, null), [], now);
+                db.Cases.Add(@case);
+                db.CaseNameKeys.AddRange(NameKeys.ForName(@case.Forenames, @case.LastName).Select(k => new CaseNameKey(@case.Id, k)));
+            }
+
+            return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+
+        var result = await NpsAllocator().GetFromJsonAsync<JsonObject>("/api/v1/cases?q=Clalu%20Vexlowe&limit=5", TestContext.Current.CancellationToken);
+
+        Assert.Equal("Z599999", result!["items"]![0]!["crn"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Migrating_a_database_written_before_pair_keys_gives_every_case_its_pair_keys()
+    {
+        var crn = Crn.Parse(await CreateCaseAsync(NpsAllocator(), firstName: "Maud", lastName: "Quenby"));
+        var (from, to) = NameKeys.PairRange;
+        await app.InDatabaseAsync(db => db.CaseNameKeys
+            .Where(k => string.Compare(k.Key, from) >= 0 && string.Compare(k.Key, to) < 0)
+            .ExecuteDeleteAsync(TestContext.Current.CancellationToken));
+
+        await ActivatorUtilities.CreateInstance<Seeder>(app.Services).MigrateAsync(TestContext.Current.CancellationToken);
+
+        var keys = await app.InDatabaseAsync(db => db.CaseNameKeys
+            .Where(k => db.Cases.Any(c => c.Id == k.CaseId && c.Crn == crn))
+            .Select(k => k.Key)
+            .ToListAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("xmt:quenby", keys);
+        Assert.Contains("t:quenby", keys);
     }
 }
 

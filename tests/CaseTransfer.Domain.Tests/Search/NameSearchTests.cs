@@ -86,6 +86,43 @@ public class NameSearchTests(ITestOutputHelper output)
         Assert.True(extra > 0.5, $"an extra token should not wipe out a full match, scored {extra}");
     }
 
+    [Theory]
+    [InlineData("John Evans")]
+    [InlineData("John Bvans")]
+    [InlineData("Jhon Evasn")]
+    public void An_unmentioned_middle_name_never_makes_a_query_fit_better(string query) =>
+        Assert.True(NameMatcher.Score(query, "John", "Evans") > NameMatcher.Score(query, "John Elliot", "Evans"));
+
+    [Fact]
+    public void Someone_known_by_a_middle_name_ranks_just_behind_people_known_by_it_first_and_above_another_surname()
+    {
+        var knownByIt = NameMatcher.Score("Paul Calleigh", "Paul James", "Calleigh");
+        var middle = NameMatcher.Score("Paul Calleigh", "Robert Paul", "Calleigh");
+        var soundsAlike = NameMatcher.Score("Paul Calleigh", "Paul", "Cole");
+        var typo = NameMatcher.Score("Paul Calleigh", "Paul", "Calligh");
+
+        Assert.True(knownByIt > middle, $"{knownByIt} vs {middle}");
+        Assert.True(middle > soundsAlike, $"{middle} vs {soundsAlike}");
+        Assert.True(middle > typo, $"{middle} vs {typo}");
+    }
+
+    [Fact]
+    public void A_query_scorer_scores_as_the_one_off_score_whatever_it_compared_before()
+    {
+        var names = new (string Forenames, string Surname)[]
+        {
+            ("John", "Smith"), ("Jane Mary", "Smyth"), ("J", "Smith"), ("Smith", "John"), ("Paul John", "Smith"), ("John", "S"), ("Mary", "Jones"),
+        };
+        foreach (var query in new[] { "Jon Smyth", "J Smith", "Smith, John", "John S", "Paul Smith" })
+        {
+            var scorer = NameMatcher.ForQuery(query);
+            foreach (var (forenames, surname) in names.Concat(names.Reverse()))
+            {
+                Assert.Equal(NameMatcher.Score(query, forenames, surname), scorer.Score(forenames, surname));
+            }
+        }
+    }
+
     [Fact]
     public void Phonetic_match_counts_nearly_as_much_as_an_exact_one()
     {
@@ -136,12 +173,42 @@ public class NameSearchTests(ITestOutputHelper output)
     [Fact]
     public void Keys_are_short_and_prefixed()
     {
-        var keys = NameKeys.ForName("Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft", "Smith-Jones");
+        var keys = NameKeys.ForName("Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft", "Wolfeschlegelsteinhausenbergerdorff-Jones");
         Assert.All(keys, k => Assert.InRange(k.Length, 3, NameKeys.MaxKeyLength));
-        Assert.All(keys, k => Assert.Matches("^[tpi]:", k));
-        Assert.Contains("t:smith", keys);
+        Assert.All(keys, k => Assert.Matches("^([tpi]|x[a-z][tp]):", k));
         Assert.Contains("t:jones", keys);
+        Assert.Contains("xwt:jones", keys);
     }
+
+    [Fact]
+    public void Pair_keys_join_every_forename_initial_with_every_surname_key()
+    {
+        var keys = NameKeys.ForName("John Paul", "Smith");
+
+        Assert.Contains("xjt:smith", keys);
+        Assert.Contains("xpt:smith", keys); // someone known by a middle name
+        Assert.Contains("xjt:smth", keys);
+        Assert.Contains("xjp:SM0", keys);
+        Assert.DoesNotContain(keys, k => k.StartsWith("xs", StringComparison.Ordinal)); // a forename is never paired as a surname
+        Assert.DoesNotContain(keys, k => k.StartsWith("xji:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Jhon Smith")]
+    [InlineData("Jon Smyth")]
+    [InlineData("Smith John")]
+    [InlineData("Smtih, John")]
+    [InlineData("J Smith")]
+    [InlineData("Paul Smith")]
+    public void A_query_shares_a_pair_key_with_the_person_it_was_typed_for(string query)
+    {
+        var pairs = NameKeys.PairsForQuery(NameText.Tokens(query));
+        Assert.True(pairs.Overlaps(NameKeys.ForName("John Paul", "Smith")), $"{query}: {string.Join(", ", pairs)}");
+        Assert.False(pairs.Overlaps(NameKeys.ForName("Mary", "Smith")));
+    }
+
+    [Fact]
+    public void A_single_token_has_no_pair_keys() => Assert.Empty(NameKeys.PairsForQuery(["smith"]));
 
     [Fact]
     public void Name_keys_cover_every_forename_and_the_surname()
