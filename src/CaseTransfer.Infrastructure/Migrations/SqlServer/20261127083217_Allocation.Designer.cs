@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CaseTransfer.Infrastructure.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerCaseTransferDbContext))]
-    [Migration("20261127081646_Allocation")]
+    [Migration("20261127083217_Allocation")]
     partial class Allocation
     {
         /// <inheritdoc />
@@ -999,13 +999,16 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("int");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
                     b.HasKey("JobId", "CaseId");
 
-                    b.HasIndex("JobId", "Outcome", "CaseId");
+                    b.HasIndex("JobId", "Outcome", "Sequence");
 
                     b.ToTable("TransferJobItems");
                 });
