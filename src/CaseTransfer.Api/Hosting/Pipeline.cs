@@ -29,6 +29,7 @@ public static class Pipeline
         app.MapCaseEndpoints();
         app.MapOrganisationEndpoints();
         app.MapAuditEndpoints();
+        app.MapTransferEndpoints();
         return app;
     }
 

@@ -7,6 +7,7 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Infrastructure.Auditing;
 using CaseTransfer.Infrastructure.Persistence;
+using CaseTransfer.Infrastructure.Transfers;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -78,6 +79,18 @@ public static class ServiceRegistration
         {
             services.AddHostedService<AuditLedgerService>();
         }
+
+        // Bulk transfers: the background worker (Transfers:PollIntervalMilliseconds=0 switches it off).
+        services.AddScoped<CaseTransfer.Application.Transfers.TransferAccess>();
+        services.AddScoped<CaseTransfer.Application.Transfers.TransferJobRunner>();
+        services.AddSingleton<CaseTransfer.Application.Transfers.TransferWorkSignal>();
+        var transfers = configuration.GetSection(TransferOptions.Section).Get<TransferOptions>() ?? new TransferOptions();
+        services.AddSingleton(transfers);
+        if (transfers.PollIntervalMilliseconds > 0)
+        {
+            services.AddHostedService<TransferWorkerService>();
+        }
+
         services.AddScoped<IRequestContext, RequestContext>();
         services.AddScoped<ICaller>(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is null
             ? new SystemCaller()
@@ -160,6 +173,16 @@ public static class ServiceRegistration
         });
     }
 
+    /// <summary>
+    /// The type's name below the project namespace; a generic type names its arguments too (Common.PageOfCaseSearchResult),
+    /// so two pages of different items are two schemas.
+    /// </summary>
+    private static string SchemaId(Type type)
+    {
+        var name = type.FullName!.Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0];
+        return type.IsGenericType ? name + "Of" + string.Concat(type.GetGenericArguments().Select(a => a.Name)) : name;
+    }
+
     private static void AddOpenApi(IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -185,7 +208,7 @@ public static class ServiceRegistration
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
             o.SupportNonNullableReferenceTypes();
-            o.CustomSchemaIds(t => t.FullName!.Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0]);
+            o.CustomSchemaIds(SchemaId);
             o.OperationFilter<OpenApiExamples>();
             foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))
             {
