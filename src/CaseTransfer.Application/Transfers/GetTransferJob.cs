@@ -167,9 +167,7 @@ public sealed class ListTransferItemsHandler(IAppDbContext db, TransferAccess ac
         }
 
         var limit = query.Limit ?? ListTransferItems.DefaultLimit;
-        var page = await items.OrderBy(i => i.Sequence).Take(limit + 1).ToListAsync(cancellationToken);
-        var views = page.Take(limit).Select(View).ToList();
-        return new Page<TransferItemView>(views, page.Count > limit ? views[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null);
+        return Pages.Of(await items.OrderBy(i => i.Sequence).Take(limit + 1).ToListAsync(cancellationToken), limit, View, v => v.Sequence);
     }
 
     public static TransferItemView View(TransferJobItem i) => new(i.Sequence, i.Crn.Value, i.Outcome, i.SkipReason, i.ProcessedAt);

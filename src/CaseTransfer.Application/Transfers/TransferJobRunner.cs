@@ -4,6 +4,7 @@ using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Transfers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace CaseTransfer.Application.Transfers;
 
@@ -20,7 +21,7 @@ public sealed class TransferBatchConflictException(string message) : Exception(m
 /// and one outbox event per case, and marks every item moved or skipped, all committed together. A restart
 /// therefore resumes with whatever is still pending: no case is moved twice and none is missed.
 /// </summary>
-public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock)
+public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILogger<TransferJobRunner> logger)
 {
     public const int DefaultBatchSize = 5_000;
 
@@ -119,6 +120,7 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock)
 
     private async Task<BatchOutcome> BatchAsync(Guid jobId, int batchSize, CancellationToken ct)
     {
+        var phases = new PhaseTimer();
         var now = clock.GetUtcNow();
         var job = await db.TransferJobs.SingleOrDefaultAsync(j => j.Id == jobId, ct);
         if (job is null || job.IsFinished)
@@ -143,7 +145,9 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(ct);
+        phases.Lap("claim");
         var candidates = await NextCandidatesAsync(job, batchSize, ct);
+        phases.Lap("read");
         if (candidates.Count == 0)
         {
             job.Complete(now);
@@ -171,13 +175,18 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock)
         var marked = await batch.Where(i => i.Outcome == TransferItemOutcome.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
         Ensure(marked == moving.Count, $"{marked} items were pending to move, not {moving.Count}");
+        phases.Lap("items");
         if (moving.Count > 0)
         {
-            await MoveAsync(job, batch.Where(i => i.Outcome == TransferItemOutcome.Moved).Select(i => i.CaseId), moving, now, ct);
+            await MoveAsync(job, batch.Where(i => i.Outcome == TransferItemOutcome.Moved).Select(i => i.CaseId), moving, now, phases, ct);
         }
 
         job.RecordBatch(moving.Count, decided.Count - moving.Count, now);
         await db.SaveChangesAsync(ct);
+        phases.Lap("job");
+        logger.LogInformation(
+            "Transfer {JobId}: batch of {Count} ({Moved} moved, {Skipped} skipped) in {Phases}",
+            job.Id, decided.Count, moving.Count, decided.Count - moving.Count, phases);
         return job.IsFinished ? BatchOutcome.Finished : BatchOutcome.Worked;
     }
 
@@ -209,7 +218,7 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock)
     /// by someone else since the read makes the batch a conflict, rolled back and run again. Once updated, the
     /// cases' rows stay locked until commit, so their holdings cannot change under the rest of the batch.
     /// </summary>
-    private async Task MoveAsync(TransferJob job, IQueryable<Guid> movedIds, List<TransferCandidate> moving, DateTimeOffset now, CancellationToken ct)
+    private async Task MoveAsync(TransferJob job, IQueryable<Guid> movedIds, List<TransferCandidate> moving, DateTimeOffset now, PhaseTimer phases, CancellationToken ct)
     {
         var updated = await db.Cases
             .Where(c => movedIds.Contains(c.Id) && c.HolderOrganisationCode == job.FromOrganisationCode && !db.Allocations.Any(a => a.OpenCaseId == c.Id))
@@ -220,16 +229,26 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock)
                 .SetProperty(c => c.Version, c => c.Version + 1)
                 .SetProperty(c => c.UpdatedAt, now), ct);
         Ensure(updated == moving.Count, $"{updated} of {moving.Count} cases were still as read");
+        phases.Lap("cases");
         var versions = await db.Cases.Where(c => movedIds.Contains(c.Id)).SumAsync(c => c.Version, ct);
         Ensure(versions == moving.Sum(c => c.Version + 1), "a case changed between reading and moving it");
+        phases.Lap("versions");
         var closed = await db.CaseHoldings
             .Where(h => h.To == null && movedIds.Contains(h.CaseId))
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.To, (DateTimeOffset?)job.EffectiveAt), ct);
         Ensure(closed == moving.Count, $"{closed} open holdings closed for {moving.Count} cases");
+        phases.Lap("close");
 
         await db.InsertManyAsync(moving.Select(c => job.NewHolding(Guid.CreateVersion7(now), c.CaseId)).ToList(), ct);
-        await db.InsertManyAsync(moving.Select(c => job.AuditEntryFor(Guid.CreateVersion7(now), c.Crn, c.Version + 1, now)).ToList(), ct);
-        await db.InsertManyAsync(moving.Select(c => OutboxMessage.For(job.HolderChanged(c.Crn), now)).ToList(), ct);
+        phases.Lap("holdings");
+        var entries = moving.Select(c => job.AuditEntryFor(Guid.CreateVersion7(now), c.Crn, c.Version + 1, now)).ToList();
+        phases.Lap("entries-build");
+        await db.InsertManyAsync(entries, ct);
+        phases.Lap("entries");
+        var events = moving.Select(c => OutboxMessage.For(job.HolderChanged(c.Crn), now)).ToList();
+        phases.Lap("events-build");
+        await db.InsertManyAsync(events, ct);
+        phases.Lap("events");
     }
 
     private static void Ensure(bool condition, string what)
@@ -238,5 +257,22 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock)
         {
             throw new TransferBatchConflictException($"Transfer batch rolled back: {what}.");
         }
+    }
+
+    /// <summary>Milliseconds per step of a batch, for the batch's log line.</summary>
+    private sealed class PhaseTimer
+    {
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<string> _laps = [];
+        private TimeSpan _last;
+
+        public void Lap(string name)
+        {
+            var now = _watch.Elapsed;
+            _laps.Add($"{name} {(now - _last).TotalMilliseconds:0}");
+            _last = now;
+        }
+
+        public override string ToString() => $"{_watch.Elapsed.TotalMilliseconds:0} ms ({string.Join(", ", _laps)})";
     }
 }

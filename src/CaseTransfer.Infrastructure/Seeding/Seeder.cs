@@ -43,7 +43,11 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
     /// Appends <paramref name="count"/> synthetic cases after those already seeded, in batches, reporting progress.
     /// One audit entry records the run (collection by the service), not one per synthetic person.
     /// </summary>
-    public async Task SeedCasesAsync(int count, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public Task SeedCasesAsync(int count, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        SeedCasesAsync(count, ReferenceData.Areas, progress, cancellationToken);
+
+    /// <summary>As above, with the people living in the given areas only (so held by the NPS regions covering them).</summary>
+    public async Task SeedCasesAsync(int count, IReadOnlyList<Domain.Organisations.Area> areas, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         int start;
@@ -57,7 +61,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
             var size = Math.Min(BatchSize, count - done);
-            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, now)).ToList();
+            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, areas, now)).ToList();
             var keys = cases.SelectMany(c => NameKeys.ForName(c.Forenames, c.LastName).Select(k => new CaseNameKey(c.Id, k))).ToList();
 
             // Set-based, in one transaction per batch: the rows are those SaveChanges would write, without tracking.
