@@ -28,6 +28,11 @@ if (args is ["transfer", ..])
     return await TransferBench.RunAsync(args);
 }
 
+if (args is ["allocate", ..])
+{
+    return await AllocateBench.RunAsync(args);
+}
+
 if (args.Length == 0 || args[0] != "search")
 {
     Console.Error.WriteLine("usage: transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | audit ... | search ...");

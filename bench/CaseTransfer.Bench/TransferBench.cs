@@ -169,11 +169,12 @@ internal static class TransferBench
             ("holder-changed events", await db.ScalarAsync<long>($"""SELECT COUNT(*) FROM "OutboxMessages" WHERE "EventType" = 'case-transfer.case.holder-changed' AND "Sequence" > {outboxBefore}"""), moved),
             ("cases with a holder-changed event", await db.ScalarAsync<long>($"""SELECT COUNT(DISTINCT "Crn") FROM "OutboxMessages" WHERE "EventType" = 'case-transfer.case.holder-changed' AND "Sequence" > {outboxBefore}"""), moved),
             ("cases without exactly one open holding", await db.ScalarAsync<long>("""
-                SELECT COUNT(*) FROM "Cases" c WHERE (SELECT COUNT(*) FROM "CaseHoldings" h WHERE h."CaseId" = c."Id" AND h."To" IS NULL) <> 1
+                SELECT COUNT(*) FROM (SELECT c."Id" FROM "Cases" c LEFT JOIN "CaseHoldings" h ON h."CaseId" = c."Id" AND h."To" IS NULL
+                GROUP BY c."Id" HAVING COUNT(h."Id") <> 1) x
                 """), 0),
             ("closed holdings with no holding starting at their end", await db.ScalarAsync<long>("""
-                SELECT COUNT(*) FROM "CaseHoldings" h WHERE h."To" IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM "CaseHoldings" n WHERE n."CaseId" = h."CaseId" AND n."From" = h."To")
+                SELECT COUNT(*) FROM "CaseHoldings" h LEFT JOIN "CaseHoldings" n ON n."CaseId" = h."CaseId" AND n."From" = h."To"
+                WHERE h."To" IS NOT NULL AND n."Id" IS NULL
                 """), 0),
             ("holdings ending before they begin", await db.ScalarAsync<long>("""SELECT COUNT(*) FROM "CaseHoldings" WHERE "To" < "From" """), 0),
             ("open holdings not of the case's holder", await db.ScalarAsync<long>("""

@@ -2,6 +2,7 @@ using CaseTransfer.Api.Http;
 using CaseTransfer.Application;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Workload;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -53,8 +54,32 @@ public static class CaseEndpoints
         group.MapPost("/{crn}/responsible-officer", AssignResponsibleOfficer)
             .WithName(nameof(AssignResponsibleOfficer))
             .WithSummary("Name the responsible officer within the holding organisation")
-            .WithDescription("Honours If-Match and Idempotency-Key.")
+            .WithDescription("The practitioner must work for the holder, not be excluded from the case, and be on its restriction list if it has one. "
+                + "When the case would take them over 100% of capacity the answer is 409 practitioner-over-capacity with the figures; resend with "
+                + "capacityAcknowledgement holding the figures shown, and they are stored with the assignment. Honours If-Match and Idempotency-Key.")
             .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
+
+        group.MapGet("/{crn}/access-limits", GetAccessLimits)
+            .WithName(nameof(GetAccessLimits))
+            .WithSummary("The case's exclusion and restriction lists, with removed entries")
+            .WithDescription("For allocators, case managers, managers and administrators of the holding organisation.")
+            .WritesProblems(400, 401, 403, 404);
+
+        group.MapPost("/{crn}/access-limits", AddAccessLimit)
+            .WithName(nameof(AddAccessLimit))
+            .WithSummary("Exclude a member of staff from the case, or name them on its restriction list")
+            .WithDescription("An excluded person, and anyone not on a restriction list, gets 404 for the case and never finds it in search. "
+                + "Refused (409) when the person is already on a list (already-on-access-list) or on the other one (access-lists-contradict), "
+                + "is the responsible officer (responsible-officer-excluded: reassign first), or when a restriction list would not name the "
+                + "caller (restriction-would-lock-out-caller: add yourself first). Changes the case version. Honours If-Match and Idempotency-Key.")
+            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
+
+        group.MapPost("/{crn}/access-limits/{id}/remove", RemoveAccessLimit)
+            .WithName(nameof(RemoveAccessLimit))
+            .WithSummary("Take a member of staff off the case's exclusion or restriction list")
+            .WithDescription("The entry is kept, marked removed. Refused (409) when already removed, or when it would leave a restriction list "
+                + "that does not name the caller. Changes the case version. Honours If-Match and Idempotency-Key.")
+            .WritesProblems(400, 401, 403, 404, 409, 412, 422);
     }
 
     public static async Task<Created<CaseChanged>> CreateCase(CreateCase body, IMediator mediator, HttpResponse response, CancellationToken cancellationToken)
@@ -92,10 +117,39 @@ public static class CaseEndpoints
     public static async Task<Ok<CaseChanged>> AssignResponsibleOfficer(
         string crn, ResponsibleOfficerRequest body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        var result = await mediator.Send(new AssignResponsibleOfficer(crn, body.PractitionerId, ETags.IfMatch(request)), cancellationToken);
+        var result = await mediator.Send(new AssignResponsibleOfficer(crn, body.PractitionerId, body.CapacityAcknowledgement, ETags.IfMatch(request)), cancellationToken);
         response.Headers.ETag = ETags.For(result.Version);
+        return TypedResults.Ok(result);
+    }
+
+    public static async Task<Ok<IReadOnlyList<AccessLimitView>>> GetAccessLimits(string crn, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new GetAccessLimits(crn), cancellationToken));
+
+    public static async Task<Created<AccessLimitView>> AddAccessLimit(
+        string crn, AccessLimitRequest body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(new AddAccessLimit(crn, body.Kind, body.StaffCode, body.Reason, ETags.IfMatch(request)), cancellationToken);
+        response.Headers.ETag = ETags.For(result.CaseVersion);
+        return TypedResults.Created($"/api/v1/cases/{crn}/access-limits", result);
+    }
+
+    public static async Task<Ok<AccessLimitView>> RemoveAccessLimit(
+        string crn, Guid id, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(new RemoveAccessLimit(crn, id, ETags.IfMatch(request)), cancellationToken);
+        response.Headers.ETag = ETags.For(result.CaseVersion);
         return TypedResults.Ok(result);
     }
 }
 
-public sealed record ResponsibleOfficerRequest(Guid? PractitionerId);
+/// <param name="Kind">Exclusion (must not see the case) or Restriction (only those named may see it).</param>
+/// <param name="StaffCode">The member of staff's user id, as in their token (a practitioner's staff code).</param>
+/// <param name="Reason">Why, for the record (optional).</param>
+public sealed record AccessLimitRequest(CaseTransfer.Domain.Cases.AccessLimitKind? Kind, string? StaffCode, string? Reason);
+
+/// <param name="PractitionerId">The practitioner, in the holding organisation, to name.</param>
+/// <param name="CapacityAcknowledgement">
+/// Needed only when the case takes the practitioner over 100% of capacity: the figures shown (a 409
+/// practitioner-over-capacity answer carries them as <c>current</c>).
+/// </param>
+public sealed record ResponsibleOfficerRequest(Guid? PractitionerId, CapacityAcknowledgement? CapacityAcknowledgement = null);

@@ -2,6 +2,7 @@ using CaseTransfer.Api.Http;
 using CaseTransfer.Application.Organisations;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseTransfer.Api.Endpoints;
 
@@ -19,13 +20,16 @@ public static class OrganisationEndpoints
 
         group.MapGet("/{code}/practitioners", ListPractitioners)
             .WithName(nameof(ListPractitioners))
-            .WithSummary("The practitioners of an organisation (its own staff, or any for the NPS)")
+            .WithSummary("The practitioners of an organisation with their workload (its own staff, or any for the NPS)")
+            .WithDescription("Each with caseload count, workload points, available points and capacity percent (points over available points). "
+                + "available=true lists only those under 100% of capacity, least loaded first.")
             .WritesProblems(400, 401, 403, 404);
     }
 
     public static async Task<Ok<IReadOnlyList<OrganisationView>>> ListOrganisations(IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new ListOrganisations(), cancellationToken));
 
-    public static async Task<Ok<IReadOnlyList<PractitionerView>>> ListPractitioners(string code, IMediator mediator, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await mediator.Send(new ListPractitioners(code), cancellationToken));
+    public static async Task<Ok<IReadOnlyList<PractitionerView>>> ListPractitioners(
+        string code, [FromQuery] bool? available, IMediator mediator, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await mediator.Send(new ListPractitioners(code, available), cancellationToken));
 }

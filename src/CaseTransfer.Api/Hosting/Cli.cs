@@ -21,6 +21,7 @@ public static class Cli
         {
             case "migrate":
                 await seeder.MigrateAsync();
+                await seeder.SeedWorkloadModelAsync();
                 Console.WriteLine($"Migrated the {app.Services.GetRequiredService<DatabaseOptions>().Provider} database.");
                 return 0;
             case "token":
@@ -40,8 +41,8 @@ public static class Cli
                 await seeder.MigrateAsync();
                 await seeder.SeedReferenceDataAsync();
                 var watch = Stopwatch.StartNew();
-                await seeder.SeedCasesAsync(count, areas, new Progress<int>(done =>
-                    Console.Write($"\rSeeded {done:N0} of {count:N0} cases ({done / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0}/s)   ")), CancellationToken.None);
+                await seeder.SeedCasesAsync(count, new Progress<int>(done =>
+                    Console.Write($"\rSeeded {done:N0} of {count:N0} cases ({done / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0}/s)   ")), areas: areas);
                 Console.WriteLine($"\nSeeded {count:N0} synthetic cases in {watch.Elapsed.TotalSeconds:N1} s.");
                 return 0;
             case "verify":
@@ -71,10 +72,12 @@ public static class Cli
 
         var seeder = ActivatorUtilities.CreateInstance<Seeder>(app.Services);
         await seeder.MigrateAsync();
+        await seeder.SeedWorkloadModelAsync();
         if (app.Configuration.GetValue("Seed:Demo", true) && !await seeder.HasCasesAsync())
         {
             await seeder.SeedReferenceDataAsync();
-            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", 300));
+            await seeder.SeedCasesAsync(app.Configuration.GetValue("Seed:DemoCases", DemoCaseloads.DefaultCaseCount), withTiers: true);
+            await seeder.SeedDemoCaseloadsAsync();
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app));

@@ -29,6 +29,8 @@ public static class Pipeline
         app.MapCaseEndpoints();
         app.MapOrganisationEndpoints();
         app.MapAuditEndpoints();
+        app.MapAllocationRuleEndpoints();
+        app.MapAllocationEndpoints();
         app.MapTransferEndpoints();
         return app;
     }

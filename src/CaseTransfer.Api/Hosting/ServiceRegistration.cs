@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Reflection;
 using CaseTransfer.Api.Auth;
 using CaseTransfer.Api.Http;
+using CaseTransfer.Application.Allocations;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Infrastructure.Allocations;
 using CaseTransfer.Infrastructure.Auditing;
 using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Transfers;
@@ -42,6 +44,11 @@ public static class ServiceRegistration
         services.AddCaseTransferPersistence(DatabaseOptions.From(configuration));
         services.AddHealthChecks().AddDbContextCheck<CaseTransferDbContext>("database", tags: ["ready"]);
 
+        // Allocation rules: read now, so a broken ruleset file stops the service before it answers anything.
+        var allocationRules = AllocationRulesOptions.From(configuration);
+        services.AddSingleton(allocationRules);
+        services.AddSingleton(RulesetDirectory.Load(allocationRules));
+
         // Application: mediator, pipeline in the documented order, validators
         services.AddMediator(options =>
         {
@@ -63,7 +70,12 @@ public static class ServiceRegistration
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member?.Name;
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
+        services.AddScoped<CaseTransfer.Application.Workload.Caseloads>();
         services.AddScoped<CaseTransfer.Application.Workload.PractitionerAssignment>();
+        services.AddSingleton(configuration.GetSection(AllocationOptions.Section).Get<AllocationOptions>() ?? new AllocationOptions());
+        services.AddScoped<AllocationAccess>();
+        services.AddScoped<AllocationViews>();
+        services.AddScoped<AllocationChanges>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerIntegrator>();
@@ -174,13 +186,14 @@ public static class ServiceRegistration
     }
 
     /// <summary>
-    /// The type's name below the project namespace; a generic type names its arguments too (Common.PageOfCaseSearchResult),
-    /// so two pages of different items are two schemas.
+    /// Short schema names (<c>Cases.CaseSummary</c>); a generic type is named by its arguments too
+    /// (<c>Common.PageOfAllocationView</c>), so two pages of different items are two schemas.
     /// </summary>
     private static string SchemaId(Type type)
     {
-        var name = type.FullName!.Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0];
-        return type.IsGenericType ? name + "Of" + string.Concat(type.GetGenericArguments().Select(a => a.Name)) : name;
+        var name = (type.IsGenericType ? type.GetGenericTypeDefinition() : type).FullName!
+            .Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0];
+        return type.IsGenericType ? $"{name}Of{string.Join("And", type.GetGenericArguments().Select(a => a.Name))}" : name;
     }
 
     private static void AddOpenApi(IServiceCollection services)

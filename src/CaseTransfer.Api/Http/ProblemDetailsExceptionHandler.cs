@@ -67,7 +67,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         ForbiddenException => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", exception.Message),
         PreconditionFailedException => Problem(
             StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "The resource has changed.", exception.Message),
-        DomainRuleViolation rule => Problem(StatusCodes.Status409Conflict, ProblemTypes.Rule(rule.Rule), "A rule forbids this action.", rule.Message),
+        DomainRuleViolation rule => WithFacts(Problem(StatusCodes.Status409Conflict, ProblemTypes.Rule(rule.Rule), "A rule forbids this action.", rule.Message), rule.Facts),
         IdempotencyKeyReusedException => Problem(
             StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency-Key reused.", exception.Message),
         IdempotencyKeyInFlightException => Problem(
@@ -126,6 +126,16 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
 
     [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?:[^\"]* )?(?<name>[A-Za-z0-9_]+)\" from \"(?<value>.*)\"\\.$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex BindFailure();
+
+    private static ProblemDetails WithFacts(ProblemDetails problem, IReadOnlyDictionary<string, object?>? facts)
+    {
+        foreach (var (name, value) in facts ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
+
+        return problem;
+    }
 
     public static ProblemDetails Problem(int status, string type, string title, string detail) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };

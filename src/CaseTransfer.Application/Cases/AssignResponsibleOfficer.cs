@@ -2,15 +2,15 @@ using System.Text.Json.Serialization;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Domain.Auditing;
-using FluentValidation;
 using CaseTransfer.Application.Workload;
+using FluentValidation;
 using Mediator;
 
 namespace CaseTransfer.Application.Cases;
 
 /// <summary>Names the practitioner, in the organisation holding the case, who is responsible for it.</summary>
 [Authorise(Roles.CaseManager, Roles.Allocator)]
-public sealed record AssignResponsibleOfficer(string Crn, Guid? PractitionerId, long? ExpectedVersion)
+public sealed record AssignResponsibleOfficer(string Crn, Guid? PractitionerId, CapacityAcknowledgement? CapacityAcknowledgement, long? ExpectedVersion)
     : ICommand<CaseChanged>, ICaseMessage, IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]
@@ -26,6 +26,7 @@ public sealed class AssignResponsibleOfficerValidator : AbstractValidator<Assign
     {
         RuleFor(c => c.Crn).MustBeCrn();
         RuleFor(c => c.PractitionerId).Required();
+        RuleFor(c => c.CapacityAcknowledgement!).SetValidator(new CapacityAcknowledgementValidator()).When(c => c.CapacityAcknowledgement is not null);
     }
 }
 
@@ -36,12 +37,14 @@ public sealed class AssignResponsibleOfficerHandler(CaseAccess access, Practitio
     {
         var @case = await access.GetForChangeAsync(command.Crn, cancellationToken);
         CaseAccess.EnsureVersion(@case, command.ExpectedVersion);
-        var (practitioner, _) = await assignment.PrepareAsync(@case, @case.HolderOrganisationCode, command.PractitionerId!.Value, null, cancellationToken);
+        var (practitioner, acknowledgement) = await assignment.PrepareAsync(
+            @case, @case.HolderOrganisationCode, command.PractitionerId!.Value, command.CapacityAcknowledgement, cancellationToken);
         var previous = @case.ResponsibleOfficerId;
-        @case.AssignResponsibleOfficer(practitioner, clock.GetUtcNow());
+        @case.AssignResponsibleOfficer(practitioner, clock.GetUtcNow(), acknowledgement);
         return new CaseChanged(@case.Crn.Value, @case.Version)
         {
-            ChangeSummary = $"responsibleOfficerId: {previous?.ToString() ?? "none"} -> {practitioner.Id}",
+            ChangeSummary = $"responsibleOfficerId: {previous?.ToString() ?? "none"} -> {practitioner.Id}"
+                + (acknowledgement is null ? "" : "; capacityAcknowledgement: over capacity, acknowledged"),
         };
     }
 }

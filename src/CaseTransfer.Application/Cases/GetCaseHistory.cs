@@ -1,5 +1,6 @@
 using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Cases;
 using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Domain.Auditing;
 using FluentValidation;
@@ -51,7 +52,7 @@ public sealed class GetRiskAssessmentsHandler(IAppDbContext db, CaseAccess acces
         var version = await db.Cases.Where(c => c.Id == caseId).Select(c => c.Version).SingleAsync(cancellationToken);
         var assessments = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == caseId)
-            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
+            .NewestFirst()
             .ToListAsync(cancellationToken);
         return [.. assessments.Select(a => RiskAssessmentView.From(query.Crn, a, version))];
     }

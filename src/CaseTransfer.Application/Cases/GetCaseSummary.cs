@@ -1,3 +1,4 @@
+using CaseTransfer.Application.Allocations;
 using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
@@ -49,7 +50,10 @@ public sealed record PendingItem(string Kind, string Href);
 /// <summary>Anything awaiting action on the case. Allocations, escalations and information requests add to it as they arrive.</summary>
 public sealed record Pending(int Total, IReadOnlyList<PendingItem> Items);
 
-public sealed record CaseLinks(string Self, string RiskAssessments, string Holders);
+public sealed record CaseLinks(string Self, string RiskAssessments, string Holders, string Tiers);
+
+/// <summary>The tier the allocation rules last computed for the case (the assessor's own tier is in the current risk).</summary>
+public sealed record ComputedTier(string? Tier, bool Provisional, IReadOnlyList<string> MissingFacts, string RulesetVersion, string RulesetHash, DateTimeOffset ComputedAt);
 
 public sealed record CaseSummary(
     string Crn,
@@ -66,7 +70,8 @@ public sealed record CaseSummary(
     IReadOnlyList<RequirementView> Requirements,
     Pending Pending,
     long Version,
-    CaseLinks Links);
+    CaseLinks Links,
+    ComputedTier? ComputedTier);
 
 public sealed class GetCaseSummaryValidator : AbstractValidator<GetCaseSummary>
 {
@@ -89,6 +94,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 Officer = db.Practitioners.Where(p => p.Id == c.ResponsibleOfficerId).Select(p => new { p.Id, p.StaffCode, p.Name, p.Grade }).FirstOrDefault(),
                 OfficerSince = c.Holdings.Where(h => h.To == null).Select(h => (DateTimeOffset?)h.From).FirstOrDefault(),
                 Requirements = c.Requirements.OrderBy(r => r.StartDate).ThenBy(r => r.Type).ToList(),
+                OpenAllocation = db.Allocations.Where(a => a.OpenCaseId == c.Id).Select(a => (Guid?)a.Id).FirstOrDefault(),
             })
             .AsSplitQuery()
             .SingleOrDefaultAsync(cancellationToken)
@@ -97,8 +103,14 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
         // Newest assessment by date assessed, then by when recorded: a late-entered older assessment does not replace a newer one.
         var current = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == row.Case.Id)
-            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
+            .NewestFirst()
             .FirstOrDefaultAsync(cancellationToken);
+
+        var tier = await db.CaseTiers.AsNoTracking()
+            .Where(t => t.CaseId == row.Case.Id)
+            .OrderByDescending(t => t.ComputedAt).ThenByDescending(t => t.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        var computed = tier is null ? null : CaseTiering.Assessment(tier);
 
         var c = row.Case;
         var s = c.Sentence;
@@ -123,8 +135,9 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 s.LicenceEndDate,
                 row.Requirements.Where(r => r.ExpectedEndDate >= today).Min(r => r.ExpectedEndDate)),
             [.. row.Requirements.Select(r => new RequirementView(r.Id, r.Type, r.StartDate, r.ExpectedEndDate))],
-            new Pending(0, []),
+            row.OpenAllocation is { } allocation ? new Pending(1, [new PendingItem("allocation", $"/api/v1/allocations/{allocation}")]) : new Pending(0, []),
             c.Version,
-            new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders"));
+            new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders", $"{self}/tiers"),
+            computed is null ? null : new ComputedTier(computed.Tier, computed.Provisional, computed.MissingFacts, computed.RulesetVersion, computed.RulesetHash, tier!.ComputedAt));
     }
 }

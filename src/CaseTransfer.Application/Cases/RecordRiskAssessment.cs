@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using CaseTransfer.Application.Allocations;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using FluentValidation;
@@ -97,7 +99,7 @@ public sealed class RecordRiskAssessmentValidator : AbstractValidator<RecordRisk
     }
 }
 
-public sealed class RecordRiskAssessmentHandler(IAppDbContext db, CaseAccess access, ICaller caller, TimeProvider clock)
+public sealed class RecordRiskAssessmentHandler(IAppDbContext db, CaseAccess access, ICaller caller, TimeProvider clock, RulesetCatalogue rules)
     : ICommandHandler<RecordRiskAssessment, RiskAssessmentView>
 {
     public async ValueTask<RiskAssessmentView> Handle(RecordRiskAssessment command, CancellationToken cancellationToken)
@@ -116,12 +118,18 @@ public sealed class RecordRiskAssessmentHandler(IAppDbContext db, CaseAccess acc
             (input.Flags ?? []).Aggregate(RiskFlags.None, (all, f) => all | RiskAssessmentView.ToFlags(f)));
         var previous = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == @case.Id)
-            .OrderByDescending(a => a.Facts.AssessedOn).ThenByDescending(a => a.RecordedAt)
-            .Select(a => a.Facts)
+            .NewestFirst()
             .FirstOrDefaultAsync(cancellationToken);
-        var assessment = @case.RecordRiskAssessment(facts, caller.UserId, caller.OrganisationCode, clock.GetUtcNow());
+
+        // The requirements are need indicators for the tier, which is recomputed with every new assessment.
+        await db.Cases.Where(c => c.Id == @case.Id).SelectMany(c => c.Requirements).LoadAsync(cancellationToken);
+        var tierBefore = @case.Tier;
+        var now = clock.GetUtcNow();
+        var (assessment, tier) = @case.RecordRiskAssessment(facts, caller.UserId, caller.OrganisationCode, now, previous, rules.Active);
         db.RiskAssessments.Add(assessment);
-        return RiskAssessmentView.From(command.Crn, assessment, @case.Version) with { ChangeSummary = Changes(previous, facts) };
+        db.CaseTiers.Add(CaseTiering.Row(@case.Id, tier, assessment.Id, now));
+        var tierChange = tierBefore == tier.Tier ? "" : $"; computed tier: {tierBefore ?? "none"} -> {tier.Tier ?? "none"}";
+        return RiskAssessmentView.From(command.Crn, assessment, @case.Version) with { ChangeSummary = Changes(previous?.Facts, facts) + tierChange };
     }
 
     /// <summary>The assessment's fields that differ from the current risk, old -> new. Scores and levels only.</summary>

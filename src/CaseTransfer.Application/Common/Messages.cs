@@ -13,6 +13,9 @@ public interface IAuditedResult
     string ResourceId { get; }
     long? ResourceVersion { get; }
 
+    /// <summary>The case the resource is about, for a command addressed by the resource's own id (an allocation).</summary>
+    string? Crn => null;
+
     /// <summary>What changed, as field names with old and new values of non-sensitive fields; no free text.</summary>
     string? ChangeSummary => null;
 }

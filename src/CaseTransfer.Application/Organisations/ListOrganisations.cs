@@ -1,5 +1,6 @@
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Workload;
 using CaseTransfer.Domain.Organisations;
 using FluentValidation;
 using Mediator;
@@ -15,11 +16,30 @@ public sealed record AreaView(string Code, string Name, string NpsRegionCode, st
 
 public sealed record OrganisationView(string Code, string Name, OrganisationKind Kind, string? ParentCode, string? Owner, IReadOnlyList<AreaView> Areas);
 
-/// <summary>The practitioners of an organisation. Only that organisation's own staff (or the NPS) may list them.</summary>
+/// <summary>
+/// The practitioners of an organisation with their workload figures. Only that organisation's own staff (or the NPS)
+/// may list them. <see cref="Available"/> keeps those under 100% of capacity, least loaded first.
+/// </summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.Admin)]
-public sealed record ListPractitioners(string OrganisationCode) : IQuery<IReadOnlyList<PractitionerView>>;
+public sealed record ListPractitioners(string OrganisationCode, bool? Available = null) : IQuery<IReadOnlyList<PractitionerView>>;
 
-public sealed record PractitionerView(Guid Id, string StaffCode, string Name, string OrganisationCode, Grade Grade, decimal ContractedHours);
+/// <param name="AvailableHours">Contracted hours less reductions; they scale the grade's target points.</param>
+/// <param name="CaseloadCount">Cases the practitioner is responsible officer for.</param>
+/// <param name="Points">The caseload's workload points (by tier and type, from the weightings in force today).</param>
+/// <param name="AvailablePoints">The grade's target points scaled by available over contracted hours.</param>
+/// <param name="CapacityPercent">Points over available points, as a percentage to one place.</param>
+public sealed record PractitionerView(
+    Guid Id,
+    string StaffCode,
+    string Name,
+    string OrganisationCode,
+    Grade Grade,
+    decimal ContractedHours,
+    decimal AvailableHours,
+    int CaseloadCount,
+    int Points,
+    decimal AvailablePoints,
+    decimal CapacityPercent);
 
 public sealed class ListPractitionersValidator : AbstractValidator<ListPractitioners>
 {
@@ -43,7 +63,7 @@ public sealed class ListOrganisationsHandler(IAppDbContext db) : IQueryHandler<L
     }
 }
 
-public sealed class ListPractitionersHandler(IAppDbContext db, CaseAccess access, ICaller caller) : IQueryHandler<ListPractitioners, IReadOnlyList<PractitionerView>>
+public sealed class ListPractitionersHandler(IAppDbContext db, CaseAccess access, ICaller caller, Caseloads caseloads) : IQueryHandler<ListPractitioners, IReadOnlyList<PractitionerView>>
 {
     public async ValueTask<IReadOnlyList<PractitionerView>> Handle(ListPractitioners query, CancellationToken cancellationToken)
     {
@@ -58,10 +78,29 @@ public sealed class ListPractitionersHandler(IAppDbContext db, CaseAccess access
             throw new NotFoundException("Organisation", query.OrganisationCode);
         }
 
-        return await db.Practitioners.AsNoTracking()
+        var practitioners = await db.Practitioners.AsNoTracking()
             .Where(p => p.OrganisationCode == target.Code)
             .OrderBy(p => p.Name).ThenBy(p => p.StaffCode)
-            .Select(p => new PractitionerView(p.Id, p.StaffCode, p.Name, p.OrganisationCode, p.Grade, p.ContractedHours))
             .ToListAsync(cancellationToken);
+        var model = await caseloads.ModelAsync(cancellationToken);
+        var figures = await caseloads.OfAsync(model, practitioners, caseloads.Today, cancellationToken);
+        var views = practitioners.Select(p => (Practitioner: p, Caseload: figures[p.Id]));
+        if (query.Available == true)
+        {
+            views = views.Where(v => v.Caseload.CapacityPercent < 100m).OrderBy(v => v.Caseload.CapacityPercent);
+        }
+
+        return [.. views.Select(v => new PractitionerView(
+            v.Practitioner.Id,
+            v.Practitioner.StaffCode,
+            v.Practitioner.Name,
+            v.Practitioner.OrganisationCode,
+            v.Practitioner.Grade,
+            v.Practitioner.ContractedHours,
+            v.Practitioner.EffectiveAvailableHours,
+            v.Caseload.CaseCount,
+            v.Caseload.Points,
+            v.Caseload.AvailablePoints,
+            v.Caseload.CapacityPercent))];
     }
 }

@@ -1,5 +1,7 @@
+using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Common;
 using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Organisations;
 
 namespace CaseTransfer.Domain.Allocations;
 
@@ -215,6 +217,36 @@ public sealed class Allocation : AggregateRoot
         CapacityAcknowledgement = capacityAcknowledgement;
         Close(AllocationState.Accepted, acceptedBy, at, null);
         Raise(new AllocationEvent("accepted", "Allocation accepted by the provider", this, at));
+    }
+
+    /// <summary>
+    /// The provider accepts and the case moves to it, with the practitioner it named, at the same instant. Refused when
+    /// the case has since left the organisation that proposed it: the provider would take it from someone else.
+    /// </summary>
+    public void Accept(Case @case, string acceptedBy, DateTimeOffset at, Practitioner responsibleOfficer, string? capacityAcknowledgement)
+    {
+        if (@case.Id != CaseId)
+        {
+            throw new ArgumentException($"Allocation {Id} is for case {CaseId}, not {@case.Id}.", nameof(@case));
+        }
+
+        Ensure(AllocationState.Proposed, "accept");
+        if (@case.HolderOrganisationCode != FromOrganisationCode)
+        {
+            throw new DomainRuleViolation(
+                "case-moved",
+                $"The case is now held by {@case.HolderOrganisationCode}, not {FromOrganisationCode} which proposed this allocation.");
+        }
+
+        // Checked here as well as by the case, so a refusal leaves the allocation as it was.
+        if (responsibleOfficer.OrganisationCode != ToOrganisationCode)
+        {
+            throw new DomainRuleViolation(
+                "responsible-officer-outside-holder", $"The responsible officer must work for {ToOrganisationCode}, which is accepting the case.");
+        }
+
+        Accept(acceptedBy, at, responsibleOfficer.Id, capacityAcknowledgement);
+        @case.TransferTo(ToOrganisationCode, at, $"Allocation accepted ({Reason})", responsibleOfficer);
     }
 
     /// <summary>The provider rejects with a reason; the case stays with the NPS.</summary>

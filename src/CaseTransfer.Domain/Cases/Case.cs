@@ -1,3 +1,4 @@
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Common;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
@@ -123,8 +124,24 @@ public sealed class Case : AggregateRoot
         return assessment;
     }
 
+    /// <summary>
+    /// Records a risk assessment and the tier the rules compute from the case's current risk, as one change (one
+    /// version). <paramref name="currentBefore"/> is the current assessment before this one (a change does not load
+    /// the history), so an assessment entered late with an older date does not become the current risk. The case's
+    /// requirements must be loaded: they are need indicators for the tier.
+    /// </summary>
+    public (RiskAssessment Assessment, TierAssessment Tier) RecordRiskAssessment(
+        RiskFacts facts, string recordedBy, string recordedByOrganisation, DateTimeOffset at, RiskAssessment? currentBefore, Ruleset rules)
+    {
+        var assessment = RecordRiskAssessment(facts, recordedBy, recordedByOrganisation, at);
+        var current = AllocationFacts.CurrentAssessment(currentBefore is null ? [assessment] : [currentBefore, assessment]);
+        var tier = rules.Tier(AllocationFacts.From(this, current));
+        Tier = tier.Tier;
+        return (assessment, tier);
+    }
+
     /// <summary>Names the practitioner in the holding organisation who is responsible for the case.</summary>
-    public void AssignResponsibleOfficer(Practitioner practitioner, DateTimeOffset at)
+    public void AssignResponsibleOfficer(Practitioner practitioner, DateTimeOffset at, string? capacityAcknowledgement = null)
     {
         if (practitioner.OrganisationCode != HolderOrganisationCode)
         {
@@ -138,7 +155,7 @@ public sealed class Case : AggregateRoot
             throw new DomainRuleViolation("already-responsible-officer", "That practitioner is already the responsible officer.");
         }
 
-        StartHolding(HolderOrganisationCode, practitioner.Id, at, "Responsible officer assigned");
+        StartHolding(HolderOrganisationCode, practitioner.Id, at, "Responsible officer assigned", capacityAcknowledgement);
         Raise(new ResponsibleOfficerAssigned(Crn.Value, HolderOrganisationCode, practitioner.Id, at));
     }
 
@@ -181,7 +198,70 @@ public sealed class Case : AggregateRoot
         Touch(at);
     }
 
-    private void StartHolding(string organisationCode, Guid? officer, DateTimeOffset at, string reason)
+    /// <summary>
+    /// Names a member of staff on the case's exclusion or restriction list. Refused when it would contradict the other
+    /// list, exclude the responsible officer (reassign the case first), or lock out the person making the change (a
+    /// restriction list must name them: add yourself first).
+    /// </summary>
+    public CaseAccessLimit LimitAccess(
+        AccessLists lists, AccessLimitKind kind, string staffCode, string? reason, string? responsibleOfficerStaffCode, string addedBy, DateTimeOffset at)
+    {
+        if (lists.Names(kind, staffCode))
+        {
+            throw new DomainRuleViolation("already-on-access-list", $"{staffCode} is already on the case's {kind.ToString().ToLowerInvariant()} list.");
+        }
+
+        var other = kind == AccessLimitKind.Exclusion ? AccessLimitKind.Restriction : AccessLimitKind.Exclusion;
+        if (lists.Names(other, staffCode))
+        {
+            throw new DomainRuleViolation(
+                "access-lists-contradict", $"{staffCode} is on the case's {other.ToString().ToLowerInvariant()} list; remove them from it first.");
+        }
+
+        if (kind == AccessLimitKind.Exclusion && staffCode == responsibleOfficerStaffCode)
+        {
+            throw new DomainRuleViolation(
+                "responsible-officer-excluded", $"{staffCode} is the case's responsible officer; give the case to someone else before excluding them.");
+        }
+
+        var limit = new CaseAccessLimit(Guid.CreateVersion7(at), Id, kind, staffCode, reason, addedBy, at);
+        if (kind == AccessLimitKind.Restriction && !lists.With(limit).Allows(addedBy))
+        {
+            throw new DomainRuleViolation(
+                "restriction-would-lock-out-caller", "A restriction list must name the person who keeps it: add yourself to it first.");
+        }
+
+        ChangeAccess(limit.Id, true, at);
+        return limit;
+    }
+
+    /// <summary>Takes a name off a list; the entry is kept with who removed it and when.</summary>
+    public void RemoveAccessLimit(AccessLists lists, CaseAccessLimit limit, string removedBy, DateTimeOffset at)
+    {
+        if (!limit.IsActive)
+        {
+            throw new DomainRuleViolation("access-limit-already-removed", "That access limit was already removed.");
+        }
+
+        var after = lists.Without(limit);
+        if (limit.Kind == AccessLimitKind.Restriction && !after.Allows(removedBy))
+        {
+            throw new DomainRuleViolation(
+                "restriction-would-lock-out-caller", "Removing yourself from the restriction list would lock you out; remove the others first.");
+        }
+
+        limit.Remove(removedBy, at);
+        ChangeAccess(limit.Id, after.Active.Count > 0, at);
+    }
+
+    private void ChangeAccess(Guid limitId, bool hasLimits, DateTimeOffset at)
+    {
+        HasAccessLimits = hasLimits;
+        Touch(at);
+        Raise(new CaseAccessLimitsChanged(Crn.Value, limitId, at));
+    }
+
+    private void StartHolding(string organisationCode, Guid? officer, DateTimeOffset at, string reason, string? capacityAcknowledgement = null)
     {
         // Holdings are loaded with the case whenever it is changed; the open one is closed, never edited.
         foreach (var open in _holdings.Where(h => h.IsOpen))
@@ -189,7 +269,7 @@ public sealed class Case : AggregateRoot
             open.Close(at);
         }
 
-        _holdings.Add(new CaseHolding(Guid.CreateVersion7(at), Id, organisationCode, officer, at, reason));
+        _holdings.Add(new CaseHolding(Guid.CreateVersion7(at), Id, organisationCode, officer, at, reason, capacityAcknowledgement));
         if (organisationCode != HolderOrganisationCode)
         {
             HeldSince = at;

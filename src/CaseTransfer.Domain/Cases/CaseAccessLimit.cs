@@ -43,9 +43,48 @@ public sealed class CaseAccessLimit
 
     public bool IsActive => RemovedAt is null;
 
-    public void Remove(string removedBy, DateTimeOffset at)
+    internal void Remove(string removedBy, DateTimeOffset at)
     {
         RemovedBy = removedBy;
         RemovedAt = at;
     }
+}
+
+/// <summary>
+/// A case's active exclusion and restriction lists, and who they let see it: anyone not excluded, and, while there
+/// is a restriction list, only the staff named on it.
+/// </summary>
+public sealed class AccessLists
+{
+    private readonly List<CaseAccessLimit> _active;
+
+    public AccessLists(IEnumerable<CaseAccessLimit> limits) => _active = [.. limits.Where(l => l.IsActive)];
+
+    public IReadOnlyList<CaseAccessLimit> Active => _active;
+
+    public bool IsRestricted => _active.Any(l => l.Kind == AccessLimitKind.Restriction);
+
+    public bool Names(AccessLimitKind kind, string staffCode) => _active.Any(l => l.Kind == kind && l.StaffCode == staffCode);
+
+    public bool Allows(string staffCode) =>
+        !Names(AccessLimitKind.Exclusion, staffCode) && (!IsRestricted || Names(AccessLimitKind.Restriction, staffCode));
+
+    /// <summary>Whether the named member of staff may be given the case: not excluded, and on the restriction list if there is one.</summary>
+    public void EnsureMayHold(string staffCode)
+    {
+        if (Names(AccessLimitKind.Exclusion, staffCode))
+        {
+            throw new Common.DomainRuleViolation("practitioner-excluded", "That practitioner is excluded from the case.");
+        }
+
+        if (IsRestricted && !Names(AccessLimitKind.Restriction, staffCode))
+        {
+            throw new Common.DomainRuleViolation(
+                "practitioner-not-on-restriction-list", "The case is restricted and that practitioner is not on its restriction list.");
+        }
+    }
+
+    public AccessLists With(CaseAccessLimit limit) => new([.. _active, limit]);
+
+    public AccessLists Without(CaseAccessLimit limit) => new(_active.Where(l => l.Id != limit.Id));
 }

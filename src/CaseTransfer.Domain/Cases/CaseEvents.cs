@@ -29,3 +29,11 @@ public sealed record CaseHolderChanged(string Crn, string FromOrganisation, stri
     public string Description => "Case moved to another organisation";
     string? IDomainEvent.Crn => Crn;
 }
+
+/// <summary>Who may see the case changed. Names no one: subscribers read the lists with their own credentials.</summary>
+public sealed record CaseAccessLimitsChanged(string Crn, Guid AccessLimitId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string EventType => "case-transfer.case.access-limits-changed";
+    public string Description => "Case exclusion or restriction list changed";
+    string? IDomainEvent.Crn => Crn;
+}

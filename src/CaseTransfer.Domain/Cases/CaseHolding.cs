@@ -10,8 +10,10 @@ public sealed class CaseHolding
     {
     }
 
-    internal CaseHolding(Guid id, Guid caseId, string organisationCode, Guid? responsibleOfficerId, DateTimeOffset from, string reason)
+    internal CaseHolding(
+        Guid id, Guid caseId, string organisationCode, Guid? responsibleOfficerId, DateTimeOffset from, string reason, string? capacityAcknowledgement = null)
     {
+        CapacityAcknowledgement = capacityAcknowledgement;
         Id = id;
         CaseId = caseId;
         OrganisationCode = organisationCode;
@@ -27,6 +29,12 @@ public sealed class CaseHolding
     public DateTimeOffset From { get; private set; }
     public DateTimeOffset? To { get; private set; }
     public string Reason { get; private set; } = null!;
+
+    /// <summary>
+    /// When the responsible officer was named over capacity: the acknowledgement (JSON) with the figures on screen,
+    /// the figures computed at that moment, and who acknowledged them when.
+    /// </summary>
+    public string? CapacityAcknowledgement { get; private set; }
 
     public bool IsOpen => To is null;
 

@@ -9,7 +9,10 @@ public sealed record Sentence(
     DateOnly? ReleaseDate,
     DateOnly? LicenceEndDate)
 {
-    public bool IsCustodial => Type is not (SentenceType.CommunityOrder or SentenceType.SuspendedSentenceOrder);
+    public bool IsCustodial => IsCustodialType(Type);
+
+    /// <summary>Every sentence type but the two served in the community (community order, suspended sentence order).</summary>
+    public static bool IsCustodialType(SentenceType type) => type is not (SentenceType.CommunityOrder or SentenceType.SuspendedSentenceOrder);
 
     /// <summary>The release date when it is still ahead of <paramref name="today"/>.</summary>
     public DateOnly? NextReleaseDate(DateOnly today) => ReleaseDate is { } release && release >= today ? release : null;

@@ -7,4 +7,7 @@ namespace CaseTransfer.Domain.Common;
 public sealed class DomainRuleViolation(string rule, string message) : Exception(message)
 {
     public string Rule { get; } = rule;
+
+    /// <summary>Figures a client needs to act on the refusal (shown as problem details members), such as workload figures to acknowledge.</summary>
+    public IReadOnlyDictionary<string, object?>? Facts { get; init; }
 }

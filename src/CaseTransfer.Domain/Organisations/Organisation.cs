@@ -107,4 +107,15 @@ public sealed class Practitioner
     public decimal? AvailableHours { get; private set; }
 
     public decimal EffectiveAvailableHours => AvailableHours ?? ContractedHours;
+
+    /// <summary>Records the hours left after reductions; null when there are none.</summary>
+    public void RecordAvailableHours(decimal? hours)
+    {
+        if (hours is { } h && (h < 0 || h > ContractedHours))
+        {
+            throw new Common.DomainRuleViolation("available-hours-out-of-range", "Available hours are between none and the contracted hours.");
+        }
+
+        AvailableHours = hours;
+    }
 }

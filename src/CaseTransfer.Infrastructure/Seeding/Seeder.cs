@@ -1,6 +1,9 @@
+using CaseTransfer.Application.Allocations;
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Search;
+using CaseTransfer.Domain.Workload;
 using CaseTransfer.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,19 +20,67 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
+
+        // Every ruleset this service loaded is kept by hash, so decisions made under it can be re-run after its file changes.
+        var rulesets = scope.ServiceProvider.GetRequiredService<RulesetCatalogue>();
+        await RulesetStore.StageMissingAsync(db, rulesets.All, clock.GetUtcNow(), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Adds the demo organisations, areas and practitioners where they are missing. Safe to run again.</summary>
+    /// <summary>Adds the demo organisations, areas and practitioners where they are missing, and the workload model. Safe to run again.</summary>
     public async Task SeedReferenceDataAsync(CancellationToken cancellationToken = default)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+            var organisations = await db.Organisations.Select(o => o.Code).ToListAsync(cancellationToken);
+            db.Organisations.AddRange(ReferenceData.Organisations.Where(o => !organisations.Contains(o.Code)));
+            var areas = await db.Areas.Select(a => a.Code).ToListAsync(cancellationToken);
+            db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
+            var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
+            db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await SeedWorkloadModelAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the workload weightings and grade targets where they are missing (by key). Not demo data: every database
+    /// needs them, so start-up and the <c>migrate</c> verb run this too, and a database made before a row existed gets
+    /// it. Safe to run again.
+    /// </summary>
+    public async Task SeedWorkloadModelAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
-        var organisations = await db.Organisations.Select(o => o.Code).ToListAsync(cancellationToken);
-        db.Organisations.AddRange(ReferenceData.Organisations.Where(o => !organisations.Contains(o.Code)));
-        var areas = await db.Areas.Select(a => a.Code).ToListAsync(cancellationToken);
-        db.Areas.AddRange(ReferenceData.Areas.Where(a => !areas.Contains(a.Code)));
-        var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
-        db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
+        var weightings = (await db.WorkloadWeightings.Select(w => new { w.EffectiveFrom, w.Tier, w.CaseType }).ToListAsync(cancellationToken))
+            .Select(w => (w.EffectiveFrom, w.Tier, w.CaseType)).ToHashSet();
+        db.WorkloadWeightings.AddRange(ReferenceData.WorkloadWeightings.Where(w => !weightings.Contains((w.EffectiveFrom, w.Tier, w.CaseType))));
+        var targets = (await db.GradeTargets.Select(t => new { t.EffectiveFrom, t.Grade }).ToListAsync(cancellationToken))
+            .Select(t => (t.EffectiveFrom, t.Grade)).ToHashSet();
+        db.GradeTargets.AddRange(ReferenceData.GradeTargets.Where(t => !targets.Contains((t.EffectiveFrom, t.Grade))));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Gives the seeded cases tiers, holders and responsible officers so the demo shows workload figures (<see cref="DemoCaseloads"/>).</summary>
+    public async Task SeedDemoCaseloadsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
+        if (await db.Cases.AnyAsync(c => c.ResponsibleOfficerId != null, cancellationToken))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var cases = await db.Cases.Include(c => c.Holdings).Include(c => c.RiskAssessments).AsSplitQuery()
+            .OrderBy(c => c.Crn).ToListAsync(cancellationToken);
+        var model = new WorkloadModel(ReferenceData.WorkloadWeightings, ReferenceData.GradeTargets);
+        DemoCaseloads.Apply(cases, model, scope.ServiceProvider.GetRequiredService<RulesetCatalogue>().Active, now);
+        db.AuditEntries.Add(new AuditEntry(
+            Guid.CreateVersion7(now), now, AuditOperation.Alteration, "SeedDemoCaseloads", "system", "CaseTransfer service", "NPS",
+            "case-transfer-cli", "seed", (Domain.Identifiers.Crn?)null, "case", null, null, "demo tiers, holders and responsible officers"));
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -41,13 +92,13 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
 
     /// <summary>
     /// Appends <paramref name="count"/> synthetic cases after those already seeded, in batches, reporting progress.
-    /// One audit entry records the run (collection by the service), not one per synthetic person.
+    /// One audit entry records the run (collection by the service), not one per synthetic person. With
+    /// <paramref name="withTiers"/> each case's tier is computed by the active ruleset and kept, as a recorded
+    /// assessment would (the demo world); bulk seeds for benchmarks leave it out.
+    /// <paramref name="areas"/> (default: every area) limits where the people live, so which NPS regions hold them.
     /// </summary>
-    public Task SeedCasesAsync(int count, IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
-        SeedCasesAsync(count, ReferenceData.Areas, progress, cancellationToken);
-
-    /// <summary>As above, with the people living in the given areas only (so held by the NPS regions covering them).</summary>
-    public async Task SeedCasesAsync(int count, IReadOnlyList<Domain.Organisations.Area> areas, IProgress<int>? progress, CancellationToken cancellationToken)
+    public async Task SeedCasesAsync(
+        int count, IProgress<int>? progress = null, bool withTiers = false, IReadOnlyList<Domain.Organisations.Area>? areas = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         int start;
@@ -61,7 +112,11 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
             var size = Math.Min(BatchSize, count - done);
-            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, areas, now)).ToList();
+            var tiering = withTiers ? scope.ServiceProvider.GetRequiredService<RulesetCatalogue>().Active : null;
+            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, areas ?? ReferenceData.Areas, now, tiering: tiering)).ToList();
+            var tiers = tiering is null ? [] : cases
+                .Select(c => CaseTiering.Row(c.Id, tiering.Tier(AllocationFacts.From(c, c.RiskAssessments.NewestFirst().First())), c.RiskAssessments[0].Id, now))
+                .ToList();
             var keys = cases.SelectMany(c => NameKeys.ForName(c.Forenames, c.LastName).Select(k => new CaseNameKey(c.Id, k))).ToList();
 
             // Set-based, in one transaction per batch: the rows are those SaveChanges would write, without tracking.
@@ -74,6 +129,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
                 await BulkInsert.InsertAsync(db, cases.SelectMany(c => c.RiskAssessments).ToList(), ct);
                 await BulkInsert.InsertAsync(db, cases.SelectMany(c => c.Holdings).ToList(), ct);
                 await BulkInsert.InsertAsync(db, keys, ct);
+                await BulkInsert.InsertAsync(db, tiers, ct);
                 if (done + size >= count)
                 {
                     db.AuditEntries.Add(new AuditEntry(

@@ -1,4 +1,5 @@
 using Bogus;
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
@@ -21,7 +22,11 @@ public static class SyntheticCases
     /// <summary>CRNs of seeded cases: a letter from A to W by the million, then six digits. X-Z are left for people.</summary>
     public static Crn CrnFor(int index) => Crn.Parse($"{(char)('A' + (index / 1_000_000))}{index % 1_000_000:D6}");
 
-    public static Case Create(int index, IReadOnlyList<Area> areas, DateTimeOffset now, int seed = 20141)
+    /// <summary>
+    /// One synthetic case. With <paramref name="tiering"/>, its tier is computed from its assessment as the service
+    /// would (<see cref="Case.Tier"/>; the computation itself is for the caller to keep).
+    /// </summary>
+    public static Case Create(int index, IReadOnlyList<Area> areas, DateTimeOffset now, int seed = 20141, Ruleset? tiering = null)
     {
         // Building a Faker costs milliseconds (locale data); reseeding one per thread keeps each index deterministic.
         var faker = _faker ??= new Faker("en_GB");
@@ -79,19 +84,24 @@ public static class SyntheticCases
         flags |= faker.Random.Double() < 0.15 ? RiskFlags.SafeguardingChildren : RiskFlags.None;
         flags |= faker.Random.Double() < 0.1 ? RiskFlags.VictimContactScheme : RiskFlags.None;
         var assessedOn = sentenceDate.AddDays(faker.Random.Int(0, 30));
-        @case.RecordRiskAssessment(
-            new RiskFacts(
-                assessedOn > today ? today : assessedOn,
-                rosh,
-                Math.Round(faker.Random.Decimal(0.1m, 12m), 2),
-                faker.Random.Int(5, 95),
-                mappa,
-                mappa == MappaCategory.None ? MappaLevel.None : faker.PickRandom(MappaLevel.Level1, MappaLevel.Level2, MappaLevel.Level3),
-                $"{faker.PickRandom('A', 'B', 'C', 'D')}{faker.Random.Int(0, 3)}",
-                flags),
-            "seed",
-            "NPS",
-            now);
+        var facts = new RiskFacts(
+            assessedOn > today ? today : assessedOn,
+            rosh,
+            Math.Round(faker.Random.Decimal(0.1m, 12m), 2),
+            faker.Random.Int(5, 95),
+            mappa,
+            mappa == MappaCategory.None ? MappaLevel.None : faker.PickRandom(MappaLevel.Level1, MappaLevel.Level2, MappaLevel.Level3),
+            $"{faker.PickRandom('A', 'B', 'C', 'D')}{faker.Random.Int(0, 3)}",
+            flags);
+        if (tiering is null)
+        {
+            @case.RecordRiskAssessment(facts, "seed", "NPS", now);
+        }
+        else
+        {
+            @case.RecordRiskAssessment(facts, "seed", "NPS", now, null, tiering);
+        }
+
         @case.ClearDomainEvents();
         return @case;
     }

@@ -20,7 +20,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
     /// </summary>
     private static readonly HashSet<string> ReferenceDataReads =
     [
-        "/api/v1/organisations", "/api/v1/organisations/{code}/practitioners",
+        "/api/v1/organisations", "/api/v1/organisations/{code}/practitioners", "/api/v1/allocations/rulesets",
         "/api/v1/audit/checkpoints", "/api/v1/audit/public-key", "/api/v1/audit/entries/{index}/proof", "/api/v1/audit/consistency",
     ];
 
@@ -33,6 +33,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
     {
         var client = NpsStaff();
         var crn = await CreateCaseAsync(client);
+        (await client.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Medium"), Ct)).EnsureSuccessStatusCode();
+        var proposal = await client.PostAsJsonAsync("/api/v1/allocations", new { crn, toOrganisation = CrcGreaterManchester, reason = "NewSentence" }, Ct);
+        var allocationId = (await proposal.EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
         var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "openapi", "case-transfer.v1.json"), Ct))!;
         var checkedPaths = new List<string>();
 
@@ -52,7 +55,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             }
 
             var isTransfer = path.StartsWith("/api/v1/transfers", StringComparison.Ordinal);
-            var url = (isTransfer ? path.Replace("{id}", transferId, StringComparison.Ordinal) : path.Replace("{crn}", crn, StringComparison.Ordinal))
+            var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", isTransfer ? transferId : allocationId, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
 
@@ -65,6 +68,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
 
         Assert.Contains("/api/v1/cases/{crn}", checkedPaths);
         Assert.Contains("/api/v1/audit", checkedPaths);
+        Assert.Contains("/api/v1/allocations/{id}", checkedPaths);
         Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
     }
 
@@ -101,7 +105,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Equal(4, summaries.Count);
         Assert.Contains("holder: NPS-NW", summaries[0], StringComparison.Ordinal);
         Assert.Contains("riskOfSeriousHarm: none -> Medium", summaries[1], StringComparison.Ordinal);
-        Assert.Equal("risk assessment recorded; riskOfSeriousHarm: Medium -> High", summaries[2]);
+        Assert.Equal("risk assessment recorded; riskOfSeriousHarm: Medium -> High; computed tier: C1 -> B1", summaries[2]);
         Assert.Equal($"responsibleOfficerId: none -> {PriyaPatelNpsNw}", summaries[3]);
     }
 

@@ -14,6 +14,7 @@ public static class TestData
     public const string Nps = ReferenceData.Nps;
     public const string CrcGreaterManchester = ReferenceData.CrcGreaterManchester;
     public const string CrcLondon = ReferenceData.CrcLondon;
+    public const string CrcMerseyside = ReferenceData.CrcMerseyside;
 
     /// <summary>Practitioner ids of the demo world (see ReferenceData): Priya Patel NPS-NW, Tom Riley CRC-CGM.</summary>
     public static readonly Guid PriyaPatelNpsNw = new("00000000-0000-7000-8000-000000000001");

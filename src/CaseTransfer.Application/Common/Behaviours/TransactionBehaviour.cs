@@ -83,7 +83,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
         return new AuditFacts(
             command?.Operation ?? AuditOperation.Alteration,
             typeof(TMessage).Name,
-            (message as ICaseMessage)?.Crn,
+            (message as ICaseMessage)?.Crn ?? audited?.Crn,
             audited?.ResourceType,
             audited?.ResourceId,
             audited?.ResourceVersion,

@@ -594,6 +594,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("CapacityAcknowledgement")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uuid");
 

@@ -595,6 +595,9 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("CapacityAcknowledgement")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uniqueidentifier");
 

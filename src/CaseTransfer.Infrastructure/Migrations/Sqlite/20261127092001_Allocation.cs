@@ -33,6 +33,12 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 maxLength: 2,
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "CapacityAcknowledgement",
+                table: "CaseHoldings",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "Allocations",
                 columns: table => new
@@ -325,6 +331,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "Tier",
                 table: "Cases");
+
+            migrationBuilder.DropColumn(
+                name: "CapacityAcknowledgement",
+                table: "CaseHoldings");
         }
     }
 }

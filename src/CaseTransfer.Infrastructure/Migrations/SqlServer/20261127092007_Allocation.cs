@@ -33,6 +33,12 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 maxLength: 2,
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "CapacityAcknowledgement",
+                table: "CaseHoldings",
+                type: "nvarchar(max)",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "Allocations",
                 columns: table => new
@@ -326,6 +332,10 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
             migrationBuilder.DropColumn(
                 name: "Tier",
                 table: "Cases");
+
+            migrationBuilder.DropColumn(
+                name: "CapacityAcknowledgement",
+                table: "CaseHoldings");
         }
     }
 }

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CaseTransfer.Infrastructure.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCaseTransferDbContext))]
-    [Migration("20261127083206_Allocation")]
+    [Migration("20261127092004_Allocation")]
     partial class Allocation
     {
         /// <inheritdoc />
@@ -596,6 +596,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("CapacityAcknowledgement")
+                        .HasColumnType("text");
 
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uuid");

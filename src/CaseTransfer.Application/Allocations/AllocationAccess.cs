@@ -1,0 +1,79 @@
+using CaseTransfer.Application.Cases;
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Allocations;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Application.Allocations;
+
+/// <summary>Settings of the allocation workflow (<c>Allocation:*</c>).</summary>
+public sealed record AllocationOptions
+{
+    public const string Section = "Allocation";
+
+    /// <summary>How many working days (England and Wales) a provider has to accept or reject an allocation.</summary>
+    public int DecisionWorkingDays { get; init; } = WorkingDays.DefaultDecisionWorkingDays;
+
+    /// <summary>When a provider sent an allocation at <paramref name="sentAt"/> must decide by.</summary>
+    public DateTimeOffset DueBy(DateTimeOffset sentAt) => WorkingDays.DueBy(sentAt, DecisionWorkingDays);
+}
+
+/// <summary>Shape rules for the free texts an allocation carries.</summary>
+public static class AllocationValidation
+{
+    public static IRuleBuilderOptions<T, string?> MustBeAllocationText<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MaximumLength(Allocation.TextMaxLength).WithMessage($"must be at most {Allocation.TextMaxLength} characters");
+
+    public static IRuleBuilderOptions<T, Guid> MustBeAllocationId<T>(this IRuleBuilder<T, Guid> rule) =>
+        rule.NotEmpty().WithMessage("is required");
+}
+
+/// <summary>Which side of an allocation the caller stands on, and so which actions are theirs.</summary>
+public enum AllocationSide
+{
+    /// <summary>The NPS organisation that proposed it, or the NPS above it.</summary>
+    Proposer,
+
+    /// <summary>The provider it was sent to.</summary>
+    Receiver,
+}
+
+/// <summary>
+/// Who sees an allocation: the NPS organisation that proposed it (and the NPS above it), and the provider it is
+/// addressed to once it has been sent (an override awaiting approval is not sent). Anyone else gets a 404.
+/// </summary>
+public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
+{
+    public async Task<IQueryable<Allocation>> VisibleAsync(CancellationToken cancellationToken)
+    {
+        var codes = await cases.VisibleHolderCodesAsync(cancellationToken);
+        return db.Allocations.Where(a => codes.Contains(a.FromOrganisationCode) || (codes.Contains(a.ToOrganisationCode) && a.SentAt != null));
+    }
+
+    /// <summary>
+    /// The allocation, tracked, for an action that belongs to one side: 404 when the caller cannot see it, 403 when it
+    /// can but the action is the other side's; 412 when <paramref name="expectedVersion"/> is stale.
+    /// </summary>
+    public async Task<Allocation> GetForChangeAsync(Guid id, AllocationSide side, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        var visible = await VisibleAsync(cancellationToken);
+        var allocation = await visible.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
+            ?? throw new NotFoundException("Allocation", id.ToString());
+        var codes = await cases.VisibleHolderCodesAsync(cancellationToken);
+        var callerSide = codes.Contains(allocation.FromOrganisationCode) ? AllocationSide.Proposer : AllocationSide.Receiver;
+        if (callerSide != side)
+        {
+            throw new ForbiddenException(side == AllocationSide.Proposer
+                ? "Only the NPS organisation that proposed the allocation may do this."
+                : "Only the provider the allocation was sent to may do this.");
+        }
+
+        if (expectedVersion is { } version && version != allocation.Version)
+        {
+            throw new PreconditionFailedException(
+                $"The allocation is at version {allocation.Version}, not {version}: it changed since you read it.");
+        }
+
+        return allocation;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Allocations;
+using CaseTransfer.Domain.Auditing;
+using FluentValidation;
+
+namespace CaseTransfer.Application.Allocations;
+
+/// <summary>The one shape of every action on an allocation: find it for the caller's side, check its version, act, answer the new view.</summary>
+public sealed class AllocationChanges(AllocationAccess access, AllocationViews views)
+{
+    public async Task<AllocationView> ApplyAsync(
+        Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task> change, CancellationToken cancellationToken)
+    {
+        var allocation = await access.GetForChangeAsync(id, side, expectedVersion, cancellationToken);
+        var before = allocation.State;
+        await change(allocation);
+        return await views.ChangedAsync(allocation, before, cancellationToken);
+    }
+
+    public Task<AllocationView> ApplyAsync(AllocationTextAction action, AllocationSide side, Action<Allocation> change, CancellationToken cancellationToken) =>
+        ApplyAsync(action.Id, side, action.ExpectedVersion, allocation =>
+        {
+            change(allocation);
+            return Task.CompletedTask;
+        }, cancellationToken);
+}
+
+/// <summary>
+/// An action on an allocation that carries at most some words (approve, refuse, withdraw): an alteration whose text
+/// stays out of the audit summary.
+/// </summary>
+public abstract record AllocationTextAction(Guid Id, string? Text, long? ExpectedVersion) : IVersionedCommand, IAuditedCommand
+{
+    [JsonIgnore]
+    public AuditOperation Operation => AuditOperation.Alteration;
+
+    [JsonIgnore]
+    public abstract string? AuditSummary { get; }
+}
+
+/// <summary>The shape every text action shares: an allocation id and words of a bounded length.</summary>
+public abstract class AllocationTextActionValidator<T> : AbstractValidator<T>
+    where T : AllocationTextAction
+{
+    protected AllocationTextActionValidator()
+    {
+        RuleFor(c => c.Id).MustBeAllocationId();
+        RuleFor(c => c.Text).MustBeAllocationText();
+    }
+}
+

@@ -1,0 +1,27 @@
+using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Allocations;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Organisations;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseTransfer.Application.Allocations;
+
+/// <summary>A case as the allocation rules see it: the facts they read and the area that says who receives it.</summary>
+public sealed record CaseFacts(Guid CaseId, string Crn, long CaseVersion, Area Area, AllocationFacts Facts);
+
+public static class CaseFactsReader
+{
+    /// <summary>Reads the facts of a case the caller has already been allowed to see (see CaseAccess), untracked.</summary>
+    public static async Task<CaseFacts> ReadAsync(IAppDbContext db, Guid caseId, CancellationToken cancellationToken)
+    {
+        var @case = await db.Cases.AsNoTracking().Include(c => c.Requirements).SingleAsync(c => c.Id == caseId, cancellationToken);
+        var area = await db.Areas.AsNoTracking().SingleAsync(a => a.Code == @case.AreaCode, cancellationToken);
+
+        // The same current risk the case summary shows.
+        var current = await db.RiskAssessments.AsNoTracking()
+            .Where(a => a.CaseId == caseId)
+            .NewestFirst()
+            .FirstOrDefaultAsync(cancellationToken);
+        return new CaseFacts(caseId, @case.Crn.Value, @case.Version, area, AllocationFacts.From(@case, current));
+    }
+}

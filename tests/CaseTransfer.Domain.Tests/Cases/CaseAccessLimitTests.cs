@@ -1,0 +1,119 @@
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Common;
+using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Organisations;
+
+namespace CaseTransfer.Domain.Tests.Cases;
+
+public class CaseAccessLimitTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    private static Case Open() => Case.Open(
+        Guid.CreateVersion7(),
+        Crn.Parse("X123456"),
+        "John",
+        null,
+        "Smith",
+        new DateOnly(1985, 3, 14),
+        null,
+        null,
+        new Area("GMAN", "Greater Manchester", "NPS-NW", "CRC-CGM"),
+        new Sentence(SentenceType.CommunityOrder, new(2026, 1, 5), new(2026, 1, 5), new(2027, 1, 5), null, null),
+        [],
+        At.AddDays(-30));
+
+    private static string Refusal(Action action) => Assert.Throws<DomainRuleViolation>(action).Rule;
+
+    [Fact]
+    public void Excluding_someone_hides_the_case_from_them_only_and_changes_the_case_version()
+    {
+        var @case = Open();
+        var version = @case.Version;
+
+        var limit = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Exclusion, "nw-po-02", "knows the family", null, "nw-spo-01", At);
+
+        var lists = new AccessLists([limit]);
+        Assert.False(lists.Allows("nw-po-02"));
+        Assert.True(lists.Allows("nw-spo-01"));
+        Assert.True(@case.HasAccessLimits);
+        Assert.Equal(version + 1, @case.Version);
+        Assert.IsType<CaseAccessLimitsChanged>(@case.DomainEvents[^1]);
+    }
+
+    [Fact]
+    public void A_restriction_list_lets_only_the_staff_named_on_it_see_the_case()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
+        var colleague = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At);
+
+        var lists = new AccessLists([keeper, colleague]);
+        Assert.True(lists.Allows("nw-spo-01"));
+        Assert.True(lists.Allows("nw-po-02"));
+        Assert.False(lists.Allows("nw-pso-03"));
+    }
+
+    [Fact]
+    public void A_restriction_list_that_would_not_name_the_person_keeping_it_is_refused()
+    {
+        Assert.Equal("restriction-would-lock-out-caller", Refusal(() =>
+            Open().LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At)));
+    }
+
+    [Fact]
+    public void The_responsible_officer_cannot_be_excluded_until_the_case_is_reassigned()
+    {
+        Assert.Equal("responsible-officer-excluded", Refusal(() =>
+            Open().LimitAccess(new AccessLists([]), AccessLimitKind.Exclusion, "nw-po-02", null, "nw-po-02", "nw-spo-01", At)));
+    }
+
+    [Fact]
+    public void Someone_on_one_list_cannot_be_put_on_the_other_or_on_the_same_twice()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
+        var excluded = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At);
+        var lists = new AccessLists([keeper, excluded]);
+
+        Assert.Equal("access-lists-contradict", Refusal(() => @case.LimitAccess(lists, AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At)));
+        Assert.Equal("already-on-access-list", Refusal(() => @case.LimitAccess(lists, AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At)));
+    }
+
+    [Fact]
+    public void Removing_the_last_limit_lifts_the_flag_and_keeps_the_entry()
+    {
+        var @case = Open();
+        var limit = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At);
+
+        @case.RemoveAccessLimit(new AccessLists([limit]), limit, "nw-spo-01", At.AddHours(1));
+
+        Assert.False(@case.HasAccessLimits);
+        Assert.False(limit.IsActive);
+        Assert.Equal("nw-spo-01", limit.RemovedBy);
+        Assert.Equal("access-limit-already-removed", Refusal(() => @case.RemoveAccessLimit(new AccessLists([limit]), limit, "nw-spo-01", At)));
+    }
+
+    [Fact]
+    public void Taking_yourself_off_a_restriction_list_that_names_others_is_refused()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
+        var colleague = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At);
+
+        Assert.Equal("restriction-would-lock-out-caller", Refusal(() => @case.RemoveAccessLimit(new AccessLists([keeper, colleague]), keeper, "nw-spo-01", At)));
+    }
+
+    [Fact]
+    public void An_excluded_practitioner_or_one_missing_from_a_restriction_list_may_not_hold_the_case()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
+        var excluded = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At);
+        var lists = new AccessLists([keeper, excluded]);
+
+        Assert.Equal("practitioner-excluded", Refusal(() => lists.EnsureMayHold("nw-po-02")));
+        Assert.Equal("practitioner-not-on-restriction-list", Refusal(() => lists.EnsureMayHold("nw-pso-03")));
+        lists.EnsureMayHold("nw-spo-01");
+    }
+}
