@@ -32,6 +32,13 @@ internal static class AllocateBench
         var rounds = Int("--rounds", 3);
         var apiDll = Path.GetFullPath(Opt("--api") ?? BenchPaths.ReleaseApiDll() ?? throw new ArgumentException("build -c Release first or pass --api"));
         await using var host = new BenchHost("postgres", apiDll, Opt("--keep") is { } keep ? Path.GetFullPath(keep) : null);
+        // --setting Key=Value (repeatable): passed to the Api, e.g. log levels for profiling.
+        for (var i = Array.IndexOf(args, "--setting"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--setting", i + 1))
+        {
+            var (key, value) = (args[i + 1].Split('=', 2)[0], args[i + 1].Split('=', 2)[1]);
+            host.ExtraSettings[key] = value;
+        }
+
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;

@@ -126,9 +126,12 @@ internal static class TransferBench
             Console.WriteLine($"job {id}: {job["state"]}; total {counts["total"]}, moved {moved:N0}, skipped {skipped:N0}, pending {counts["pending"]}{(job["failure"] is { } f ? $"; failure: {f}" : "")}");
             Console.WriteLine($"POST answered 202 in {accepted.TotalSeconds:N2} s (lists every case as a pending item)");
             Console.WriteLine($"server: requested {timings["requestedAt"]}, started {timings["startedAt"]}, completed {timings["completedAt"]} ({timings["elapsedSeconds"]?.GetValue<double>():N2} s running)");
-            Console.WriteLine($"POST to Completed (client): {elapsed:N2} s = {held / elapsed:N0} cases/s; target < 10 s: {(elapsed < 10 ? "met" : "MISSED")}");
+            var completed = job["state"]!.GetValue<string>() == "Completed";
+            Console.WriteLine($"POST to {job["state"]} (client): {elapsed:N2} s = {held / elapsed:N0} cases/s; target < 10 s: {(completed && elapsed < 10 ? "met" : "MISSED")}");
             Console.WriteLine($"load average before: {loadBefore}; after: {loadAfter}");
 
+            // Fresh statistics first: without them PostgreSQL joins the 100,000 items to the cases by nested loops.
+            await host.AnalyseAsync();
             var failures = await VerifyAsync(db, id, from, to, held, moved, skipped, entriesBefore, outboxBefore);
             var ledger = Stopwatch.StartNew();
             long entries, leaves;
