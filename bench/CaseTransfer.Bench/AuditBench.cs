@@ -44,7 +44,7 @@ internal static class AuditBench
         }
 
         var engine = (Opt("--engine") ?? "postgres").ToLowerInvariant();
-        var apiDll = Path.GetFullPath(Opt("--api") ?? FindApiDll() ?? throw new ArgumentException("build -c Release first or pass --api"));
+        var apiDll = Path.GetFullPath(Opt("--api") ?? BenchPaths.ReleaseApiDll() ?? throw new ArgumentException("build -c Release first or pass --api"));
         await using var host = new BenchHost(engine, apiDll);
         Console.CancelKeyPress += (_, e) =>
         {
@@ -65,19 +65,6 @@ internal static class AuditBench
         }
     }
 
-    private static string? FindApiDll()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CaseTransfer.sln")))
-            {
-                var dll = Path.Combine(dir.FullName, "src", "CaseTransfer.Api", "bin", "Release", "net10.0", "CaseTransfer.Api.dll");
-                return File.Exists(dll) ? dll : null;
-            }
-        }
-
-        return null;
-    }
 
     // ---------------------------------------------------------------- overhead
 
@@ -478,7 +465,7 @@ internal static class AuditBench
 /// A throwaway database and the Api as a child process. The PostgreSQL and child-process handling follows
 /// SearchBench in Program.cs (copied rather than shared so the search bench can change independently).
 /// </summary>
-internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
+internal sealed class BenchHost(string engine, string apiDll, string? keepDir = null) : IAsyncDisposable
 {
     private const string PgBin = "/usr/lib/postgresql/15/bin";
     private readonly CancellationTokenSource cts = new();
@@ -492,9 +479,13 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
 
     public string Engine => engine;
 
-    public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "ctaudit-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>A kept directory (<c>--keep</c>) is reused by the next run and never deleted; otherwise a fresh one under /tmp.</summary>
+    public string WorkDir { get; } = keepDir ?? Path.Combine(Path.GetTempPath(), "ctaudit-" + Guid.NewGuid().ToString("N")[..8]);
 
-    private string ConnectionString => engine == "sqlite"
+    /// <summary>More settings for the Api (verbs and the service), e.g. <c>Transfers:BatchSize</c>.</summary>
+    public Dictionary<string, string> ExtraSettings { get; } = [];
+
+    public string ConnectionString => engine == "sqlite"
         ? $"Data Source={Path.Combine(WorkDir, "cases.db")}"
         : $"Host=127.0.0.1;Port={pgPort};Username=app;Database=postgres;Pooling=true;Maximum Pool Size=40";
 
@@ -538,17 +529,23 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
 
     public async Task PrepareDatabaseAsync()
     {
-        Directory.CreateDirectory(WorkDir);
-        if (engine == "postgres")
-        {
-            await StartPostgresAsync();
-        }
+        await StartDatabaseAsync();
 
         // Schema and reference data (organisations, areas) through the Api's own verb; a few seeded cases.
         var code = await RunApiVerbAsync(["seed", "--cases", "100"]);
         if (code != 0)
         {
             throw new InvalidOperationException($"seed exited with {code}");
+        }
+    }
+
+    /// <summary>The work directory and, for PostgreSQL, its cluster (reusing a kept one); no schema yet.</summary>
+    public async Task StartDatabaseAsync()
+    {
+        Directory.CreateDirectory(WorkDir);
+        if (engine == "postgres")
+        {
+            await StartPostgresAsync();
         }
     }
 
@@ -564,7 +561,7 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
         return http;
     }
 
-    private Dictionary<string, string> Settings(bool auditEntries, bool consultations, bool integrate = true) => new()
+    private Dictionary<string, string> Settings(bool auditEntries, bool consultations, bool integrate = true) => new Dictionary<string, string>
     {
         ["Audit:IntegrationIntervalMilliseconds"] = integrate ? "500" : "0",
         ["Database:Provider"] = engine == "sqlite" ? "Sqlite" : "Postgres",
@@ -576,7 +573,7 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
         [AuditRecording.EntriesSetting] = auditEntries ? "true" : "false",
         [AuditRecording.ConsultationsSetting] = consultations ? "true" : "false",
         ["Logging:LogLevel:Default"] = "Warning",
-    };
+    }.Concat(ExtraSettings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 
     /// <summary>The Api's services in this process, without its background integrator: for building and verifying the log.</summary>
     public WebApplication InProcessApp()
@@ -620,7 +617,7 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
         return psi;
     }
 
-    private async Task<int> RunApiVerbAsync(string[] arguments)
+    public async Task<int> RunApiVerbAsync(string[] arguments)
     {
         var psi = ApiStartInfo(arguments);
         psi.WorkingDirectory = Path.GetDirectoryName(apiDll)!;
@@ -709,7 +706,11 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
             await RunAsync("chown", ["-R", "postgres:postgres", WorkDir]);
         }
 
-        await RunPgAsync(asRoot, "initdb", ["-D", pgData, "-A", "trust", "-U", "app"]);
+        if (!File.Exists(Path.Combine(pgData, "PG_VERSION")))
+        {
+            await RunPgAsync(asRoot, "initdb", ["-D", pgData, "-A", "trust", "-U", "app"]);
+        }
+
         pgPort = FreePort();
         await RunPgAsync(asRoot, "pg_ctl", ["-D", pgData, "-l", Path.Combine(dir, "log"), "-o", $"-p {pgPort} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=200", "-w", "start"]);
         Console.WriteLine($"PostgreSQL started on 127.0.0.1:{pgPort} ({pgData}).");
@@ -746,7 +747,7 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
         {
             try
             {
-                await RunPgAsync(Environment.UserName == "root", "pg_ctl", ["-D", pgData, "-m", "immediate", "-w", "stop"]);
+                await RunPgAsync(Environment.UserName == "root", "pg_ctl", ["-D", pgData, "-m", keepDir is null ? "immediate" : "fast", "-w", "stop"]);
                 Console.WriteLine("PostgreSQL stopped.");
             }
             catch (InvalidOperationException e)
@@ -755,7 +756,7 @@ internal sealed class BenchHost(string engine, string apiDll) : IAsyncDisposable
             }
         }
 
-        if (Directory.Exists(WorkDir) && Environment.GetEnvironmentVariable("AUDITBENCH_KEEP") is null)
+        if (keepDir is null && Directory.Exists(WorkDir) && Environment.GetEnvironmentVariable("AUDITBENCH_KEEP") is null)
         {
             Directory.Delete(WorkDir, recursive: true);
         }

@@ -23,8 +23,19 @@ if (args is ["audit", ..])
     return await AuditBench.RunAsync(args);
 }
 
+if (args is ["transfer", ..])
+{
+    return await TransferBench.RunAsync(args);
+}
+
+if (args is ["allocate", ..])
+{
+    return await AllocateBench.RunAsync(args);
+}
+
 if (args.Length == 0 || args[0] != "search")
 {
+    Console.Error.WriteLine("usage: transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | audit ... | search ...");
     Console.Error.WriteLine("usage: search --engine sqlite|postgres --cases N [--queries 2000] [--misspellings 1000] [--keep DIR] [--api PATH/CaseTransfer.Api.dll]");
     return 2;
 }
@@ -72,7 +83,7 @@ internal sealed record BenchOptions(string Engine, int Cases, int Queries, int M
             throw new ArgumentException("--engine must be sqlite or postgres");
         }
 
-        var api = Opt("--api") ?? FindApiDll() ?? throw new ArgumentException("cannot find CaseTransfer.Api.dll; build -c Release first or pass --api");
+        var api = Opt("--api") ?? BenchPaths.ReleaseApiDll() ?? throw new ArgumentException("cannot find CaseTransfer.Api.dll; build -c Release first or pass --api");
         return new BenchOptions(
             engine,
             int.Parse(Opt("--cases") ?? "250000", CultureInfo.InvariantCulture),
@@ -83,20 +94,6 @@ internal sealed record BenchOptions(string Engine, int Cases, int Queries, int M
             int.Parse(Opt("--seed") ?? "20261127", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The Release build of the Api next to the solution this bench lives in.</summary>
-    private static string? FindApiDll()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CaseTransfer.sln")))
-            {
-                var dll = Path.Combine(dir.FullName, "src", "CaseTransfer.Api", "bin", "Release", "net10.0", "CaseTransfer.Api.dll");
-                return File.Exists(dll) ? dll : null;
-            }
-        }
-
-        return null;
-    }
 }
 
 internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable

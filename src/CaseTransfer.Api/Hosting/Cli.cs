@@ -28,11 +28,21 @@ public static class Cli
                 return Token(app, args);
             case "seed":
                 var count = int.Parse(Option(args, "--cases") ?? "1000", CultureInfo.InvariantCulture);
+
+                // --region NPS-NW: only people living in that region's areas, so one organisation holds every case.
+                var region = Option(args, "--region");
+                var areas = ReferenceData.Areas.Where(a => region is null || a.NpsRegionCode == region).ToList();
+                if (areas.Count == 0)
+                {
+                    Console.Error.WriteLine($"No area is covered by {region}; regions are: {string.Join(", ", ReferenceData.Areas.Select(a => a.NpsRegionCode).Distinct())}.");
+                    return 2;
+                }
+
                 await seeder.MigrateAsync();
                 await seeder.SeedReferenceDataAsync();
                 var watch = Stopwatch.StartNew();
                 await seeder.SeedCasesAsync(count, new Progress<int>(done =>
-                    Console.Write($"\rSeeded {done:N0} of {count:N0} cases ({done / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0}/s)   ")));
+                    Console.Write($"\rSeeded {done:N0} of {count:N0} cases ({done / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0}/s)   ")), areas: areas);
                 Console.WriteLine($"\nSeeded {count:N0} synthetic cases in {watch.Elapsed.TotalSeconds:N1} s.");
                 return 0;
             case "verify":

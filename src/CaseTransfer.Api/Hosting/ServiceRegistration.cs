@@ -9,6 +9,7 @@ using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Infrastructure.Allocations;
 using CaseTransfer.Infrastructure.Auditing;
 using CaseTransfer.Infrastructure.Persistence;
+using CaseTransfer.Infrastructure.Transfers;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -91,6 +92,18 @@ public static class ServiceRegistration
         {
             services.AddHostedService<AuditLedgerService>();
         }
+
+        // Bulk transfers: the background worker (Transfers:PollIntervalMilliseconds=0 switches it off).
+        services.AddScoped<CaseTransfer.Application.Transfers.TransferAccess>();
+        services.AddScoped<CaseTransfer.Application.Transfers.TransferJobRunner>();
+        services.AddSingleton<CaseTransfer.Application.Transfers.TransferWorkSignal>();
+        var transfers = configuration.GetSection(TransferOptions.Section).Get<TransferOptions>() ?? new TransferOptions();
+        services.AddSingleton(transfers);
+        if (transfers.PollIntervalMilliseconds > 0)
+        {
+            services.AddHostedService<TransferWorkerService>();
+        }
+
         services.AddScoped<IRequestContext, RequestContext>();
         services.AddScoped<ICaller>(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is null
             ? new SystemCaller()

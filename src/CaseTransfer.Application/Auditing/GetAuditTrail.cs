@@ -132,9 +132,7 @@ public sealed class GetAuditTrailHandler(IAppDbContext db, CaseAccess access) : 
         }
 
         var limit = query.Limit ?? GetAuditTrail.DefaultLimit;
-        var page = await entries.OrderBy(e => e.Sequence).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = page.Take(limit).Select(View).ToList();
-        return new Page<AuditEntryView>(items, page.Count > limit ? items[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null);
+        return Pages.Of(await entries.OrderBy(e => e.Sequence).Take(limit + 1).ToListAsync(cancellationToken), limit, View, v => v.Sequence);
     }
 
     public static AuditEntryView View(AuditEntry e) => new(

@@ -28,3 +28,16 @@ public interface IVersionedCommand
 
 /// <summary>A page of results with an opaque cursor to the next page.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+public static class Pages
+{
+    /// <summary>
+    /// The page from up to <paramref name="limit"/> + 1 rows read in key order: the extra row only says there is a
+    /// next page, whose cursor is the last item's key.
+    /// </summary>
+    public static Page<TView> Of<TRow, TView>(IReadOnlyList<TRow> rows, int limit, Func<TRow, TView> view, Func<TView, long> key)
+    {
+        var items = rows.Take(limit).Select(view).ToList();
+        return new Page<TView>(items, rows.Count > limit ? key(items[^1]).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+}

@@ -252,12 +252,16 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(j => j.TraceId).HasMaxLength(100);
             b.Property(j => j.Failure).HasMaxLength(2000);
             b.Property(j => j.Version).IsConcurrencyToken();
+            b.Ignore(j => j.Pending);
+            b.Ignore(j => j.IsFinished);
         });
 
         modelBuilder.Entity<TransferJobItem>(b =>
         {
             b.HasKey(i => new { i.JobId, i.CaseId });
-            b.HasIndex(i => new { i.JobId, i.Outcome, i.CaseId });
+
+            // Batches take the next pending items in order, and report pages read one outcome in order: both walk this index.
+            b.HasIndex(i => new { i.JobId, i.Outcome, i.Sequence });
             b.Property(i => i.SkipReason).HasMaxLength(TransferJobItem.SkipReasonMaxLength);
             b.HasOne<TransferJob>().WithMany().HasForeignKey(i => i.JobId);
         });

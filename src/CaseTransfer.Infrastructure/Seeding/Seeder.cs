@@ -138,8 +138,10 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
     /// One audit entry records the run (collection by the service), not one per synthetic person. With
     /// <paramref name="withTiers"/> each case's tier is computed by the active ruleset and kept, as a recorded
     /// assessment would (the demo world); bulk seeds for benchmarks leave it out.
+    /// <paramref name="areas"/> (default: every area) limits where the people live, so which NPS regions hold them.
     /// </summary>
-    public async Task SeedCasesAsync(int count, IProgress<int>? progress = null, bool withTiers = false, CancellationToken cancellationToken = default)
+    public async Task SeedCasesAsync(
+        int count, IProgress<int>? progress = null, bool withTiers = false, IReadOnlyList<Domain.Organisations.Area>? areas = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         int start;
@@ -154,7 +156,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
             var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
             var size = Math.Min(BatchSize, count - done);
             var tiering = withTiers ? scope.ServiceProvider.GetRequiredService<RulesetCatalogue>().Active : null;
-            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, now, tiering: tiering)).ToList();
+            var cases = Enumerable.Range(start + done, size).Select(i => SyntheticCases.Create(i, areas ?? ReferenceData.Areas, now, tiering: tiering)).ToList();
             var tiers = tiering is null ? [] : cases
                 .Select(c => CaseTiering.Row(c.Id, tiering.Tier(AllocationFacts.From(c, c.RiskAssessments.NewestFirst().First())), c.RiskAssessments[0].Id, now))
                 .ToList();

@@ -39,6 +39,14 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "openapi", "case-transfer.v1.json"), Ct))!;
         var checkedPaths = new List<string>();
 
+        // Bulk transfers are read by the national NPS's managers; their reports list cases too.
+        var nationalManager = app.ClientFor(Nps, "nps-mgr-09", Roles.Manager);
+        var transfer = await nationalManager.PostAsJsonAsync("/api/v1/transfers", new
+        {
+            fromOrganisation = NpsLondon, toOrganisation = CrcLondon, areaCode = "LDNN", effectiveAt = DateTimeOffset.UtcNow.AddDays(1), reason = "Contract re-let",
+        }, Ct);
+        var transferId = (await transfer.ReadJsonAsync())["id"]!.GetValue<string>();
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -46,11 +54,12 @@ public abstract class AuditTrailTests(CaseTransferApp app)
                 continue;
             }
 
-            var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", allocationId, StringComparison.Ordinal)
+            var isTransfer = path.StartsWith("/api/v1/transfers", StringComparison.Ordinal);
+            var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", isTransfer ? transferId : allocationId, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
 
-            var response = await client.GetAsync(url, Ct);
+            var response = await (isTransfer ? nationalManager : client).GetAsync(url, Ct);
 
             Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}");
             Assert.True(await ConsultationsAsync() == before + 1, $"GET {path} left no consultation entry in the audit trail");
@@ -60,6 +69,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/cases/{crn}", checkedPaths);
         Assert.Contains("/api/v1/audit", checkedPaths);
         Assert.Contains("/api/v1/allocations/{id}", checkedPaths);
+        Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
     }
 
     /// <summary>

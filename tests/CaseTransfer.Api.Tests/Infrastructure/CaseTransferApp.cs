@@ -23,16 +23,29 @@ public enum Engine
 /// </summary>
 public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-    private readonly string _ledgerSeed = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private string _ledgerSeed = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private string? _connectionString;
     private string? _sqliteDirectory;
 
     public Engine Engine { get; } = engine;
 
+    /// <summary>
+    /// Another instance of the service on this app's database, with the same keys: a second instance beside it, or
+    /// the service after a restart. Disposing it leaves the database alone.
+    /// </summary>
+    public CaseTransferApp OnSameDatabase() => new SameDatabaseApp(this);
+
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("Not initialised.");
 
     public byte[] SigningKey => Convert.FromBase64String(_signingKey);
+
+    private protected void UseDatabaseOf(CaseTransferApp original)
+    {
+        _connectionString = original._connectionString;
+        _signingKey = original._signingKey;
+        _ledgerSeed = original._ledgerSeed;
+    }
 
     public async ValueTask InitializeAsync()
     {
@@ -68,6 +81,9 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
         // Tests integrate the audit log themselves (IntegrateLedgerAsync), so what is in the tree is what they put there.
         builder.UseSetting("Audit:SigningKeySeed", _ledgerSeed);
         builder.UseSetting("Audit:IntegrationIntervalMilliseconds", "0");
+
+        // Likewise bulk transfers: tests run the batches themselves (TransferJobRunner).
+        builder.UseSetting("Transfers:PollIntervalMilliseconds", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
@@ -142,5 +158,14 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
 }
 
 public sealed class SqliteApp() : CaseTransferApp(Engine.Sqlite);
+
+internal sealed class SameDatabaseApp : CaseTransferApp
+{
+    public SameDatabaseApp(CaseTransferApp original)
+        : base(original.Engine)
+    {
+        UseDatabaseOf(original);
+    }
+}
 
 public sealed class PostgresApp() : CaseTransferApp(Engine.Postgres);

@@ -99,12 +99,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
         {
             foreach (var domainEvent in aggregate.DomainEvents)
             {
-                db.OutboxMessages.Add(new OutboxMessage(
-                    Guid.CreateVersion7(now),
-                    domainEvent.EventType,
-                    domainEvent.OccurredAt,
-                    domainEvent.Crn,
-                    EventEnvelope.Serialize(domainEvent)));
+                db.OutboxMessages.Add(OutboxMessage.For(domainEvent, now));
             }
 
             aggregate.ClearDomainEvents();

@@ -1,3 +1,5 @@
+using CaseTransfer.Domain.Common;
+
 namespace CaseTransfer.Application.Common.Persistence;
 
 /// <summary>
@@ -18,6 +20,10 @@ public sealed class OutboxMessage
         Crn = crn;
         Payload = payload;
     }
+
+    /// <summary>The partner-facing message for a domain event (<see cref="EventEnvelope"/>).</summary>
+    public static OutboxMessage For(IDomainEvent domainEvent, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now), domainEvent.EventType, domainEvent.OccurredAt, domainEvent.Crn, EventEnvelope.Serialize(domainEvent));
 
     /// <summary>Autoincrementing position: the order of events, per case and overall.</summary>
     public long Sequence { get; private set; }

@@ -999,13 +999,16 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("int");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
                     b.HasKey("JobId", "CaseId");
 
-                    b.HasIndex("JobId", "Outcome", "CaseId");
+                    b.HasIndex("JobId", "Outcome", "Sequence");
 
                     b.ToTable("TransferJobItems");
                 });

@@ -989,13 +989,16 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.Property<long?>("ProcessedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.HasKey("JobId", "CaseId");
 
-                    b.HasIndex("JobId", "Outcome", "CaseId");
+                    b.HasIndex("JobId", "Outcome", "Sequence");
 
                     b.ToTable("TransferJobItems");
                 });

@@ -215,6 +215,7 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 {
                     JobId = table.Column<Guid>(type: "TEXT", nullable: false),
                     CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
                     Crn = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
                     Outcome = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     SkipReason = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
@@ -278,9 +279,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                 columns: new[] { "CaseId", "ComputedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_TransferJobItems_JobId_Outcome_CaseId",
+                name: "IX_TransferJobItems_JobId_Outcome_Sequence",
                 table: "TransferJobItems",
-                columns: new[] { "JobId", "Outcome", "CaseId" });
+                columns: new[] { "JobId", "Outcome", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_TransferJobs_State",

@@ -215,6 +215,7 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                 {
                     JobId = table.Column<Guid>(type: "uuid", nullable: false),
                     CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Sequence = table.Column<int>(type: "integer", nullable: false),
                     Crn = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
                     Outcome = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     SkipReason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
@@ -278,9 +279,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                 columns: new[] { "CaseId", "ComputedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_TransferJobItems_JobId_Outcome_CaseId",
+                name: "IX_TransferJobItems_JobId_Outcome_Sequence",
                 table: "TransferJobItems",
-                columns: new[] { "JobId", "Outcome", "CaseId" });
+                columns: new[] { "JobId", "Outcome", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_TransferJobs_State",

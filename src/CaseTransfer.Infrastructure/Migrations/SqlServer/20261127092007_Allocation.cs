@@ -215,6 +215,7 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 {
                     JobId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     CaseId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Sequence = table.Column<int>(type: "int", nullable: false),
                     Crn = table.Column<string>(type: "nvarchar(7)", maxLength: 7, nullable: false),
                     Outcome = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
                     SkipReason = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: true),
@@ -279,9 +280,9 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 columns: new[] { "CaseId", "ComputedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_TransferJobItems_JobId_Outcome_CaseId",
+                name: "IX_TransferJobItems_JobId_Outcome_Sequence",
                 table: "TransferJobItems",
-                columns: new[] { "JobId", "Outcome", "CaseId" });
+                columns: new[] { "JobId", "Outcome", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_TransferJobs_State",

@@ -1,0 +1,278 @@
+using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Persistence;
+using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Transfers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CaseTransfer.Application.Transfers;
+
+/// <summary>
+/// A batch found the database other than it read it a moment before (a concurrent change to one of its cases, or
+/// another worker); it was rolled back whole and is simply run again.
+/// </summary>
+public sealed class TransferBatchConflictException(string message) : Exception(message);
+
+/// <summary>
+/// Works bulk transfers through in batches. Each batch is one transaction and set-based: it claims the job (the
+/// job's version, so two workers or two service instances never work the same items), decides each case by the
+/// job's rules, moves the movable cases with one update, closes and opens their holdings, writes one audit entry
+/// and one outbox event per case, and marks every item moved or skipped, all committed together. A restart
+/// therefore resumes with whatever is still pending: no case is moved twice and none is missed.
+/// </summary>
+public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILogger<TransferJobRunner> logger)
+{
+    public const int DefaultBatchSize = 5_000;
+
+    /// <summary>Conflicts in a row before a run gives way (another worker is on the job); the next poll tries again.</summary>
+    public const int MaxConsecutiveConflicts = 10;
+
+    public async Task<IReadOnlyList<Guid>> DueJobIdsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return await db.TransferJobs.AsNoTracking()
+            .Where(j => (j.State == TransferJobState.Scheduled || j.State == TransferJobState.Running) && j.EffectiveAt <= now)
+            .OrderBy(j => j.RequestedAt)
+            .Select(j => j.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs batches of the job until it is finished (true), not due, given way to another worker, or
+    /// <paramref name="maxBatches"/> have run (false).
+    /// </summary>
+    public async Task<bool> RunAsync(Guid jobId, int batchSize, int maxBatches = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var conflicts = 0;
+        for (var batches = 0; batches < maxBatches;)
+        {
+            try
+            {
+                var outcome = await RunBatchAsync(jobId, batchSize, cancellationToken);
+                if (outcome != BatchOutcome.Worked)
+                {
+                    return outcome == BatchOutcome.Finished;
+                }
+
+                batches++;
+                conflicts = 0;
+            }
+            catch (Exception e) when (e is TransferBatchConflictException or DbUpdateConcurrencyException && ++conflicts < MaxConsecutiveConflicts)
+            {
+                // Rolled back whole; run it again against what is there now.
+            }
+            catch (Exception e) when (e is TransferBatchConflictException or DbUpdateConcurrencyException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    public enum BatchOutcome
+    {
+        /// <summary>A batch was committed; there may be more.</summary>
+        Worked,
+
+        /// <summary>The job is completed or failed (or does not exist): nothing more to do.</summary>
+        Finished,
+
+        /// <summary>The effective instant has not come.</summary>
+        NotDue,
+    }
+
+    /// <summary>One batch, in one transaction.</summary>
+    public async Task<BatchOutcome> RunBatchAsync(Guid jobId, int batchSize, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var outcome = await BatchAsync(jobId, batchSize, ct);
+                await transaction.CommitAsync(ct);
+                return outcome;
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Gives the job up, after repeated failures that are not conflicts; what moved stays moved.</summary>
+    public async Task FailAsync(Guid jobId, string why, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var job = await db.TransferJobs.SingleAsync(j => j.Id == jobId, cancellationToken);
+        if (!job.IsFinished)
+        {
+            job.Fail(why, clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task<BatchOutcome> BatchAsync(Guid jobId, int batchSize, CancellationToken ct)
+    {
+        var phases = new PhaseTimer();
+        var now = clock.GetUtcNow();
+        var job = await db.TransferJobs.SingleOrDefaultAsync(j => j.Id == jobId, ct);
+        if (job is null || job.IsFinished)
+        {
+            return BatchOutcome.Finished;
+        }
+
+        if (!job.IsDue(now))
+        {
+            return BatchOutcome.NotDue;
+        }
+
+        // The claim comes first: it locks the job's row (PostgreSQL, SQL Server; SQLite has one writer anyway), so a
+        // second worker waits here and then fails the version check instead of working the same items.
+        if (job.State == TransferJobState.Scheduled)
+        {
+            job.Start(now);
+        }
+        else
+        {
+            job.ClaimBatch();
+        }
+
+        await db.SaveChangesAsync(ct);
+        phases.Lap("claim");
+        var candidates = await NextCandidatesAsync(job, batchSize, ct);
+        phases.Lap("read");
+        if (candidates.Count == 0)
+        {
+            job.Complete(now);
+            await db.SaveChangesAsync(ct);
+            return BatchOutcome.Finished;
+        }
+
+        var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
+        var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
+        var first = candidates.Min(c => c.Sequence);
+        var last = candidates.Max(c => c.Sequence);
+        foreach (var group in decided.Where(d => d.Reason is not null).GroupBy(d => d.Reason!))
+        {
+            var ids = group.Select(d => d.Candidate.CaseId).ToList();
+            await db.TransferJobItems
+                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && ids.Contains(i.CaseId))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Outcome, TransferItemOutcome.Skipped)
+                    .SetProperty(i => i.SkipReason, group.Key)
+                    .SetProperty(i => i.ProcessedAt, now), ct);
+        }
+
+        // Batches take pending items in sequence order, so the batch is exactly the items in [first, last].
+        var batch = db.TransferJobItems.Where(i => i.JobId == job.Id && i.Sequence >= first && i.Sequence <= last);
+        var marked = await batch.Where(i => i.Outcome == TransferItemOutcome.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
+        Ensure(marked == moving.Count, $"{marked} items were pending to move, not {moving.Count}");
+        phases.Lap("items");
+        if (moving.Count > 0)
+        {
+            await MoveAsync(job, batch.Where(i => i.Outcome == TransferItemOutcome.Moved).Select(i => i.CaseId), moving, now, phases, ct);
+        }
+
+        job.RecordBatch(moving.Count, decided.Count - moving.Count, now);
+        await db.SaveChangesAsync(ct);
+        phases.Lap("job");
+        logger.LogInformation(
+            "Transfer {JobId}: batch of {Count} ({Moved} moved, {Skipped} skipped) in {Phases}",
+            job.Id, decided.Count, moving.Count, decided.Count - moving.Count, phases);
+        return job.IsFinished ? BatchOutcome.Finished : BatchOutcome.Worked;
+    }
+
+    /// <summary>
+    /// Each pending item with its case's facts as they are now; a case that no longer exists reads as held by no
+    /// one (and is skipped as no longer held).
+    /// </summary>
+    private Task<List<TransferCandidate>> NextCandidatesAsync(TransferJob job, int batchSize, CancellationToken ct) =>
+        db.TransferJobItems.AsNoTracking()
+            .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending)
+            .OrderBy(i => i.Sequence)
+            .Take(batchSize)
+            .SelectMany(
+                i => db.Cases.Where(c => c.Id == i.CaseId).DefaultIfEmpty(),
+                (i, c) => new TransferCandidate(
+                    i.Sequence,
+                    i.CaseId,
+                    i.Crn,
+                    c == null ? null : c.HolderOrganisationCode,
+                    c == null ? 0 : c.Version,
+                    db.CaseHoldings.Count(h => h.CaseId == i.CaseId && h.To == null),
+                    db.CaseHoldings.Where(h => h.CaseId == i.CaseId && h.To == null).Select(h => (DateTimeOffset?)h.From).FirstOrDefault(),
+                    db.Allocations.Any(a => a.OpenCaseId == i.CaseId)))
+            .ToListAsync(ct);
+
+    /// <summary>
+    /// What <see cref="Case.TransferTo"/> does to one case, done to the whole batch at once. The update repeats the
+    /// facts the decision read (holder, no open allocation) and the versions are checked after it: a case changed
+    /// by someone else since the read makes the batch a conflict, rolled back and run again. Once updated, the
+    /// cases' rows stay locked until commit, so their holdings cannot change under the rest of the batch.
+    /// </summary>
+    private async Task MoveAsync(TransferJob job, IQueryable<Guid> movedIds, List<TransferCandidate> moving, DateTimeOffset now, PhaseTimer phases, CancellationToken ct)
+    {
+        var updated = await db.Cases
+            .Where(c => movedIds.Contains(c.Id) && c.HolderOrganisationCode == job.FromOrganisationCode && !db.Allocations.Any(a => a.OpenCaseId == c.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.HolderOrganisationCode, job.ToOrganisationCode)
+                .SetProperty(c => c.HeldSince, job.EffectiveAt)
+                .SetProperty(c => c.ResponsibleOfficerId, (Guid?)null)
+                .SetProperty(c => c.Version, c => c.Version + 1)
+                .SetProperty(c => c.UpdatedAt, now), ct);
+        Ensure(updated == moving.Count, $"{updated} of {moving.Count} cases were still as read");
+        phases.Lap("cases");
+        var versions = await db.Cases.Where(c => movedIds.Contains(c.Id)).SumAsync(c => c.Version, ct);
+        Ensure(versions == moving.Sum(c => c.Version + 1), "a case changed between reading and moving it");
+        phases.Lap("versions");
+        var closed = await db.CaseHoldings
+            .Where(h => h.To == null && movedIds.Contains(h.CaseId))
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.To, (DateTimeOffset?)job.EffectiveAt), ct);
+        Ensure(closed == moving.Count, $"{closed} open holdings closed for {moving.Count} cases");
+        phases.Lap("close");
+
+        await db.InsertManyAsync(moving.Select(c => job.NewHolding(Guid.CreateVersion7(now), c.CaseId)).ToList(), ct);
+        phases.Lap("holdings");
+        var entries = moving.Select(c => job.AuditEntryFor(Guid.CreateVersion7(now), c.Crn, c.Version + 1, now)).ToList();
+        phases.Lap("entries-build");
+        await db.InsertManyAsync(entries, ct);
+        phases.Lap("entries");
+        var events = moving.Select(c => OutboxMessage.For(job.HolderChanged(c.Crn), now)).ToList();
+        phases.Lap("events-build");
+        await db.InsertManyAsync(events, ct);
+        phases.Lap("events");
+    }
+
+    private static void Ensure(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new TransferBatchConflictException($"Transfer batch rolled back: {what}.");
+        }
+    }
+
+    /// <summary>Milliseconds per step of a batch, for the batch's log line.</summary>
+    private sealed class PhaseTimer
+    {
+        private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<string> _laps = [];
+        private TimeSpan _last;
+
+        public void Lap(string name)
+        {
+            var now = _watch.Elapsed;
+            _laps.Add($"{name} {(now - _last).TotalMilliseconds:0}");
+            _last = now;
+        }
+
+        public override string ToString() => $"{_watch.Elapsed.TotalMilliseconds:0} ms ({string.Join(", ", _laps)})";
+    }
+}
