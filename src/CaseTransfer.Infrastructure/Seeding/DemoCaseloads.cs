@@ -17,8 +17,8 @@ namespace CaseTransfer.Infrastructure.Seeding;
 /// </summary>
 public static class DemoCaseloads
 {
-    /// <summary>"A few hundred" people: enough for every demo practitioner to carry a realistic caseload.</summary>
-    public const int DefaultCaseCount = 600;
+    /// <summary>Several hundred people: the fewest with which every demo practitioner carries a caseload once the rules keep the high-risk cases with the NPS.</summary>
+    public const int DefaultCaseCount = 800;
 
     /// <summary>The capacity each demo practitioner is filled to.</summary>
     public static decimal TargetPercent(Practitioner practitioner, int indexInOrganisation) => practitioner.StaffCode switch

@@ -13,9 +13,10 @@ public sealed class DemoCaseloadsTests
 
     private static (List<Case> Cases, Dictionary<Guid, Caseload> Caseloads) Seed()
     {
-        var cases = Enumerable.Range(0, DemoCaseloads.DefaultCaseCount).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, Now)).ToList();
-        var model = new WorkloadModel(ReferenceData.WorkloadWeightings, ReferenceData.GradeTargets);
+        // As the demo seed does: each case with the tier the active ruleset computes, then the caseloads.
         var rules = Ruleset.Parse(File.ReadAllBytes(Path.Combine(RepositoryRoot.Path, "rules", "allocation", "2026.1.yaml")));
+        var cases = Enumerable.Range(0, DemoCaseloads.DefaultCaseCount).Select(i => SyntheticCases.Create(i, ReferenceData.Areas, Now, tiering: rules)).ToList();
+        var model = new WorkloadModel(ReferenceData.WorkloadWeightings, ReferenceData.GradeTargets);
         DemoCaseloads.Apply(cases, model, rules, Now);
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
         var caseloads = ReferenceData.Practitioners.ToDictionary(p => p.Id, p =>
