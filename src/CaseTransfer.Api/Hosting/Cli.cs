@@ -104,7 +104,10 @@ public static class Cli
                 .AppendLine(issuer.Issue(ReferenceData.NpsNorthWest, "nw-spo-01", "Priya Patel", [Roles.Allocator, Roles.CaseManager], TimeSpan.FromHours(8)))
                 .AppendLine()
                 .AppendLine("CRC case manager (Tom Riley, CRC-CGM):")
-                .AppendLine(issuer.Issue(ReferenceData.CrcGreaterManchester, "cgm-po-02", "Tom Riley", [Roles.CaseManager], TimeSpan.FromHours(8)));
+                .AppendLine(issuer.Issue(ReferenceData.CrcGreaterManchester, "cgm-po-02", "Tom Riley", [Roles.CaseManager], TimeSpan.FromHours(8)))
+                .AppendLine()
+                .AppendLine("NPS manager, the second person who approves allocation overrides (Alex Morgan, NPS):")
+                .AppendLine(issuer.Issue(ReferenceData.Nps, "nps-mgr-01", "Alex Morgan", [Roles.Manager], TimeSpan.FromHours(8)));
         }
 
         Console.Out.Write(text.AppendLine().ToString());
