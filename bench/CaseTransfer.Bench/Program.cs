@@ -151,6 +151,20 @@ internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
         else
         {
             Console.WriteLine($"Reusing the {existing:N0} cases already in {workDir}.");
+
+            // The Api migrates SQLite at start-up but not PostgreSQL (the seed verb does); a kept database written by
+            // older code needs the newer migrations and key backfills (Seeder.MigrateAsync) before it is searched.
+            if (o.Engine == "postgres")
+            {
+                var watch = Stopwatch.StartNew();
+                var code = await RunApiVerbAsync(["migrate"]);
+                if (code != 0)
+                {
+                    throw new InvalidOperationException($"migrate exited with {code}");
+                }
+
+                Console.WriteLine($"Migrated in {watch.Elapsed.TotalSeconds:N1} s.");
+            }
         }
 
         var count = await CountCasesAsync();
