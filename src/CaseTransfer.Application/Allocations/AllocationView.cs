@@ -93,12 +93,15 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
     public async Task<AllocationCaseView> CaseViewAsync(Case @case, CancellationToken cancellationToken)
     {
         var id = @case.Id;
+        var risks = db.RiskAssessments.Where(r => r.CaseId == id).NewestFirst(); // Inlined into the one query below.
         var found = await db.Areas.AsNoTracking()
             .Where(a => a.Code == @case.AreaCode)
             .Select(a => new
             {
                 a.Name,
-                Risk = db.RiskAssessments.Where(r => r.CaseId == id).NewestFirst().Select(r => new { r.Facts.Tier, r.Facts.Rosh }).FirstOrDefault(),
+                // Two scalar subqueries rather than one row (SQLite has no APPLY); the same order picks the same assessment.
+                RiskTier = risks.Select(r => r.Facts.Tier).FirstOrDefault(),
+                Rosh = risks.Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
             })
             .SingleAsync(cancellationToken);
         return new AllocationCaseView(
@@ -106,8 +109,8 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
             new PersonName(@case.FirstName, @case.MiddleNames, @case.LastName),
             @case.DateOfBirth,
             new OrganisationRef(@case.AreaCode, found.Name),
-            @case.Tier ?? found.Risk?.Tier,
-            found.Risk?.Rosh,
+            @case.Tier ?? found.RiskTier,
+            found.Rosh,
             @case.Sentence.Type);
     }
 
