@@ -71,6 +71,8 @@ public static class ServiceRegistration
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
         services.AddScoped<CaseTransfer.Application.Workload.Caseloads>();
+        services.AddSingleton<CaseTransfer.Application.Workload.WorkloadModelCache>();
+        services.AddSingleton<StoredRulesetHashes>();
         services.AddScoped<CaseTransfer.Application.Workload.PractitionerAssignment>();
         services.AddSingleton(configuration.GetSection(AllocationOptions.Section).Get<AllocationOptions>() ?? new AllocationOptions());
         services.AddScoped<AllocationAccess>();

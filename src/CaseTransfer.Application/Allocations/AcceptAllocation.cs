@@ -36,7 +36,7 @@ public sealed class AcceptAllocationValidator : AbstractValidator<AcceptAllocati
 }
 
 public sealed class AcceptAllocationHandler(
-    IAppDbContext db, AllocationChanges changes, PractitionerAssignment assignment, ICaller caller, TimeProvider clock)
+    IAppDbContext db, AllocationChanges changes, AllocationViews views, PractitionerAssignment assignment, ICaller caller, TimeProvider clock)
     : ICommandHandler<AcceptAllocation, AllocationView>
 {
     public async ValueTask<AllocationView> Handle(AcceptAllocation command, CancellationToken cancellationToken) =>
@@ -47,5 +47,6 @@ public sealed class AcceptAllocationHandler(
             var (practitioner, acknowledgement) = await assignment.PrepareAsync(
                 @case, allocation.ToOrganisationCode, command.ResponsibleOfficerId!.Value, command.CapacityAcknowledgement, cancellationToken);
             allocation.Accept(@case, caller.UserId, clock.GetUtcNow(), practitioner, acknowledgement);
+            return await views.CaseViewAsync(@case, cancellationToken);
         }, cancellationToken);
 }

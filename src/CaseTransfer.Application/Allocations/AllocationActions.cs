@@ -19,6 +19,16 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
         return await views.ChangedAsync(allocation, before, cancellationToken);
     }
 
+    /// <summary>As above, for a change that reads the case itself: it returns the case's view, so the answer reads nothing more.</summary>
+    public async Task<AllocationView> ApplyAsync(
+        Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task<AllocationCaseView>> change, CancellationToken cancellationToken)
+    {
+        var allocation = await access.GetForChangeAsync(id, side, expectedVersion, cancellationToken);
+        var before = allocation.State;
+        var @case = await change(allocation);
+        return views.Changed(allocation, before, @case);
+    }
+
     public Task<AllocationView> ApplyAsync(AllocationTextAction action, AllocationSide side, Action<Allocation> change, CancellationToken cancellationToken) =>
         ApplyAsync(action.Id, side, action.ExpectedVersion, allocation =>
         {

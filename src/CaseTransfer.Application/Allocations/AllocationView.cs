@@ -80,10 +80,54 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
 {
     /// <summary>The view after a change, with the audit entry's summary of it (states and codes, no free text).</summary>
     public async Task<AllocationView> ChangedAsync(Allocation allocation, AllocationState? before, CancellationToken cancellationToken) =>
-        await ForAsync(allocation, cancellationToken) with
-        {
-            ChangeSummary = $"state: {before?.ToString() ?? "none"} -> {allocation.State}; toOrganisation: {allocation.ToOrganisationCode}; override: {allocation.IsOverride}",
-        };
+        WithChange(await ForAsync(allocation, cancellationToken), allocation, before);
+
+    /// <summary>
+    /// The view after a change, built from the case as the handler already read it in this transaction (a change
+    /// to an allocation does not change the case's name, area, tier, risk or sentence), so nothing is read again.
+    /// </summary>
+    public AllocationView Changed(Allocation allocation, AllocationState? before, AllocationCaseView @case) =>
+        WithChange(Build(allocation, @case, clock.GetUtcNow()), allocation, before);
+
+    /// <summary>The case part of a view, for a case the handler holds: one read for its area's name and current risk.</summary>
+    public async Task<AllocationCaseView> CaseViewAsync(Case @case, CancellationToken cancellationToken)
+    {
+        var id = @case.Id;
+        var risks = db.RiskAssessments.Where(r => r.CaseId == id).NewestFirst(); // Inlined into the one query below.
+        var found = await db.Areas.AsNoTracking()
+            .Where(a => a.Code == @case.AreaCode)
+            .Select(a => new
+            {
+                a.Name,
+                // Two scalar subqueries rather than one row (SQLite has no APPLY); the same order picks the same assessment.
+                RiskTier = risks.Select(r => r.Facts.Tier).FirstOrDefault(),
+                Rosh = risks.Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
+            })
+            .SingleAsync(cancellationToken);
+        return new AllocationCaseView(
+            @case.Crn.Value,
+            new PersonName(@case.FirstName, @case.MiddleNames, @case.LastName),
+            @case.DateOfBirth,
+            new OrganisationRef(@case.AreaCode, found.Name),
+            @case.Tier ?? found.RiskTier,
+            found.Rosh,
+            @case.Sentence.Type);
+    }
+
+    /// <summary>The case part of a view from a loaded case, its area's name and its current risk (as the case summary reads it).</summary>
+    public static AllocationCaseView CaseView(Case @case, string areaName, RiskFacts? risk) => new(
+        @case.Crn.Value,
+        new PersonName(@case.FirstName, @case.MiddleNames, @case.LastName),
+        @case.DateOfBirth,
+        new OrganisationRef(@case.AreaCode, areaName),
+        @case.Tier ?? risk?.Tier,
+        risk?.Rosh,
+        @case.Sentence.Type);
+
+    private static AllocationView WithChange(AllocationView view, Allocation allocation, AllocationState? before) => view with
+    {
+        ChangeSummary = $"state: {before?.ToString() ?? "none"} -> {allocation.State}; toOrganisation: {allocation.ToOrganisationCode}; override: {allocation.IsOverride}",
+    };
 
     public async Task<AllocationView> ForAsync(Allocation allocation, CancellationToken cancellationToken) =>
         (await ForAsync([allocation], cancellationToken))[0];
@@ -116,33 +160,38 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
         {
             var c = cases[a.CaseId];
             var risk = current.GetValueOrDefault(a.CaseId);
-            return new AllocationView(
-                a.Id,
+            return Build(
+                a,
                 new AllocationCaseView(
                     c.Crn.Value, new PersonName(c.FirstName, c.MiddleNames, c.LastName), c.DateOfBirth, c.Area, c.Tier ?? risk?.Tier, risk?.Rosh, c.SentenceType),
-                a.FromOrganisationCode,
-                a.ToOrganisationCode,
-                a.Reason,
-                a.ReasonText,
-                StoredDecisions.Decision(a.DecisionJson)!,
-                a.IsOverride,
-                a.OverrideJustification,
-                a.ApprovedBy is { } by ? new AllocationApproval(by, a.ApprovedAt!.Value) : null,
-                a.ProposedBy,
-                a.ProposedAt,
-                a.SentAt,
-                a.DueBy,
-                a.IsOverdue(now),
-                a.State,
-                a.DecidedBy,
-                a.DecidedAt,
-                a.RejectionReason,
-                a.DecisionText,
-                a.ResponsibleOfficerId,
-                a.Version,
-                LinksFor(a, c.Crn.Value));
+                now);
         })];
     }
+
+    private static AllocationView Build(Allocation a, AllocationCaseView @case, DateTimeOffset now) => new(
+        a.Id,
+        @case,
+        a.FromOrganisationCode,
+        a.ToOrganisationCode,
+        a.Reason,
+        a.ReasonText,
+        StoredDecisions.Decision(a.DecisionJson)!,
+        a.IsOverride,
+        a.OverrideJustification,
+        a.ApprovedBy is { } by ? new AllocationApproval(by, a.ApprovedAt!.Value) : null,
+        a.ProposedBy,
+        a.ProposedAt,
+        a.SentAt,
+        a.DueBy,
+        a.IsOverdue(now),
+        a.State,
+        a.DecidedBy,
+        a.DecidedAt,
+        a.RejectionReason,
+        a.DecisionText,
+        a.ResponsibleOfficerId,
+        a.Version,
+        LinksFor(a, @case.Crn));
 
     private static AllocationLinks LinksFor(Allocation a, string crn)
     {

@@ -6,8 +6,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Allocations;
 
-/// <summary>A case as the allocation rules see it: the facts they read and the area that says who receives it.</summary>
-public sealed record CaseFacts(Guid CaseId, string Crn, long CaseVersion, Area Area, AllocationFacts Facts);
+/// <summary>
+/// A case as the allocation rules see it: the facts they read and the area that says who receives it, and the case as
+/// an allocation view shows it (read in the same queries, so a proposal answers without reading the case again).
+/// </summary>
+public sealed record CaseFacts(Guid CaseId, string Crn, long CaseVersion, Area Area, AllocationFacts Facts, AllocationCaseView View);
 
 public static class CaseFactsReader
 {
@@ -22,6 +25,7 @@ public static class CaseFactsReader
             .Where(a => a.CaseId == caseId)
             .NewestFirst()
             .FirstOrDefaultAsync(cancellationToken);
-        return new CaseFacts(caseId, @case.Crn.Value, @case.Version, area, AllocationFacts.From(@case, current));
+        return new CaseFacts(
+            caseId, @case.Crn.Value, @case.Version, area, AllocationFacts.From(@case, current), AllocationViews.CaseView(@case, area.Name, current?.Facts));
     }
 }

@@ -60,6 +60,7 @@ public sealed class ProposeAllocationHandler(
     RulesetCatalogue rulesets,
     AllocationViews views,
     AllocationOptions options,
+    StoredRulesetHashes storedHashes,
     ICaller caller,
     TimeProvider clock) : ICommandHandler<ProposeAllocation, AllocationView>
 {
@@ -79,11 +80,14 @@ public sealed class ProposeAllocationHandler(
 
         var crn = Crn.Parse(command.Crn);
         var visible = await cases.VisibleCasesAsync(cancellationToken);
-        var held = await visible.Where(c => c.Crn == crn).Select(c => new { c.Id, c.HolderOrganisationCode }).SingleOrDefaultAsync(cancellationToken)
+        // The open-allocation check rides on the same read; it answers only for a case the caller may see.
+        var held = await visible.Where(c => c.Crn == crn)
+            .Select(c => new { c.Id, c.HolderOrganisationCode, Open = db.Allocations.Any(a => a.OpenCaseId == c.Id) })
+            .SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Case", command.Crn);
 
         // Checked first for a clear answer; two proposals racing past it are stopped by the unique open-case index.
-        if (await db.Allocations.AnyAsync(a => a.OpenCaseId == held.Id, cancellationToken))
+        if (held.Open)
         {
             throw new DomainRuleViolation("allocation-already-open", $"Case {command.Crn} already has an open allocation; withdraw it or wait for its decision.");
         }
@@ -92,7 +96,7 @@ public sealed class ProposeAllocationHandler(
         var decision = rulesets.Active.Decide(subject.Facts, subject.Area);
 
         var now = clock.GetUtcNow();
-        await RulesetStore.StageMissingAsync(db, [rulesets.Active], now, cancellationToken);
+        await RulesetStore.StageMissingAsync(db, [rulesets.Active], now, storedHashes, cancellationToken);
         var allocation = Allocation.Propose(
             Guid.CreateVersion7(now),
             held.Id,
@@ -108,6 +112,6 @@ public sealed class ProposeAllocationHandler(
             now,
             options.DueBy(now));
         db.Allocations.Add(allocation);
-        return await views.ChangedAsync(allocation, null, cancellationToken);
+        return views.Changed(allocation, null, subject.View);
     }
 }

@@ -12,12 +12,26 @@ namespace CaseTransfer.Application.Allocations;
 public static class RulesetStore
 {
     /// <summary>Stages the rulesets not yet stored; the caller's SaveChanges (or the transaction behaviour) writes them.</summary>
-    public static async Task StageMissingAsync(IAppDbContext db, IReadOnlyCollection<Ruleset> rulesets, DateTimeOffset at, CancellationToken cancellationToken)
+    public static Task StageMissingAsync(IAppDbContext db, IReadOnlyCollection<Ruleset> rulesets, DateTimeOffset at, CancellationToken cancellationToken) =>
+        StageMissingAsync(db, rulesets, at, null, cancellationToken);
+
+    /// <summary>
+    /// As above, skipping the read for hashes <paramref name="known"/> has already seen committed: a stored ruleset
+    /// is never deleted, so once seen it stays stored.
+    /// </summary>
+    public static async Task StageMissingAsync(
+        IAppDbContext db, IReadOnlyCollection<Ruleset> rulesets, DateTimeOffset at, StoredRulesetHashes? known, CancellationToken cancellationToken)
     {
-        var hashes = rulesets.Select(r => r.Hash).ToList();
+        var hashes = rulesets.Select(r => r.Hash).Where(h => known?.Contains(h) != true).Distinct().ToList();
+        if (hashes.Count == 0)
+        {
+            return;
+        }
+
         var stored = await db.StoredRulesets.Where(s => hashes.Contains(s.Hash)).Select(s => s.Hash).ToListAsync(cancellationToken);
+        known?.Add(stored);
         var staged = db.StoredRulesets.Local.Select(s => s.Hash).ToHashSet();
-        foreach (var ruleset in rulesets.Where(r => !stored.Contains(r.Hash) && !staged.Contains(r.Hash)).DistinctBy(r => r.Hash))
+        foreach (var ruleset in rulesets.Where(r => hashes.Contains(r.Hash) && !stored.Contains(r.Hash) && !staged.Contains(r.Hash)).DistinctBy(r => r.Hash))
         {
             db.StoredRulesets.Add(new StoredRuleset(ruleset.Hash, ruleset.Version, ruleset.Content, at));
         }
@@ -37,6 +51,25 @@ public static class RulesetStore
         }
 
         return found;
+    }
+}
+
+/// <summary>
+/// The ruleset hashes this process has read back from the store (so committed by someone): a singleton, so a proposal
+/// reads the store only until its ruleset has been seen there once. A hash staged but not yet committed is not added.
+/// </summary>
+public sealed class StoredRulesetHashes
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _hashes = new(StringComparer.Ordinal);
+
+    public bool Contains(string hash) => _hashes.ContainsKey(hash);
+
+    public void Add(IEnumerable<string> hashes)
+    {
+        foreach (var hash in hashes)
+        {
+            _hashes.TryAdd(hash, true);
+        }
     }
 }
 

@@ -15,34 +15,33 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller)
 {
     private IReadOnlyList<string>? _holderCodes;
     private Organisation? _callerOrganisation;
-    private bool _callerOrganisationLoaded;
 
     /// <summary>The caller's organisation (null for a code the service does not know), read once per request.</summary>
     public async Task<Organisation?> CallerOrganisationAsync(CancellationToken cancellationToken)
     {
-        if (!_callerOrganisationLoaded)
-        {
-            var own = caller.OrganisationCode;
-            _callerOrganisation = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Code == own, cancellationToken);
-            _callerOrganisationLoaded = true;
-        }
-
+        await LoadAsync(cancellationToken);
         return _callerOrganisation;
     }
 
     /// <summary>The holder codes whose cases the caller sees. The organisation tree is two levels deep (NPS, regions).</summary>
     public async Task<IReadOnlyList<string>> VisibleHolderCodesAsync(CancellationToken cancellationToken)
     {
+        await LoadAsync(cancellationToken);
+        return _holderCodes!;
+    }
+
+    // One read per request for both: the caller's organisation and those below it (a handful of rows).
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
         if (_holderCodes is null)
         {
             var own = caller.OrganisationCode;
-            _holderCodes = await db.Organisations.AsNoTracking()
+            var organisations = await db.Organisations.AsNoTracking()
                 .Where(o => o.Code == own || o.ParentCode == own)
-                .Select(o => o.Code)
                 .ToListAsync(cancellationToken);
+            _callerOrganisation = organisations.SingleOrDefault(o => o.Code == own);
+            _holderCodes = [.. organisations.Select(o => o.Code)];
         }
-
-        return _holderCodes;
     }
 
     /// <summary>

@@ -6,14 +6,27 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseTransfer.Application.Workload;
 
 /// <summary>Practitioners' caseloads in the workload model's figures, read in one grouped query however many there are.</summary>
-public sealed class Caseloads(IAppDbContext db, TimeProvider clock)
+public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadModelCache? cache = null)
 {
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    /// <summary>The weightings and grade targets: small reference tables, read whole.</summary>
-    public async Task<WorkloadModel> ModelAsync(CancellationToken cancellationToken) => new(
-        await db.WorkloadWeightings.AsNoTracking().ToListAsync(cancellationToken),
-        await db.GradeTargets.AsNoTracking().ToListAsync(cancellationToken));
+    /// <summary>
+    /// The weightings and grade targets: small reference tables, read whole, and kept for a short while per process
+    /// (<see cref="WorkloadModelCache"/>) since they change only with a release of reference data.
+    /// </summary>
+    public async Task<WorkloadModel> ModelAsync(CancellationToken cancellationToken)
+    {
+        if (cache?.Current is { } cached)
+        {
+            return cached;
+        }
+
+        var model = new WorkloadModel(
+            await db.WorkloadWeightings.AsNoTracking().ToListAsync(cancellationToken),
+            await db.GradeTargets.AsNoTracking().ToListAsync(cancellationToken));
+        cache?.Keep(model);
+        return model;
+    }
 
     /// <summary>
     /// Each practitioner's caseload on <paramref name="today"/>: the cases they are responsible officer for, counted
@@ -48,4 +61,22 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock)
                 today);
         });
     }
+}
+
+/// <summary>
+/// The workload model (weightings and grade targets) as last read, for <see cref="Expiry"/>: reference data that only
+/// the seeder writes, so a change shows within that time (and at once after <see cref="Invalidate"/>). A singleton.
+/// </summary>
+public sealed class WorkloadModelCache
+{
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(30);
+
+    private (WorkloadModel Model, long ReadAt)? _kept;
+
+    public WorkloadModel? Current =>
+        _kept is { } kept && System.Diagnostics.Stopwatch.GetElapsedTime(kept.ReadAt) < Expiry ? kept.Model : null;
+
+    public void Keep(WorkloadModel model) => _kept = (model, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    public void Invalidate() => _kept = null;
 }
