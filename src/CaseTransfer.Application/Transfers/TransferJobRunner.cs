@@ -245,7 +245,9 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         phases.Lap("entries-build");
         await db.InsertManyAsync(entries, ct);
         phases.Lap("entries");
-        var events = moving.Select(c => OutboxMessage.For(job.HolderChanged(c.Crn), now)).ToList();
+        // One serialisation of the envelope per batch: the events differ only in their CRN.
+        var sample = job.HolderChanged(moving[0].Crn);
+        var events = OutboxMessage.ForEachCrn(crn => sample with { Crn = crn }, moving.Select(c => c.Crn.Value), now);
         phases.Lap("events-build");
         await db.InsertManyAsync(events, ct);
         phases.Lap("events");

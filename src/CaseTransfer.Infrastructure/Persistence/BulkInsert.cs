@@ -39,10 +39,12 @@ public static class BulkInsert
             else
             {
                 var sql = db.GetService<ISqlGenerationHelper>();
-                // Microsoft.Data.Sqlite binds parameters by name, which costs more per parameter as statements grow:
-                // a few hundred per statement is the sweet spot there; SQL Server allows at most 2,100.
-                var maxParameters = db.Database.IsSqlServer() ? 2000 : 500;
-                await InsertValuesAsync(connection, transaction, sql, table.Name, columns, rows, Math.Max(1, Math.Min(1000, maxParameters / columns.Count)), cancellationToken);
+                // Microsoft.Data.Sqlite binds each parameter by looking its name up in the statement (a linear scan), so
+                // a multi-row statement costs quadratically in its parameters: one prepared single-row INSERT run once
+                // per row is two to three times faster there (SQLite has no network round trip). SQL Server takes
+                // multi-row statements of at most 2,100 parameters.
+                var rowsPerStatement = db.Database.IsSqlServer() ? Math.Max(1, Math.Min(1000, 2000 / columns.Count)) : 1;
+                await InsertValuesAsync(connection, transaction, sql, table.Name, columns, rows, rowsPerStatement, cancellationToken);
             }
         }
         finally

@@ -25,6 +25,24 @@ public sealed class OutboxMessage
     public static OutboxMessage For(IDomainEvent domainEvent, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), domainEvent.EventType, domainEvent.OccurredAt, domainEvent.Crn, EventEnvelope.Serialize(domainEvent));
 
+    /// <summary>
+    /// The messages for events that differ only in their CRN, one per CRN, with the envelope serialised once
+    /// (<see cref="EventEnvelope.TemplateFor"/>); each is what <see cref="For"/> would make of its event.
+    /// </summary>
+    public static List<OutboxMessage> ForEachCrn(Func<string, IDomainEvent> eventFor, IEnumerable<string> crns, DateTimeOffset now)
+    {
+        var envelope = EventEnvelope.TemplateFor(eventFor);
+        var messages = new List<OutboxMessage>();
+        IDomainEvent? sample = null;
+        foreach (var crn in crns)
+        {
+            sample ??= eventFor(crn);
+            messages.Add(new(Guid.CreateVersion7(now), sample.EventType, sample.OccurredAt, crn, envelope(crn)));
+        }
+
+        return messages;
+    }
+
     /// <summary>Autoincrementing position: the order of events, per case and overall.</summary>
     public long Sequence { get; private set; }
     public Guid Id { get; private set; }
