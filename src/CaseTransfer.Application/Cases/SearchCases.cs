@@ -299,11 +299,13 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             .ToListAsync(ct);
 
         // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by.
+        // Only the kept rows become results: a pool can be thousands of rows.
         return rows
-            .Select(r => r.ToResult(Math.Round(scorer.Score(r.Forenames, r.LastName), 4), "name"))
-            .Where(r => r.Score >= MinimumNameScore)
-            .OrderByDescending(r => r.Score).ThenBy(r => r.Crn, StringComparer.Ordinal)
+            .Select(r => (Row: r, Score: Math.Round(scorer.Score(r.Forenames, r.LastName), 4)))
+            .Where(x => x.Score >= MinimumNameScore)
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Row.Crn.Value, StringComparer.Ordinal)
             .Take(CandidateLimit)
+            .Select(x => x.Row.ToResult(x.Score, "name"))
             .ToList();
     }
 

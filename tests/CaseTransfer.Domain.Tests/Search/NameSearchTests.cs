@@ -106,6 +106,27 @@ public class NameSearchTests(ITestOutputHelper output)
         Assert.True(middle > typo, $"{middle} vs {typo}");
     }
 
+    [Theory]
+    [InlineData("Paul Oler", "Holer", "Wiler")] // one deletion at the start against two edits that sound alike
+    [InlineData("John Dunmeigh", "Dunleigh", "Dunham")]
+    [InlineData("John Hazlden", "Hazelden", "Hazelton")]
+    public void One_edit_ranks_above_a_spelling_that_only_sounds_alike(string query, string oneEdit, string soundsAlike)
+    {
+        var typo = NameMatcher.Score(query, "Paul John", oneEdit);
+        var phonetic = NameMatcher.Score(query, "Paul John", soundsAlike);
+        Assert.True(typo > phonetic, $"{oneEdit} {typo} vs {soundsAlike} {phonetic}");
+    }
+
+    [Theory]
+    [InlineData("Jon Smyth", "John", "Smith")]
+    [InlineData("Steven Thomson", "Stephen", "Thompson")]
+    [InlineData("Kathryn Smith", "Catherine", "Smith")]
+    public void Phonetic_variants_still_score_high(string query, string forenames, string surname)
+    {
+        var score = NameMatcher.Score(query, forenames, surname);
+        Assert.True(score > 0.9, $"{query} scored {score} for {forenames} {surname}");
+    }
+
     [Fact]
     public void A_query_scorer_scores_as_the_one_off_score_whatever_it_compared_before()
     {
