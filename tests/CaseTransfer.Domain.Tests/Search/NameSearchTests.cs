@@ -231,6 +231,19 @@ public class NameSearchTests(ITestOutputHelper output)
     [Fact]
     public void A_single_token_has_no_pair_keys() => Assert.Empty(NameKeys.PairsForQuery(["smith"]));
 
+    [Theory]
+    [InlineData("callum", "trunre")] // the surname garbled: the Callums with a T or R surname
+    [InlineData("callum", "rtuner")] // its first two letters swapped
+    [InlineData("turner", "clalu")] // the forename garbled: the Turners with a C or L forename
+    [InlineData("turner", "lcalu")]
+    public void A_correctly_spelled_part_shares_a_pair_key_with_the_person_when_the_other_starts_alike(string exact, string garbled)
+    {
+        var pairs = NameKeys.PairsOfExactToken(exact, [garbled]);
+        Assert.True(pairs.Overlaps(NameKeys.ForName("Callum James", "Turner")), $"{exact}/{garbled}: {string.Join(", ", pairs)}");
+        Assert.False(pairs.Overlaps(NameKeys.ForName("Callum", "Smith")));
+        Assert.False(pairs.Overlaps(NameKeys.ForName("Mary", "Turner")));
+    }
+
     [Fact]
     public void Name_keys_cover_every_forename_and_the_surname()
     {
