@@ -196,9 +196,10 @@ public class NameSearchTests(ITestOutputHelper output)
     {
         var keys = NameKeys.ForName("Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft", "Wolfeschlegelsteinhausenbergerdorff-Jones");
         Assert.All(keys, k => Assert.InRange(k.Length, 3, NameKeys.MaxKeyLength));
-        Assert.All(keys, k => Assert.Matches("^([tpi]|x[a-z][tp]):", k));
+        Assert.All(keys, k => Assert.Matches("^([tpi]|x[a-z][tp]|w[a-z]t):", k));
         Assert.Contains("t:jones", keys);
         Assert.Contains("xwt:jones", keys);
+        Assert.Contains("wjt:wolfeschlegelsteinhausenbergerdorffw", keys);
     }
 
     [Fact]
