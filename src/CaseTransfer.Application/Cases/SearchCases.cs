@@ -98,13 +98,6 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     public const long PoolBudget = 2_000;
 
     /// <summary>
-    /// How many rows the exact postings of a correctly spelled part may have to be read when the other parts are unknown
-    /// spellings: a surname or a forename of middling frequency, not every John (22,000 at 250,000 cases), whose reading
-    /// and scoring made the slowest tenth of misspelled searches.
-    /// </summary>
-    public const long ExactFallbackBudget = 10_000;
-
-    /// <summary>
     /// Up to how many exact postings of that correctly spelled part are read in full; beyond, only the people whose
     /// other name part starts with the first or second letter of another query token (<see cref="NameKeys.PairsOfExactToken"/>),
     /// about a tenth of them. Twice <see cref="PoolBudget"/>: a read of that size is not what made the slow tail, and a
@@ -117,6 +110,12 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// key x forename initial) instead: every part is a common name, and the people sharing one part are thousands.
     /// </summary>
     public const long PairPoolFrom = 2_000;
+
+    /// <summary>
+    /// From how many key rows of its most selective token the general pool is too slow to read when the pair postings found
+    /// fewer than <see cref="CandidateLimit"/> (3 to 5 microseconds a case on SQLite, fetched and scored).
+    /// </summary>
+    public const long LargePool = 3_000;
 
     public async ValueTask<Page<CaseSearchResult>> Handle(SearchCases query, CancellationToken cancellationToken)
     {
@@ -244,8 +243,40 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         var pairs = NameKeys.PairsForQuery(nameTokens).ToList();
         var ids = await db.CaseNameKeys.Where(k => pairs.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
-        return ids.Count < CandidateLimit ? null : ids;
+        if (ids.Count >= CandidateLimit)
+        {
+            return ids;
+        }
+
+        // Fewer: a rare combination of common parts ("Paul Evans": a few dozen among thousands of Pauls and Evanses), or a
+        // garbled initial. The general pool would read every holder of the rarer part, thousands of cases that mostly share
+        // one part with the query. When it would read more than LargePool rows, read the wider pairs instead: the first two
+        // letters of each token as the initial (a transposed or prefixed initial), and the people who have a correctly
+        // spelled part with another part starting like another token (NameKeys.PairsOfExactToken). A forename whose
+        // first letter is wrong or missing, with a surname too common to read in full, is then left to the other parts.
+        if (GeneralPool(tokens, counts).FirstOrDefault().Count <= LargePool)
+        {
+            return null;
+        }
+
+        var wider = new HashSet<string>(NameKeys.PairsForQuery(nameTokens, 2), StringComparer.Ordinal);
+        foreach (var exact in tokens.Where(t => t.Exact.Count > 0))
+        {
+            wider.UnionWith(NameKeys.PairsOfExactToken(exact.Text, tokens.Where(t => !ReferenceEquals(t, exact)).Select(t => t.Text)));
+        }
+
+        var widerKeys = wider.ToList();
+        var widerIds = await db.CaseNameKeys.Where(k => widerKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
+        return widerIds.Count == 0 ? null : widerIds;
     }
+
+    /// <summary>The query's tokens with the keys the general pool reads for each, most selective first.</summary>
+    private static List<(QueryToken Token, int Index, List<string> Keys, long Count, long ExactCount)> GeneralPool(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts) =>
+        tokens
+            .Select((t, i) => (Token: t, Index: i, Keys: t.Keys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
+            .Select(x => (x.Token, x.Index, x.Keys, Count: x.Keys.Sum(k => counts[k]), ExactCount: x.Token.Exact.Sum(k => counts[k])))
+            .Where(x => x.Count > 0)
+            .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
 
     /// <summary>
     /// The general case: the cases matching any key of the most selective token (and of any other token while the
@@ -255,11 +286,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// </summary>
     private async Task<List<Guid>> PoolAsync(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
-        var ordered = tokens
-            .Select((t, i) => (Token: t, Index: i, Keys: t.Keys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
-            .Select(x => (x.Token, x.Index, x.Keys, Count: x.Keys.Sum(k => counts[k]), ExactCount: x.Token.Exact.Sum(k => counts[k])))
-            .Where(x => x.Count > 0)
-            .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
+        var ordered = GeneralPool(tokens, counts);
         if (ordered.Count == 0)
         {
             return [];
@@ -286,7 +313,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         // When that part has more postings than ExactFallbackFullRead (a forename of middling frequency), only those of them
         // whose other name part starts like another token of the query (NameKeys.PairsOfExactToken): "Callum Trunre"
         // reads the Callums with a T surname. Reading every Callum made the slowest tenth of all searches.
-        if (!anyExact && rowsRead < PoolBudget && ordered.Where(x => x.ExactCount > 0 && x.ExactCount <= ExactFallbackBudget).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken, ExactCount: var exactCount })
+        if (!anyExact && rowsRead < PoolBudget && ordered.Where(x => x.ExactCount > 0).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken, ExactCount: var exactCount })
         {
             poolKeys.UnionWith(exactCount <= ExactFallbackFullRead
                 ? exactToken.Exact

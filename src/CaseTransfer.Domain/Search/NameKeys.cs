@@ -115,7 +115,14 @@ public static class NameKeys
     /// The pair keys to look up for a query of two or more tokens: each token's initial as a forename's, with every
     /// key of each other token as a surname's, in both orders ("Smith John" too). Empty for a single token.
     /// </summary>
-    public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens)
+    public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens) => PairsForQuery(normalisedTokens, 1);
+
+    /// <summary>
+    /// As <see cref="PairsForQuery(IReadOnlyList{string})"/>, taking each token's first <paramref name="initials"/> letters
+    /// as the forename initial: with two, "Amrk Williams" (a transposed initial) or "Xpaul Evans" (a letter put in front)
+    /// also give the pairs of M and P forenames.
+    /// </summary>
+    public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens, int initials)
     {
         ArgumentNullException.ThrowIfNull(normalisedTokens);
         var tokens = normalisedTokens.Select(Prepare).Where(t => t.Length > 0).ToList();
@@ -126,7 +133,11 @@ public static class NameKeys
             {
                 if (forename != surname)
                 {
-                    keys.UnionWith(Pairs(tokens[forename][0], ForQueryToken(tokens[surname])));
+                    var surnameKeys = ForQueryToken(tokens[surname]);
+                    foreach (var initial in tokens[forename].Take(initials).Distinct())
+                    {
+                        keys.UnionWith(Pairs(initial, surnameKeys));
+                    }
                 }
             }
         }
