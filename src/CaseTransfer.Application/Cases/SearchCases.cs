@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text;
 using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
@@ -100,10 +101,11 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// <summary>
     /// Up to how many exact postings of that correctly spelled part are read in full; beyond, only the people whose
     /// other name part starts with the first or second letter of another query token (<see cref="NameKeys.PairsOfExactToken"/>),
-    /// about a tenth of them. Twice <see cref="PoolBudget"/>: a read of that size is not what made the slow tail, and a
-    /// garbled initial ("Geoton" for Heyton) is still found below it.
+    /// about a tenth of them. 1,500 (was 4,000 on the search-latency branch): reads of 1,500-4,000 cases, fetched and
+    /// scored at 3-5 microseconds a case, were most of what remained of the slow tail; below, a garbled initial ("Geoton"
+    /// for Heyton) is still found. Measured cost: two two-edit queries of 1,008 no longer found.
     /// </summary>
-    public const long ExactFallbackFullRead = 4_000;
+    public const long ExactFallbackFullRead = 1_500;
 
     /// <summary>
     /// From how many key rows of its most selective token a query of several tokens reads the pair postings (surname
@@ -116,6 +118,9 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// fewer than <see cref="CandidateLimit"/> (3 to 5 microseconds a case on SQLite, fetched and scored).
     /// </summary>
     public const long LargePool = 3_000;
+
+    /// <summary>How many candidate ids one query reads at most (<see cref="FetchAsync"/>).</summary>
+    public const int FetchChunk = 1_000;
 
     public async ValueTask<Page<CaseSearchResult>> Handle(SearchCases query, CancellationToken cancellationToken)
     {
@@ -181,7 +186,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         if (await AllExactAsync(visible, tokens, counts, ct) is { } allExact)
         {
-            var ranked = await RankAsync(visible, allExact, scorer, ct);
+            var ranked = Rank(allExact, scorer);
             if (ranked.Count == CandidateLimit)
             {
                 return ranked;
@@ -197,7 +202,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// there are more. Found by intersecting the exact postings, starting from the rarest, which is cheap even for "John
     /// Smith". Null when there are fewer.
     /// </summary>
-    private async Task<List<Guid>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    private async Task<List<Row>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
         var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Exact.Sum(k => counts[k])))
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
@@ -215,16 +220,32 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         }
 
         var matched = await ids.Distinct().ToListAsync(ct);
-        if (matched.Count <= AllExactLimit)
+        if (matched.Count < CandidateLimit)
         {
-            return matched.Count < CandidateLimit ? null : matched;
+            return null;
         }
 
-        return await visible.Where(c => EF.Parameter(matched).Contains(c.Id))
-            .OrderBy(c => c.Crn)
-            .Take(AllExactLimit)
-            .Select(c => c.Id)
-            .ToListAsync(ct);
+        if (matched.Count <= AllExactLimit)
+        {
+            return await FetchAsync(visible, matched, ct);
+        }
+
+        // The first by CRN (ordinal, as the ranking orders ties), chosen here rather than by the database: see FetchAsync.
+        var first = new List<(Guid Id, string Crn)>(matched.Count);
+        foreach (var chunk in matched.Chunk(FetchChunk))
+        {
+            var part = chunk.ToList();
+            first.AddRange((await visible.AsNoTracking()
+                    .Where(c => EF.Parameter(part).Contains(c.Id))
+                    .Select(c => new { c.Id, c.Crn })
+                    .ToListAsync(ct))
+                .Select(c => (c.Id, c.Crn.Value)));
+        }
+
+        return await FetchAsync(
+            visible,
+            [.. first.OrderBy(c => c.Crn, StringComparer.Ordinal).Take(AllExactLimit).Select(c => c.Id)],
+            ct);
     }
 
     /// <summary>
@@ -292,6 +313,17 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             return [];
         }
 
+        // Only one token found anyone, and it is a correctly spelled common part ("John Tohmds": the other is garbled
+        // beyond its keys): the people who have it with another part starting like the garbled token, not all of them.
+        if (tokens.Count > 1 && ordered.Count == 1 && ordered[0].ExactCount > ExactFallbackFullRead)
+        {
+            var only = ordered[0];
+            var narrowed = new HashSet<string>(only.Keys.Where(k => !only.Token.Exact.Contains(k)), StringComparer.Ordinal);
+            narrowed.UnionWith(NameKeys.PairsOfExactToken(only.Token.Text, tokens.Where(t => !ReferenceEquals(t, only.Token)).Select(t => t.Text)));
+            var narrowedKeys = narrowed.ToList();
+            return await db.CaseNameKeys.Where(k => narrowedKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
+        }
+
         var poolKeys = new HashSet<string>(ordered[0].Keys, StringComparer.Ordinal);
         var rowsRead = ordered[0].Count;
         var anyExact = ordered[0].ExactCount > 0;
@@ -329,15 +361,32 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// Each distinct name part is compared with the query once (<see cref="NameMatcher.QueryScorer"/>), so a pool of
     /// thousands sharing a few hundred forenames and surnames is cheap to rank.
     /// </summary>
-    private static async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct)
-    {
-        // The ids go to the database as one parameter rather than as a join: both engines then probe Cases by key,
-        // where a join let PostgreSQL misjudge the postings and scan every case.
-        var rows = await visible.AsNoTracking()
-            .Where(c => EF.Parameter(candidates).Contains(c.Id))
-            .Select(c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode))
-            .ToListAsync(ct);
+    private static async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct) =>
+        Rank(await FetchAsync(visible, candidates, ct), scorer);
 
+    /// <summary>
+    /// The visible cases among the candidates, with what a result shows. The ids go to the database as one parameter
+    /// rather than as a join: both engines then probe Cases by key, where a join let PostgreSQL misjudge the postings and
+    /// scan every case. At most <see cref="FetchChunk"/> ids a query: from about 2,500 PostgreSQL estimates a scan of all
+    /// 250,000 cases cheaper than probing the key, and takes 50 ms or more where the probes take a few.
+    /// </summary>
+    private static async Task<List<Row>> FetchAsync(IQueryable<Case> visible, List<Guid> candidates, CancellationToken ct)
+    {
+        var rows = new List<Row>(candidates.Count);
+        foreach (var chunk in candidates.Chunk(FetchChunk))
+        {
+            var ids = chunk.ToList();
+            rows.AddRange(await visible.AsNoTracking()
+                .Where(c => EF.Parameter(ids).Contains(c.Id))
+                .Select(ToRow)
+                .ToListAsync(ct));
+        }
+
+        return rows;
+    }
+
+    private static List<CaseSearchResult> Rank(List<Row> rows, NameMatcher.QueryScorer scorer)
+    {
         // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by.
         // Only the kept rows become results: a pool can be thousands of rows.
         return rows
@@ -365,6 +414,9 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         public HashSet<string> Exact { get; }
     }
+
+    private static readonly Expression<Func<Case, Row>> ToRow =
+        c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode);
 
     private sealed record Row(
         Crn Crn, string FirstName, string? MiddleNames, string LastName, DateOnly DateOfBirth, PncId? PncId, NomsNumber? NomsNumber, string Holder)
