@@ -284,12 +284,16 @@ internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
             var r = await SearchAsync(http, q, 5);
             var position = r.Items.FindIndex(x => x.Crn == p.Crn);
             var hit = position >= 0;
+            var hitStrict = hit;
             var byNamesake = false;
+            var bySharedName = false;
             if (!hit)
             {
-                // Not in the top 5: still a hit if every result ranked above the intended person is someone whose name
-                // is exactly the tokens the query was made from (a namesake the query cannot tell apart).
-                // Pages through the ranking (up to 1,000 results) while every result so far is such a namesake.
+                // Not in the top 5: still a hit if every result ranked above the intended person is someone the query
+                // cannot tell apart from them. Strict rule: a namesake whose name is exactly the tokens the query was made
+                // from. Wider rule: someone whose forenames include the forename the query was made from and whose surname
+                // is the same (John Williams and John Paul Williams for "jhon williams" made from John Stephen Williams).
+                // Pages through the ranking (up to 1,000 results) while every result so far is such a person.
                 var ranking = new List<Item>();
                 var at = -1;
                 string? cursor = null;
@@ -300,10 +304,12 @@ internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
                     cursor = page.Next;
                     at = ranking.FindIndex(x => x.Crn == p.Crn);
                 }
-                while (at < 0 && cursor is not null && ranking.Count < 1_000 && ranking.All(x => NameText.Tokens(x.Name).SequenceEqual(source, StringComparer.Ordinal)));
+                while (at < 0 && cursor is not null && ranking.Count < 1_000 && ranking.All(x => SharesTheName(x, source)));
 
                 byNamesake = at > 0 && ranking.Take(at).All(x => NameText.Tokens(x.Name).SequenceEqual(source, StringComparer.Ordinal));
-                hit = byNamesake;
+                bySharedName = at > 0 && ranking.Take(at).All(x => SharesTheName(x, source));
+                hitStrict = byNamesake;
+                hit = bySharedName;
                 position = at >= 0 ? at : -1;
             }
 
@@ -311,7 +317,7 @@ internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
             // as much, the query fits them as well (ambiguous); otherwise the candidate stage in the database lost them.
             var own = Math.Round(NameMatcher.Score(string.Join(' ', SearchTerms.Parse(q).NameTokens), p.Forenames, p.Last), 4);
             var outranked = !hit && r.Items.Count == 5 && r.Items.All(x => x.Score >= own);
-            outcomes.Add(new Outcome(kind, q, p, hit, byNamesake, position, outranked, own, r.Items.Take(3).Select(x => $"{x.Name} ({x.Score:0.###})").ToList()));
+            outcomes.Add(new Outcome(kind, q, p, hit, hitStrict, byNamesake, bySharedName && !byNamesake, position, outranked, own, r.Items.Take(3).Select(x => $"{x.Name} ({x.Score:0.###})").ToList()));
         }
 
         Print(dbSize, seedSeconds, existing, timings, elapsed, outcomes);
@@ -339,29 +345,49 @@ internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
         var p95 = Pct(timings.Select(t => t.Ms).Order().ToArray(), 95);
         Console.WriteLine($"target p95 < 25 ms: {(p95 < 25 ? "met" : "MISSED")} ({p95:F1} ms)");
         Console.WriteLine();
-        Console.WriteLine("Quality: intended case in the top 5. Hit rule: the intended CRN is in the top 5, OR every result ranked");
-        Console.WriteLine("above it is a person whose name (forenames + surname) is exactly the tokens the query was generated from");
-        Console.WriteLine("(a namesake the query cannot tell apart; such ties are ordered by CRN). InitialOnly (\"J Smith\") is not");
-        Console.WriteLine("one of the issue's kinds: it is shown for information and left out of the headline rate.");
-        Console.WriteLine($"{"kind",-16} {"n",5} {"hit%",7} {"top1%",7} {"namesake",9}");
+        Console.WriteLine("Quality: intended case in the top 5. Two hit rules, both shown (bench/README.md defines them):");
+        Console.WriteLine("  strict: the intended CRN is in the top 5, OR every result ranked above it is a person whose name (forenames +");
+        Console.WriteLine("    surname) is exactly the tokens the query was generated from (a namesake; such ties are ordered by CRN).");
+        Console.WriteLine("  shared-name: the intended CRN is in the top 5, OR every result ranked above it has exactly the source surname");
+        Console.WriteLine("    and the source forename among its forenames (John Williams or John Paul Williams for a query made from");
+        Console.WriteLine("    John Stephen Williams): people who fit every token the query was made from, as the intended person does.");
+        Console.WriteLine("InitialOnly (\"J Smith\") is not one of the issue's kinds: shown for information, left out of the headline rates.");
+        Console.WriteLine($"{"kind",-16} {"n",5} {"strict%",8} {"shared%",8} {"top1%",7} {"namesake",9} {"shared",7}");
         var scored = outcomes.Where(x => x.Kind != MisspellingKind.InitialOnly).ToList();
         foreach (var group in outcomes.GroupBy(x => x.Kind.ToString()).OrderBy(g => Misspellings.Kinds.ToList().FindIndex(k => k.ToString() == g.Key))
             .Append(scored.GroupBy(_ => "ALL (issue)").Single()).Append(outcomes.GroupBy(_ => "ALL+initials").Single()))
         {
             var n = group.Count();
-            Console.WriteLine($"{group.Key,-16} {n,5} {100.0 * group.Count(x => x.Hit) / n,7:F1} {100.0 * group.Count(x => x.Position == 0) / n,7:F1} {group.Count(x => x.ByNamesake),9}");
+            Console.WriteLine($"{group.Key,-16} {n,5} {100.0 * group.Count(x => x.HitStrict) / n,8:F1} {100.0 * group.Count(x => x.Hit) / n,8:F1} {100.0 * group.Count(x => x.Position == 0) / n,7:F1} {group.Count(x => x.ByNamesake),9} {group.Count(x => x.BySharedName),7}");
         }
 
+        var strictRate = 100.0 * scored.Count(x => x.HitStrict) / scored.Count;
         var rate = 100.0 * scored.Count(x => x.Hit) / scored.Count;
-        Console.WriteLine($"target top-5 >= 98% over the issue's kinds ({scored.Count} queries): {(rate >= 98 ? "met" : "MISSED")} ({rate:F1}%)");
+        Console.WriteLine($"target top-5 >= 98% over the issue's kinds ({scored.Count} queries), strict rule: {(strictRate >= 98 ? "met" : "MISSED")} ({strictRate:F1}%)");
+        Console.WriteLine($"target top-5 >= 98% over the issue's kinds ({scored.Count} queries), shared-name rule: {(rate >= 98 ? "met" : "MISSED")} ({rate:F1}%)");
+        var strictOnly = scored.Where(x => x.Hit && !x.HitStrict).ToList();
+        Console.WriteLine($"hits by the shared-name rule only ({strictOnly.Count}), for inspection:");
+        foreach (var m in strictOnly.OrderBy(x => x.Kind))
+        {
+            Console.WriteLine($"  [{m.Kind}] \"{m.Query}\" for {m.Person.FullName} ({m.Person.Crn}) at position {m.Position + 1}; top: {string.Join("; ", m.Top)}");
+        }
+
         var misses = scored.Where(x => !x.Hit).ToList();
-        Console.WriteLine($"misses (issue's kinds): {misses.Count}: {misses.Count(x => x.Outranked)} outranked (5 results scoring at least the intended person's own score: the query fits them as well),");
+        Console.WriteLine($"misses by the shared-name rule (issue's kinds): {misses.Count}: {misses.Count(x => x.Outranked)} outranked (5 results scoring at least the intended person's own score: the query fits them as well),");
         Console.WriteLine($"  {misses.Count(x => !x.Outranked)} not retrieved (the intended person would have scored higher but the database candidate stage did not return them). All of them:");
         foreach (var m in misses.OrderBy(x => x.Outranked).ThenBy(x => x.Kind))
         {
             Console.WriteLine($"  [{m.Kind}] \"{m.Query}\" for {m.Person.FullName} ({m.Person.Crn}, own score {m.OwnScore:0.###}){(m.Outranked ? " outranked" : " NOT RETRIEVED")}; top: {string.Join("; ", m.Top)}");
         }
     }
+
+    /// <summary>
+    /// The wider hit rule: the result's surname is exactly the source surname, and its forenames include the source
+    /// forename (in any position). Such a person fits every token the query was made from, as the intended one does.
+    /// </summary>
+    private static bool SharesTheName(Item item, List<string> source) =>
+        NameText.Tokens(item.Last).SequenceEqual(source.Skip(1), StringComparer.Ordinal)
+        && NameText.Tokens(item.Forenames).Contains(source[0], StringComparer.Ordinal);
 
     /// <summary>The name tokens a query of this kind was made from: first forename (or the second, when the first
     /// is left out) and surname.</summary>
@@ -396,7 +422,9 @@ internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
             items.Add(new Item(
                 item.GetProperty("crn").GetString()!,
                 Person.Full(name.GetProperty("firstName").GetString()!, middle, name.GetProperty("lastName").GetString()!),
-                item.GetProperty("score").GetDouble()));
+                item.GetProperty("score").GetDouble(),
+                middle is null ? name.GetProperty("firstName").GetString()! : $"{name.GetProperty("firstName").GetString()} {middle}",
+                name.GetProperty("lastName").GetString()!));
         }
 
         var next = doc.RootElement.TryGetProperty("nextCursor", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
@@ -629,8 +657,8 @@ internal sealed record Person(string Crn, string First, string? Middle, string L
     public static string Full(string first, string? middle, string last) => middle is null ? $"{first} {last}" : $"{first} {middle} {last}";
 }
 
-internal sealed record Item(string Crn, string Name, double Score);
+internal sealed record Item(string Crn, string Name, double Score, string Forenames, string Last);
 
 internal sealed record SearchResult(List<Item> Items, string? Next);
 
-internal sealed record Outcome(MisspellingKind Kind, string Query, Person Person, bool Hit, bool ByNamesake, int Position, bool Outranked, double OwnScore, List<string> Top);
+internal sealed record Outcome(MisspellingKind Kind, string Query, Person Person, bool Hit, bool HitStrict, bool ByNamesake, bool BySharedName, int Position, bool Outranked, double OwnScore, List<string> Top);

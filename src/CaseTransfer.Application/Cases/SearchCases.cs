@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text;
 using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
@@ -98,17 +99,28 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     public const long PoolBudget = 2_000;
 
     /// <summary>
-    /// How many rows the exact postings of a correctly spelled part may have to be read when the other parts are unknown
-    /// spellings: a surname or a forename of middling frequency, not every John (22,000 at 250,000 cases), whose reading
-    /// and scoring made the slowest tenth of misspelled searches.
+    /// Up to how many exact postings of that correctly spelled part are read in full; beyond, only the people whose
+    /// other name part starts with the first or second letter of another query token (<see cref="NameKeys.PairsOfExactToken"/>),
+    /// about a tenth of them. 1,500 (was 4,000 on the search-latency branch): reads of 1,500-4,000 cases, fetched and
+    /// scored at 3-5 microseconds a case, were most of what remained of the slow tail; below, a garbled initial ("Geoton"
+    /// for Heyton) is still found. Measured cost: two two-edit queries of 1,008 no longer found.
     /// </summary>
-    public const long ExactFallbackBudget = 10_000;
+    public const long ExactFallbackFullRead = 1_500;
 
     /// <summary>
     /// From how many key rows of its most selective token a query of several tokens reads the pair postings (surname
     /// key x forename initial) instead: every part is a common name, and the people sharing one part are thousands.
     /// </summary>
     public const long PairPoolFrom = 2_000;
+
+    /// <summary>
+    /// From how many key rows of its most selective token the general pool is too slow to read when the pair postings found
+    /// fewer than <see cref="CandidateLimit"/> (3 to 5 microseconds a case on SQLite, fetched and scored).
+    /// </summary>
+    public const long LargePool = 3_000;
+
+    /// <summary>How many candidate ids one query reads at most (<see cref="FetchAsync"/>).</summary>
+    public const int FetchChunk = 1_000;
 
     public async ValueTask<Page<CaseSearchResult>> Handle(SearchCases query, CancellationToken cancellationToken)
     {
@@ -174,7 +186,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         if (await AllExactAsync(visible, tokens, counts, ct) is { } allExact)
         {
-            var ranked = await RankAsync(visible, allExact, scorer, ct);
+            var ranked = Rank(allExact, scorer);
             if (ranked.Count == CandidateLimit)
             {
                 return ranked;
@@ -190,7 +202,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// there are more. Found by intersecting the exact postings, starting from the rarest, which is cheap even for "John
     /// Smith". Null when there are fewer.
     /// </summary>
-    private async Task<List<Guid>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    private async Task<List<Row>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
         var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Exact.Sum(k => counts[k])))
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
@@ -208,16 +220,32 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         }
 
         var matched = await ids.Distinct().ToListAsync(ct);
-        if (matched.Count <= AllExactLimit)
+        if (matched.Count < CandidateLimit)
         {
-            return matched.Count < CandidateLimit ? null : matched;
+            return null;
         }
 
-        return await visible.Where(c => EF.Parameter(matched).Contains(c.Id))
-            .OrderBy(c => c.Crn)
-            .Take(AllExactLimit)
-            .Select(c => c.Id)
-            .ToListAsync(ct);
+        if (matched.Count <= AllExactLimit)
+        {
+            return await FetchAsync(visible, matched, ct);
+        }
+
+        // The first by CRN (ordinal, as the ranking orders ties), chosen here rather than by the database: see FetchAsync.
+        var first = new List<(Guid Id, string Crn)>(matched.Count);
+        foreach (var chunk in matched.Chunk(FetchChunk))
+        {
+            var part = chunk.ToList();
+            first.AddRange((await visible.AsNoTracking()
+                    .Where(c => EF.Parameter(part).Contains(c.Id))
+                    .Select(c => new { c.Id, c.Crn })
+                    .ToListAsync(ct))
+                .Select(c => (c.Id, c.Crn.Value)));
+        }
+
+        return await FetchAsync(
+            visible,
+            [.. first.OrderBy(c => c.Crn, StringComparer.Ordinal).Take(AllExactLimit).Select(c => c.Id)],
+            ct);
     }
 
     /// <summary>
@@ -236,8 +264,40 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         var pairs = NameKeys.PairsForQuery(nameTokens).ToList();
         var ids = await db.CaseNameKeys.Where(k => pairs.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
-        return ids.Count < CandidateLimit ? null : ids;
+        if (ids.Count >= CandidateLimit)
+        {
+            return ids;
+        }
+
+        // Fewer: a rare combination of common parts ("Paul Evans": a few dozen among thousands of Pauls and Evanses), or a
+        // garbled initial. The general pool would read every holder of the rarer part, thousands of cases that mostly share
+        // one part with the query. When it would read more than LargePool rows, read the wider pairs instead: the first two
+        // letters of each token as the initial (a transposed or prefixed initial), and the people who have a correctly
+        // spelled part with another part starting like another token (NameKeys.PairsOfExactToken). A forename whose
+        // first letter is wrong or missing, with a surname too common to read in full, is then left to the other parts.
+        if (GeneralPool(tokens, counts).FirstOrDefault().Count <= LargePool)
+        {
+            return null;
+        }
+
+        var wider = new HashSet<string>(NameKeys.PairsForQuery(nameTokens, 2), StringComparer.Ordinal);
+        foreach (var exact in tokens.Where(t => t.Exact.Count > 0))
+        {
+            wider.UnionWith(NameKeys.PairsOfExactToken(exact.Text, tokens.Where(t => !ReferenceEquals(t, exact)).Select(t => t.Text)));
+        }
+
+        var widerKeys = wider.ToList();
+        var widerIds = await db.CaseNameKeys.Where(k => widerKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
+        return widerIds.Count == 0 ? null : widerIds;
     }
+
+    /// <summary>The query's tokens with the keys the general pool reads for each, most selective first.</summary>
+    private static List<(QueryToken Token, int Index, List<string> Keys, long Count, long ExactCount)> GeneralPool(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts) =>
+        tokens
+            .Select((t, i) => (Token: t, Index: i, Keys: t.Keys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
+            .Select(x => (x.Token, x.Index, x.Keys, Count: x.Keys.Sum(k => counts[k]), ExactCount: x.Token.Exact.Sum(k => counts[k])))
+            .Where(x => x.Count > 0)
+            .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
 
     /// <summary>
     /// The general case: the cases matching any key of the most selective token (and of any other token while the
@@ -247,14 +307,21 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// </summary>
     private async Task<List<Guid>> PoolAsync(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
-        var ordered = tokens
-            .Select((t, i) => (Token: t, Index: i, Keys: t.Keys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
-            .Select(x => (x.Token, x.Index, x.Keys, Count: x.Keys.Sum(k => counts[k]), ExactCount: x.Token.Exact.Sum(k => counts[k])))
-            .Where(x => x.Count > 0)
-            .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
+        var ordered = GeneralPool(tokens, counts);
         if (ordered.Count == 0)
         {
             return [];
+        }
+
+        // Only one token found anyone, and it is a correctly spelled common part ("John Tohmds": the other is garbled
+        // beyond its keys): the people who have it with another part starting like the garbled token, not all of them.
+        if (tokens.Count > 1 && ordered.Count == 1 && ordered[0].ExactCount > ExactFallbackFullRead)
+        {
+            var only = ordered[0];
+            var narrowed = new HashSet<string>(only.Keys.Where(k => !only.Token.Exact.Contains(k)), StringComparer.Ordinal);
+            narrowed.UnionWith(NameKeys.PairsOfExactToken(only.Token.Text, tokens.Where(t => !ReferenceEquals(t, only.Token)).Select(t => t.Text)));
+            var narrowedKeys = narrowed.ToList();
+            return await db.CaseNameKeys.Where(k => narrowedKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
         }
 
         var poolKeys = new HashSet<string>(ordered[0].Keys, StringComparer.Ordinal);
@@ -275,9 +342,14 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         // When the selective tokens are unknown spellings that found few people ("Clalu Turner": two edits leave no key
         // of Callum), also take the people who have the rarest part that is spelled exactly, as the scorer shows such
         // people (a surname alone is a fair match), unless that part is so common that reading it is the slow search.
-        if (!anyExact && rowsRead < PoolBudget && ordered.Where(x => x.ExactCount > 0 && x.ExactCount <= ExactFallbackBudget).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken })
+        // When that part has more postings than ExactFallbackFullRead (a forename of middling frequency), only those of them
+        // whose other name part starts like another token of the query (NameKeys.PairsOfExactToken): "Callum Trunre"
+        // reads the Callums with a T surname. Reading every Callum made the slowest tenth of all searches.
+        if (!anyExact && rowsRead < PoolBudget && ordered.Where(x => x.ExactCount > 0).OrderBy(x => x.ExactCount).ThenBy(x => x.Index).FirstOrDefault() is { Token: { } exactToken, ExactCount: var exactCount })
         {
-            poolKeys.UnionWith(exactToken.Exact);
+            poolKeys.UnionWith(exactCount <= ExactFallbackFullRead
+                ? exactToken.Exact
+                : NameKeys.PairsOfExactToken(exactToken.Text, tokens.Where(t => !ReferenceEquals(t, exactToken)).Select(t => t.Text)));
         }
 
         var keys = poolKeys.ToList();
@@ -289,21 +361,40 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// Each distinct name part is compared with the query once (<see cref="NameMatcher.QueryScorer"/>), so a pool of
     /// thousands sharing a few hundred forenames and surnames is cheap to rank.
     /// </summary>
-    private static async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct)
-    {
-        // The ids go to the database as one parameter rather than as a join: both engines then probe Cases by key,
-        // where a join let PostgreSQL misjudge the postings and scan every case.
-        var rows = await visible.AsNoTracking()
-            .Where(c => EF.Parameter(candidates).Contains(c.Id))
-            .Select(c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode))
-            .ToListAsync(ct);
+    private static async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct) =>
+        Rank(await FetchAsync(visible, candidates, ct), scorer);
 
+    /// <summary>
+    /// The visible cases among the candidates, with what a result shows. The ids go to the database as one parameter
+    /// rather than as a join: both engines then probe Cases by key, where a join let PostgreSQL misjudge the postings and
+    /// scan every case. At most <see cref="FetchChunk"/> ids a query: from about 2,500 PostgreSQL estimates a scan of all
+    /// 250,000 cases cheaper than probing the key, and takes 50 ms or more where the probes take a few.
+    /// </summary>
+    private static async Task<List<Row>> FetchAsync(IQueryable<Case> visible, List<Guid> candidates, CancellationToken ct)
+    {
+        var rows = new List<Row>(candidates.Count);
+        foreach (var chunk in candidates.Chunk(FetchChunk))
+        {
+            var ids = chunk.ToList();
+            rows.AddRange(await visible.AsNoTracking()
+                .Where(c => EF.Parameter(ids).Contains(c.Id))
+                .Select(ToRow)
+                .ToListAsync(ct));
+        }
+
+        return rows;
+    }
+
+    private static List<CaseSearchResult> Rank(List<Row> rows, NameMatcher.QueryScorer scorer)
+    {
         // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by.
+        // Only the kept rows become results: a pool can be thousands of rows.
         return rows
-            .Select(r => r.ToResult(Math.Round(scorer.Score(r.Forenames, r.LastName), 4), "name"))
-            .Where(r => r.Score >= MinimumNameScore)
-            .OrderByDescending(r => r.Score).ThenBy(r => r.Crn, StringComparer.Ordinal)
+            .Select(r => (Row: r, Score: Math.Round(scorer.Score(r.Forenames, r.LastName), 4)))
+            .Where(x => x.Score >= MinimumNameScore)
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Row.Crn.Value, StringComparer.Ordinal)
             .Take(CandidateLimit)
+            .Select(x => x.Row.ToResult(x.Score, "name"))
             .ToList();
     }
 
@@ -312,14 +403,20 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     {
         public QueryToken(string token)
         {
+            Text = token;
             Keys = NameKeys.ForQueryToken(token);
             Exact = Keys.Where(k => k.EndsWith(':' + token, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         }
+
+        public string Text { get; }
 
         public IReadOnlySet<string> Keys { get; }
 
         public HashSet<string> Exact { get; }
     }
+
+    private static readonly Expression<Func<Case, Row>> ToRow =
+        c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode);
 
     private sealed record Row(
         Crn Crn, string FirstName, string? MiddleNames, string LastName, DateOnly DateOfBirth, PncId? PncId, NomsNumber? NomsNumber, string Holder)

@@ -19,6 +19,9 @@ namespace CaseTransfer.Domain.Search;
 /// ("xjt:smith", "xjp:SM0" for John Smith, and "xpt:smith" too for John Paul Smith). When every part of a query is a
 /// common name, the people who fit it are the few who combine a surname key with a forename initial, and these postings
 /// list exactly them: a bounded read for "Jhon Smith", where the postings of "smith" alone list thousands.</item>
+/// <item><c>w</c> forename pair keys: <c>w</c>, the initial of a surname part, then the <c>t:</c> key of a forename
+/// itself ("wst:john" for John Smith). The mirror of the <c>x</c> keys for when the surname is the garbled part:
+/// "Callum Trunre" reads the Callums whose surname starts with T rather than every Callum.</item>
 /// </list>
 /// </remarks>
 public static class NameKeys
@@ -31,6 +34,7 @@ public static class NameKeys
     private const string PhoneticPrefix = "p:";
     private const string InitialPrefix = "i:";
     private const string PairPrefix = "x";
+    private const string ForenamePairPrefix = "w";
 
     // A longer token is cut so its keys fit MaxKeyLength; no real name part comes near this.
     private const int MaxTokenLength = MaxKeyLength - 2;
@@ -96,6 +100,14 @@ public static class NameKeys
             }
         }
 
+        foreach (var initial in surnameTokens.Select(t => Prepare(t)).Where(t => t.Length > 0).Select(t => t[0]).Distinct())
+        {
+            foreach (var token in forenameTokens.Select(t => Prepare(t)).Where(t => t.Length > 0))
+            {
+                keys.Add(Cut(string.Concat(ForenamePairPrefix, initial.ToString(), TextPrefix, token)));
+            }
+        }
+
         return keys;
     }
 
@@ -103,7 +115,14 @@ public static class NameKeys
     /// The pair keys to look up for a query of two or more tokens: each token's initial as a forename's, with every
     /// key of each other token as a surname's, in both orders ("Smith John" too). Empty for a single token.
     /// </summary>
-    public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens)
+    public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens) => PairsForQuery(normalisedTokens, 1);
+
+    /// <summary>
+    /// As <see cref="PairsForQuery(IReadOnlyList{string})"/>, taking each token's first <paramref name="initials"/> letters
+    /// as the forename initial: with two, "Amrk Williams" (a transposed initial) or "Xpaul Evans" (a letter put in front)
+    /// also give the pairs of M and P forenames.
+    /// </summary>
+    public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens, int initials)
     {
         ArgumentNullException.ThrowIfNull(normalisedTokens);
         var tokens = normalisedTokens.Select(Prepare).Where(t => t.Length > 0).ToList();
@@ -114,13 +133,51 @@ public static class NameKeys
             {
                 if (forename != surname)
                 {
-                    keys.UnionWith(Pairs(tokens[forename][0], ForQueryToken(tokens[surname])));
+                    var surnameKeys = ForQueryToken(tokens[surname]);
+                    foreach (var initial in tokens[forename].Take(initials).Distinct())
+                    {
+                        keys.UnionWith(Pairs(initial, surnameKeys));
+                    }
                 }
             }
         }
 
         return keys;
     }
+
+    /// <summary>
+    /// The pair keys that list the people who have <paramref name="exactToken"/> itself as a surname part with a forename
+    /// starting with the first or second letter of one of <paramref name="otherTokens"/>, or as a forename with a surname
+    /// part starting so: "Callum Trunre" gives "wtt:callum", "wrt:callum" (and the same with "x"), "Clalu Turner" gives
+    /// "xct:turner", "xlt:turner" (and the same with "w").
+    /// A bounded read of the people who have a correctly spelled part when the others are unknown spellings.
+    /// </summary>
+    public static IReadOnlySet<string> PairsOfExactToken(string exactToken, IEnumerable<string> otherTokens)
+    {
+        ArgumentNullException.ThrowIfNull(otherTokens);
+        var token = Prepare(exactToken);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (token.Length == 0)
+        {
+            return keys;
+        }
+
+        // The first two letters of each other token, not just the first: a garbled part often has its first two letters
+        // swapped or a letter put in front ("ikngsstond" for Kingsstone, "acrtbrook" for Cartbrook).
+        foreach (var initial in otherTokens.Select(t => Prepare(t)).SelectMany(t => t.Take(2)).Distinct())
+        {
+            keys.Add(Cut(string.Concat(PairPrefix, initial.ToString(), TextPrefix, token)));
+            keys.Add(Cut(string.Concat(ForenamePairPrefix, initial.ToString(), TextPrefix, token)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Whether a key is a forename pair key (<c>w</c>, <see cref="PairsOfExactToken"/>).</summary>
+    public static bool IsForenamePair(string key) => key.StartsWith(ForenamePairPrefix, StringComparison.Ordinal);
+
+    /// <summary>The first and last possible forename pair key, for finding whether a database holds any.</summary>
+    public static (string From, string To) ForenamePairRange { get; } = (ForenamePairPrefix, PairPrefix);
 
     /// <summary>Whether a key is a pair key (<see cref="PairsForQuery"/>), whose postings are not counted.</summary>
     public static bool IsPair(string key) => key.StartsWith(PairPrefix, StringComparison.Ordinal);
@@ -132,6 +189,8 @@ public static class NameKeys
         surnameKeys.Where(k => !k.StartsWith(InitialPrefix, StringComparison.Ordinal))
             .Select(k => string.Concat(PairPrefix, initial.ToString(), k))
             .Select(k => k.Length > MaxKeyLength ? k[..MaxKeyLength] : k);
+
+    private static string Cut(string key) => key.Length > MaxKeyLength ? key[..MaxKeyLength] : key;
 
     private static string Prepare(string token)
     {

@@ -25,20 +25,22 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
         var rulesets = scope.ServiceProvider.GetRequiredService<RulesetCatalogue>();
         await RulesetStore.StageMissingAsync(db, rulesets.All, clock.GetUtcNow(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await AddPairKeysAsync(cancellationToken);
+        await AddPairKeysAsync(NameKeys.PairRange, NameKeys.IsPair, cancellationToken);
+        await AddPairKeysAsync(NameKeys.ForenamePairRange, NameKeys.IsForenamePair, cancellationToken);
     }
 
     /// <summary>
     /// Databases written before the search stored pair keys (<see cref="NameKeys.PairsForQuery"/>) hold cases without
     /// them, and the search would read next to nothing for names whose every part is common. This adds them once, at
     /// migration, in one transaction: an interrupted run leaves none and is simply redone next time. A database with
-    /// any pair key is complete, since new cases get theirs as they are written.
+    /// any pair key is complete, since new cases get theirs as they are written. Run once per kind of pair key (the
+    /// forename pair keys, <see cref="NameKeys.PairsOfExactToken"/>, came later than the surname ones).
     /// </summary>
-    private async Task AddPairKeysAsync(CancellationToken cancellationToken)
+    private async Task AddPairKeysAsync((string From, string To) range, Func<string, bool> isOfKind, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseTransferDbContext>();
-        var (from, to) = NameKeys.PairRange;
+        var (from, to) = range;
         if (!await db.Cases.AnyAsync(cancellationToken)
             || await db.CaseNameKeys.AnyAsync(k => string.Compare(k.Key, from) >= 0 && string.Compare(k.Key, to) < 0, cancellationToken))
         {
@@ -61,7 +63,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
                 }
 
                 var keys = names.SelectMany(c => NameKeys.ForName(c.MiddleNames is null ? c.FirstName : $"{c.FirstName} {c.MiddleNames}", c.LastName)
-                    .Where(NameKeys.IsPair).Select(k => new CaseNameKey(c.Id, k))).ToList();
+                    .Where(isOfKind).Select(k => new CaseNameKey(c.Id, k))).ToList();
                 await BulkInsert.InsertAsync(db, keys, ct);
             }
 

@@ -130,8 +130,10 @@ public abstract class CaseRecordTests(CaseTransferApp app)
     {
         var crn = Crn.Parse(await CreateCaseAsync(NpsAllocator(), firstName: "Maud", lastName: "Quenby"));
         var (from, to) = NameKeys.PairRange;
+        var (forenameFrom, forenameTo) = NameKeys.ForenamePairRange;
         await app.InDatabaseAsync(db => db.CaseNameKeys
-            .Where(k => string.Compare(k.Key, from) >= 0 && string.Compare(k.Key, to) < 0)
+            .Where(k => (string.Compare(k.Key, from) >= 0 && string.Compare(k.Key, to) < 0)
+                || (string.Compare(k.Key, forenameFrom) >= 0 && string.Compare(k.Key, forenameTo) < 0))
             .ExecuteDeleteAsync(TestContext.Current.CancellationToken));
 
         await ActivatorUtilities.CreateInstance<Seeder>(app.Services).MigrateAsync(TestContext.Current.CancellationToken);
@@ -141,6 +143,7 @@ public abstract class CaseRecordTests(CaseTransferApp app)
             .Select(k => k.Key)
             .ToListAsync(TestContext.Current.CancellationToken));
         Assert.Contains("xmt:quenby", keys);
+        Assert.Contains("wqt:maud", keys);
         Assert.Contains("t:quenby", keys);
     }
 }

@@ -106,6 +106,27 @@ public class NameSearchTests(ITestOutputHelper output)
         Assert.True(middle > typo, $"{middle} vs {typo}");
     }
 
+    [Theory]
+    [InlineData("Paul Oler", "Holer", "Wiler")] // one deletion at the start against two edits that sound alike
+    [InlineData("John Dunmeigh", "Dunleigh", "Dunham")]
+    [InlineData("John Hazlden", "Hazelden", "Hazelton")]
+    public void One_edit_ranks_above_a_spelling_that_only_sounds_alike(string query, string oneEdit, string soundsAlike)
+    {
+        var typo = NameMatcher.Score(query, "Paul John", oneEdit);
+        var phonetic = NameMatcher.Score(query, "Paul John", soundsAlike);
+        Assert.True(typo > phonetic, $"{oneEdit} {typo} vs {soundsAlike} {phonetic}");
+    }
+
+    [Theory]
+    [InlineData("Jon Smyth", "John", "Smith")]
+    [InlineData("Steven Thomson", "Stephen", "Thompson")]
+    [InlineData("Kathryn Smith", "Catherine", "Smith")]
+    public void Phonetic_variants_still_score_high(string query, string forenames, string surname)
+    {
+        var score = NameMatcher.Score(query, forenames, surname);
+        Assert.True(score > 0.9, $"{query} scored {score} for {forenames} {surname}");
+    }
+
     [Fact]
     public void A_query_scorer_scores_as_the_one_off_score_whatever_it_compared_before()
     {
@@ -175,9 +196,10 @@ public class NameSearchTests(ITestOutputHelper output)
     {
         var keys = NameKeys.ForName("Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaft", "Wolfeschlegelsteinhausenbergerdorff-Jones");
         Assert.All(keys, k => Assert.InRange(k.Length, 3, NameKeys.MaxKeyLength));
-        Assert.All(keys, k => Assert.Matches("^([tpi]|x[a-z][tp]):", k));
+        Assert.All(keys, k => Assert.Matches("^([tpi]|x[a-z][tp]|w[a-z]t):", k));
         Assert.Contains("t:jones", keys);
         Assert.Contains("xwt:jones", keys);
+        Assert.Contains("wjt:wolfeschlegelsteinhausenbergerdorffw", keys);
     }
 
     [Fact]
@@ -209,6 +231,19 @@ public class NameSearchTests(ITestOutputHelper output)
 
     [Fact]
     public void A_single_token_has_no_pair_keys() => Assert.Empty(NameKeys.PairsForQuery(["smith"]));
+
+    [Theory]
+    [InlineData("callum", "trunre")] // the surname garbled: the Callums with a T or R surname
+    [InlineData("callum", "rtuner")] // its first two letters swapped
+    [InlineData("turner", "clalu")] // the forename garbled: the Turners with a C or L forename
+    [InlineData("turner", "lcalu")]
+    public void A_correctly_spelled_part_shares_a_pair_key_with_the_person_when_the_other_starts_alike(string exact, string garbled)
+    {
+        var pairs = NameKeys.PairsOfExactToken(exact, [garbled]);
+        Assert.True(pairs.Overlaps(NameKeys.ForName("Callum James", "Turner")), $"{exact}/{garbled}: {string.Join(", ", pairs)}");
+        Assert.False(pairs.Overlaps(NameKeys.ForName("Callum", "Smith")));
+        Assert.False(pairs.Overlaps(NameKeys.ForName("Mary", "Turner")));
+    }
 
     [Fact]
     public void Name_keys_cover_every_forename_and_the_surname()
