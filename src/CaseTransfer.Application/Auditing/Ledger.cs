@@ -27,42 +27,68 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// </summary>
     public const long LateCommitWindow = 100_000;
 
+    /// <summary>Attempts at one batch when another integrator appends the same leaves first.</summary>
+    public const int MaxRaces = 3;
+
+    /// <summary>
+    /// Appends up to <paramref name="batchSize"/> committed entries. The entries are read and hashed before the write
+    /// transaction begins, so the transaction only inserts: on SQLite, whose one write lock every command shares,
+    /// the tree no longer holds that lock while it reads and hashes (it made a bulk transfer's batches wait up to a
+    /// second each). Reading outside the transaction is safe because the leaves' and nodes' primary keys decide a
+    /// race, as they always did on PostgreSQL (whose reads see each statement's own snapshot): when another
+    /// integrator appended first, the insert fails, nothing is written, and the batch is read again.
+    /// </summary>
     public async Task<int> IntegrateAsync(int batchSize, CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await IntegrateOnceAsync(batchSize, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < MaxRaces)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<int> IntegrateOnceAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var frontier = await LoadFrontierAsync(await TreeSizeAsync(cancellationToken), cancellationToken);
+        var floor = (await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0) - LateCommitWindow;
+        var pending = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence == e.Sequence))
+            .OrderBy(e => e.Sequence)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = clock.GetUtcNow();
+        var leaves = new List<AuditLeaf>(pending.Count);
+        var nodes = new List<AuditTreeNode>(pending.Count);
+        foreach (var entry in pending)
+        {
+            var leafHash = AuditEntryEncoding.LeafHash(entry);
+            leaves.Add(new AuditLeaf(frontier.Size, entry.Sequence, leafHash, now));
+            nodes.AddRange(frontier.Append(leafHash));
+        }
+
+        // Set-based (COPY on PostgreSQL): tracking 10,000 new rows per batch made SaveChanges the integrator's
+        // bottleneck (about 2,300 entries/s). The primary keys decide a race: the loser's insert fails and its
+        // transaction rolls back.
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async ct =>
+        await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var frontier = await LoadFrontierAsync(await TreeSizeAsync(ct), ct);
-            var floor = (await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, ct) ?? 0) - LateCommitWindow;
-            var pending = await db.AuditEntries.AsNoTracking()
-                .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence == e.Sequence))
-                .OrderBy(e => e.Sequence)
-                .Take(batchSize)
-                .ToListAsync(ct);
-            if (pending.Count == 0)
-            {
-                return 0;
-            }
-
-            var now = clock.GetUtcNow();
-            var leaves = new List<AuditLeaf>(pending.Count);
-            var nodes = new List<AuditTreeNode>(pending.Count);
-            foreach (var entry in pending)
-            {
-                var leafHash = AuditEntryEncoding.LeafHash(entry);
-                leaves.Add(new AuditLeaf(frontier.Size, entry.Sequence, leafHash, now));
-                nodes.AddRange(frontier.Append(leafHash));
-            }
-
-            // Set-based (COPY on PostgreSQL): tracking 10,000 new rows per batch made SaveChanges the integrator's
-            // bottleneck (about 2,300 entries/s). The primary keys still decide a race: the loser's insert fails
-            // and its transaction rolls back.
             await db.InsertManyAsync(leaves, ct);
             await db.InsertManyAsync(nodes, ct);
             await transaction.CommitAsync(ct);
-            return pending.Count;
         }, cancellationToken);
+        return pending.Count;
     }
 
     /// <summary>Signs a checkpoint of the current tree when it has grown since the last one.</summary>

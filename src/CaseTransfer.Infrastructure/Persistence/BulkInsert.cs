@@ -53,7 +53,8 @@ public static class BulkInsert
         }
     }
 
-    private sealed record Column(string Name, Func<object, object?> Read);
+    /// <summary>A stored column: its name, a reader of its provider value, and a COPY writer typed by that value's CLR type.</summary>
+    private sealed record Column(string Name, Func<object, object?> Read, Action<NpgsqlBinaryImporter, object> Copy);
 
     /// <summary>Every stored column of the entity, including those of complex properties, with a provider-value reader.</summary>
     private static List<Column> Columns(IEntityType entityType, StoreObjectIdentifier table)
@@ -62,7 +63,7 @@ public static class BulkInsert
         foreach (var property in entityType.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd || !p.IsKey()))
         {
             var getter = property.GetGetter();
-            columns.Add(new Column(property.GetColumnName(table)!, entity => ToProvider(property, getter.GetClrValue(entity))));
+            columns.Add(new Column(property.GetColumnName(table)!, entity => ToProvider(property, getter.GetClrValue(entity)), CopyWriter(property)));
         }
 
         foreach (var complex in entityType.GetComplexProperties())
@@ -71,16 +72,35 @@ public static class BulkInsert
             foreach (var property in complex.ComplexType.GetProperties())
             {
                 var inner = property.GetGetter();
-                columns.Add(new Column(property.GetColumnName(table)!, entity =>
-                {
-                    var value = outer.GetClrValue(entity);
-                    return value is null ? null : ToProvider(property, inner.GetClrValue(value));
-                }));
+                columns.Add(new Column(
+                    property.GetColumnName(table)!,
+                    entity =>
+                    {
+                        var value = outer.GetClrValue(entity);
+                        return value is null ? null : ToProvider(property, inner.GetClrValue(value));
+                    },
+                    CopyWriter(property)));
             }
         }
 
         return columns;
     }
+
+    /// <summary>
+    /// Writes a column's provider value with the importer's generic <c>Write&lt;T&gt;</c> for its CLR type, resolved once
+    /// per column, instead of <c>Write(object)</c>, which looks the value's type up again for every value.
+    /// </summary>
+    private static Action<NpgsqlBinaryImporter, object> CopyWriter(IReadOnlyProperty property)
+    {
+        var converter = property.GetValueConverter() ?? property.FindTypeMapping()?.Converter;
+        var type = converter?.ProviderClrType ?? property.ClrType;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return typeof(BulkInsert).GetMethod(nameof(CopyTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type)
+            .CreateDelegate<Action<NpgsqlBinaryImporter, object>>();
+    }
+
+    private static void CopyTyped<TValue>(NpgsqlBinaryImporter importer, object value) => importer.Write((TValue)value);
 
     private static object? ToProvider(IReadOnlyProperty property, object? value)
     {
@@ -93,6 +113,11 @@ public static class BulkInsert
         return converter is null ? value : converter.ConvertToProvider(value);
     }
 
+    /// <summary>
+    /// Binary COPY, written synchronously: the importer buffers rows and only touches the socket when its buffer
+    /// fills, so an await per value (hundreds of thousands per batch of a bulk transfer) cost more than the rare
+    /// blocking flush.
+    /// </summary>
     private static async Task CopyAsync<T>(NpgsqlConnection connection, string table, List<Column> columns, IReadOnlyCollection<T> rows, CancellationToken ct)
         where T : class
     {
@@ -100,17 +125,18 @@ public static class BulkInsert
         await using var importer = await connection.BeginBinaryImportAsync($"COPY \"{table}\" ({names}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)
         {
-            await importer.StartRowAsync(ct);
+            ct.ThrowIfCancellationRequested();
+            importer.StartRow();
             foreach (var column in columns)
             {
                 var value = column.Read(row);
                 if (value is null)
                 {
-                    await importer.WriteNullAsync(ct);
+                    importer.WriteNull();
                 }
                 else
                 {
-                    await importer.WriteAsync(value, ct);
+                    column.Copy(importer, value);
                 }
             }
         }
