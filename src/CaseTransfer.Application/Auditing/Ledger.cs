@@ -46,7 +46,9 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
             {
                 return await IntegrateOnceAsync(batchSize, cancellationToken);
             }
-            catch (DbUpdateException) when (attempt < MaxRaces)
+            // The bulk insert reports a key violation as the provider's own DbException (COPY, prepared INSERT),
+            // EF's SaveChanges as a DbUpdateException.
+            catch (Exception ex) when (attempt < MaxRaces && ex is DbUpdateException or System.Data.Common.DbException)
             {
                 db.ChangeTracker.Clear();
             }

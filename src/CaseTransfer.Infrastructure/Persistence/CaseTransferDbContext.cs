@@ -167,6 +167,13 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(h => h.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
             b.Property(h => h.Reason).HasMaxLength(200);
             b.Ignore(h => h.IsOpen);
+
+            // At most one open holding per case, enforced by the database (the other half of "exactly one holder at
+            // every instant": a holding is closed before the next opens, in the same transaction). It is also how a
+            // case's current holding is found without walking its history (a bulk transfer reads it for every case).
+            b.HasIndex(h => h.CaseId);
+            b.HasIndex(h => h.CaseId, "IX_CaseHoldings_OpenPerCase").IsUnique()
+                .HasFilter(Database.ProviderName == "Microsoft.EntityFrameworkCore.SqlServer" ? "[To] IS NULL" : "\"To\" IS NULL");
         });
 
         modelBuilder.Entity<CaseTier>(b =>

@@ -623,6 +623,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex(new[] { "CaseId" }, "IX_CaseHoldings_OpenPerCase")
+                        .IsUnique()
+                        .HasFilter("\"To\" IS NULL");
+
                     b.ToTable("CaseHoldings");
                 });
 

@@ -624,6 +624,10 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex(new[] { "CaseId" }, "IX_CaseHoldings_OpenPerCase")
+                        .IsUnique()
+                        .HasFilter("[To] IS NULL");
+
                     b.ToTable("CaseHoldings");
                 });
 

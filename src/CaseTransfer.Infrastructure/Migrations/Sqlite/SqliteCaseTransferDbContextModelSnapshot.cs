@@ -614,6 +614,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex(new[] { "CaseId" }, "IX_CaseHoldings_OpenPerCase")
+                        .IsUnique()
+                        .HasFilter("\"To\" IS NULL");
+
                     b.ToTable("CaseHoldings");
                 });
 
