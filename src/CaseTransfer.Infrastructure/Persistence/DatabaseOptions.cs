@@ -109,18 +109,21 @@ public static class PersistenceRegistration
     public static IServiceCollection AddCaseTransferPersistence(this IServiceCollection services, DatabaseOptions options)
     {
         services.AddSingleton(options);
+
+        // Pooled: a request takes a context that was reset (change tracker, transaction, command timeout, savepoint
+        // setting) rather than building one and its services; the contexts keep no state of their own.
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<SqliteCaseTransferDbContext>(options.Configure);
+                services.AddDbContextPool<SqliteCaseTransferDbContext>(options.Configure);
                 services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<SqliteCaseTransferDbContext>());
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresCaseTransferDbContext>(options.Configure);
+                services.AddDbContextPool<PostgresCaseTransferDbContext>(options.Configure);
                 services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<PostgresCaseTransferDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<SqlServerCaseTransferDbContext>(options.Configure);
+                services.AddDbContextPool<SqlServerCaseTransferDbContext>(options.Configure);
                 services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<SqlServerCaseTransferDbContext>());
                 break;
         }
