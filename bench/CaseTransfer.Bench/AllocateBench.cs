@@ -123,7 +123,8 @@ internal static class AllocateBench
             var perPair = after.Subtract(before).Per(clients * 2);
             Console.WriteLine($"one HTTP propose+accept writes: {perPair}");
             var template = await TemplateAsync(db);
-            await using var source = NpgsqlDataSource.Create(host.ConnectionString);
+            // As the Api's own connections (DatabaseOptions.WithAutoPrepare): no session reset on return to the pool.
+            await using var source = NpgsqlDataSource.Create(host.ConnectionString + ";No Reset On Close=true");
             var baseline = new Baseline(source, template, perPair.Outbox);
             await RunAsync(Take(clients * 2), clients, c => baseline.PairAsync(c, officers[c.Provider].Next()));
             var baselineWrites = (await RowCountsAsync(db)).Subtract(after).Per(clients * 2);
