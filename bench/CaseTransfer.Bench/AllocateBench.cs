@@ -30,8 +30,22 @@ internal static class AllocateBench
         var clients = Int("--clients", 16);
         var perRound = Int("--per-round", 400);
         var rounds = Int("--rounds", 3);
+        // Warm-up before the measured rounds: the Api's JIT (tier-0, instrumented, then tier-1 code for several thousand
+        // methods) takes about 10 s of this workload to settle on this machine; a 32-pair warm-up measured mostly the JIT.
+        var warmHttp = Int("--warmup", 2000);
+        var warmBaseline = Int("--baseline-warmup", 1000);
+        var statements = Array.IndexOf(args, "--statements") >= 0;
+        // Probation officers per receiving organisation, taking accepted cases in turn. With one (the seed's first
+        // officer, as before this option) every accepted case of a run lands on the same person, whose caseload
+        // grows into the thousands, and the capacity gate's caseload query reads all of it on each accept.
+        var officersPer = Int("--officers", 40);
         var apiDll = Path.GetFullPath(Opt("--api") ?? BenchPaths.ReleaseApiDll() ?? throw new ArgumentException("build -c Release first or pass --api"));
         await using var host = new BenchHost("postgres", apiDll, Opt("--keep") is { } keep ? Path.GetFullPath(keep) : null);
+        if (statements)
+        {
+            host.ExtraPostgresOptions = " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on";
+        }
+
         // --setting Key=Value (repeatable): passed to the Api, e.g. log levels for profiling.
         for (var i = Array.IndexOf(args, "--setting"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--setting", i + 1))
         {
@@ -44,15 +58,16 @@ internal static class AllocateBench
             e.Cancel = true;
             host.Cancel();
         };
-        Console.WriteLine($"CaseTransfer allocate bench: postgres, {clients} clients, {rounds} rounds x {perRound} propose+accept pairs per mode");
+        Console.WriteLine($"CaseTransfer allocate bench: postgres, {clients} clients, {rounds} rounds x {perRound} propose+accept pairs per mode; warm-up {warmHttp} HTTP pairs, {warmBaseline} baseline pairs; {officersPer} officers per receiving organisation");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; work dir {host.WorkDir}");
         try
         {
             await host.StartDatabaseAsync();
             var db = new BenchDatabase("postgres", host.ConnectionString);
 
-            // Cases the rules send to a provider make up about half the caseload; keep a margin.
-            var needed = (long)perRound * rounds * 2 * 3;
+            // Cases the rules send to a provider make up about 40% of the caseload; keep a margin.
+            var pairsNeeded = perRound * rounds * 2 + clients * 4 + warmHttp + warmBaseline;
+            var needed = (long)pairsNeeded * 3;
             var existing = await db.TableExistsAsync("Cases") ? await db.ScalarAsync<long>($"""SELECT COUNT(*) FROM "Cases" c WHERE "HolderOrganisationCode" = '{Region}' AND NOT EXISTS (SELECT 1 FROM "Allocations" a WHERE a."CaseId" = c."Id")""") : 0;
             if (existing < needed)
             {
@@ -61,6 +76,11 @@ internal static class AllocateBench
                 {
                     throw new InvalidOperationException("seed failed");
                 }
+            }
+
+            if (statements)
+            {
+                await db.ScalarAsync<long>("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT 1");
             }
 
             var url = await host.StartApiAsync(auditEntries: true, consultations: true, integrate: true);
@@ -81,9 +101,9 @@ internal static class AllocateBench
                 }
             });
             var queue = usable.OrderBy(c => c.Crn, StringComparer.Ordinal).ToList();
-            var officers = await OfficersAsync(db);
-            Console.WriteLine($"{queue.Count:N0} cases go to a provider (needed {perRound * rounds * 2:N0}); officers: {string.Join(", ", officers.Select(o => $"{o.Key} {o.Value}"))}");
-            if (queue.Count < perRound * rounds * 2)
+            var officers = await OfficersAsync(db, officersPer);
+            Console.WriteLine($"{queue.Count:N0} cases go to a provider (needed {pairsNeeded:N0}); officers: {string.Join(", ", officers.Select(o => $"{o.Key} {o.Value.Count} ({o.Value.Current()}...)"))}");
+            if (queue.Count < pairsNeeded)
             {
                 throw new InvalidOperationException("not enough cases the rules send to a provider; raise the seed");
             }
@@ -98,16 +118,34 @@ internal static class AllocateBench
             }
 
             var before = await RowCountsAsync(db);
-            await RunAsync(Take(clients * 2), clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider]));
+            await RunAsync(Take(clients * 2), clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next()));
             var after = await RowCountsAsync(db);
             var perPair = after.Subtract(before).Per(clients * 2);
             Console.WriteLine($"one HTTP propose+accept writes: {perPair}");
             var template = await TemplateAsync(db);
-            await using var source = NpgsqlDataSource.Create(host.ConnectionString);
+            // As the Api's own connections (DatabaseOptions.WithAutoPrepare): no session reset on return to the pool.
+            await using var source = NpgsqlDataSource.Create(host.ConnectionString + ";No Reset On Close=true");
             var baseline = new Baseline(source, template, perPair.Outbox);
-            await RunAsync(Take(clients * 2), clients, c => baseline.PairAsync(c, officers[c.Provider]));
+            await RunAsync(Take(clients * 2), clients, c => baseline.PairAsync(c, officers[c.Provider].Next()));
             var baselineWrites = (await RowCountsAsync(db)).Subtract(after).Per(clients * 2);
             Console.WriteLine($"one baseline pair writes:          {baselineWrites}");
+            if (warmHttp > 0)
+            {
+                var s = await RunAsync(Take(warmHttp), clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next()));
+                Console.WriteLine($"warm-up http    : {warmHttp} pairs in {s:N2} s = {warmHttp / s:N1} pairs/s (not counted)");
+            }
+
+            if (warmBaseline > 0)
+            {
+                var s = await RunAsync(Take(warmBaseline), clients, c => baseline.PairAsync(c, officers[c.Provider].Next()));
+                Console.WriteLine($"warm-up baseline: {warmBaseline} pairs in {s:N2} s = {warmBaseline / s:N1} pairs/s (not counted)");
+            }
+
+            if (statements)
+            {
+                await db.ScalarAsync<long>("SELECT 1 FROM (SELECT pg_stat_statements_reset()) r");
+            }
+
 
             var results = new List<(string Mode, int Round, double PairsPerSecond, string Load)>();
             for (var round = 1; round <= rounds; round++)
@@ -117,10 +155,14 @@ internal static class AllocateBench
                     var cases = Take(perRound);
                     var load = TransferBench.Load();
                     var seconds = mode == "http"
-                        ? await RunAsync(cases, clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider]))
-                        : await RunAsync(cases, clients, c => baseline.PairAsync(c, officers[c.Provider]));
+                        ? await RunAsync(cases, clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next()))
+                        : await RunAsync(cases, clients, c => baseline.PairAsync(c, officers[c.Provider].Next()));
                     results.Add((mode, round, perRound / seconds, load));
                     Console.WriteLine($"round {round} {mode,-8}: {perRound} pairs in {seconds:N2} s = {perRound / seconds:N1} pairs/s ({2 * perRound / seconds:N1} requests/s); load {load}");
+                    if (statements && round <= 2)
+                    {
+                        await PrintStatementsAsync(db, $"round {round} {mode}", perRound);
+                    }
                 }
             }
 
@@ -139,6 +181,34 @@ internal static class AllocateBench
             Console.Error.WriteLine($"bench failed: {e}");
             return 1;
         }
+    }
+
+    /// <summary>What PostgreSQL ran since the last reset (pg_stat_statements, <c>--statements</c>), per pair, then resets.</summary>
+    private static async Task PrintStatementsAsync(BenchDatabase db, string label, int pairs)
+    {
+        await using (var connection = await db.OpenAsync())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                SELECT calls, rows, total_plan_time, total_exec_time, regexp_replace(query, '\s+', ' ', 'g')
+                FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'
+                ORDER BY total_plan_time + total_exec_time DESC
+                """;
+            await using var reader = await command.ExecuteReaderAsync();
+            var list = new List<(long Calls, long Rows, double Plan, double Exec, string Query)>();
+            while (await reader.ReadAsync())
+            {
+                list.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetString(4)));
+            }
+
+            Console.WriteLine($"  statements, {label}: {list.Sum(l => l.Calls) / (double)pairs:N1} per pair, plan {list.Sum(l => l.Plan) / pairs:N3} ms + execute {list.Sum(l => l.Exec) / pairs:N3} ms per pair (server time)");
+            foreach (var l in list.Take(30))
+            {
+                Console.WriteLine($"    {l.Calls / (double)pairs,5:N2}/pair {l.Rows / (double)Math.Max(1, l.Calls),7:N1} rows  plan {l.Plan / Math.Max(1, l.Calls),6:N3} ms  exec {l.Exec / Math.Max(1, l.Calls),6:N3} ms  {l.Query[..Math.Min(150, l.Query.Length)]}");
+            }
+        }
+
+        await db.ScalarAsync<long>("SELECT 1 FROM (SELECT pg_stat_statements_reset()) r");
     }
 
     internal sealed record Candidate(Guid CaseId, string Crn, string AreaCode, string Provider = "");
@@ -162,20 +232,48 @@ internal static class AllocateBench
         return list;
     }
 
-    /// <summary>A probation officer of each provider, who receives every accepted case.</summary>
-    private static async Task<Dictionary<string, Guid>> OfficersAsync(BenchDatabase db)
+    /// <summary>
+    /// The probation officers of each organisation who receive accepted cases in turn: the seed's, and as many
+    /// more as <paramref name="per"/> asks for (added here, as an organisation's staff list would be).
+    /// </summary>
+    private static async Task<Dictionary<string, Officers>> OfficersAsync(BenchDatabase db, int per)
     {
         await using var connection = await db.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """SELECT DISTINCT ON ("OrganisationCode") "OrganisationCode", "Id" FROM "Practitioners" WHERE "Grade" = 'Po' ORDER BY "OrganisationCode", "StaffCode" """;
-        await using var reader = await command.ExecuteReaderAsync();
-        var officers = new Dictionary<string, Guid>();
-        while (await reader.ReadAsync())
+        await using (var add = connection.CreateCommand())
         {
-            officers[reader.GetString(0)] = reader.GetGuid(1);
+            add.CommandText = $"""
+                INSERT INTO "Practitioners" ("Id", "AvailableHours", "ContractedHours", "Grade", "Name", "OrganisationCode", "StaffCode")
+                SELECT gen_random_uuid(), NULL, 37, 'Po', 'Bench Officer ' || g, o."Code", lower(o."Code") || '-bench-po-' || g
+                FROM "Organisations" o CROSS JOIN generate_series(1, {per}) g
+                WHERE o."Kind" = 'Provider' AND g > (SELECT count(*) FROM "Practitioners" p WHERE p."OrganisationCode" = o."Code" AND p."Grade" = 'Po')
+                ON CONFLICT DO NOTHING
+                """;
+            await add.ExecuteNonQueryAsync();
         }
 
-        return officers;
+        await using var command = connection.CreateCommand();
+        command.CommandText = """SELECT "OrganisationCode", "Id" FROM "Practitioners" WHERE "Grade" = 'Po' ORDER BY "OrganisationCode", "StaffCode" """;
+        await using var reader = await command.ExecuteReaderAsync();
+        var officers = new Dictionary<string, List<Guid>>();
+        while (await reader.ReadAsync())
+        {
+            var org = reader.GetString(0);
+            (officers.TryGetValue(org, out var list) ? list : officers[org] = []).Add(reader.GetGuid(1));
+        }
+
+        return officers.ToDictionary(o => o.Key, o => new Officers([.. o.Value.Take(Math.Max(1, per))]));
+    }
+
+    /// <summary>An organisation's officers, handed out in turn (thread-safe).</summary>
+    internal sealed class Officers(Guid[] ids)
+    {
+        private int turn = -1;
+
+        public int Count => ids.Length;
+
+        public Guid Current() => ids[0];
+
+        public Guid Next() => ids[(int)((uint)Interlocked.Increment(ref turn) % (uint)ids.Length)];
     }
 
     private static async Task<double> RunAsync(List<Candidate> cases, int clients, Func<Candidate, Task> pair)

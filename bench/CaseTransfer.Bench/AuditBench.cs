@@ -712,9 +712,12 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
         }
 
         pgPort = FreePort();
-        await RunPgAsync(asRoot, "pg_ctl", ["-D", pgData, "-l", Path.Combine(dir, "log"), "-o", $"-p {pgPort} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=200", "-w", "start"]);
+        await RunPgAsync(asRoot, "pg_ctl", ["-D", pgData, "-l", Path.Combine(dir, "log"), "-o", $"-p {pgPort} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=200{ExtraPostgresOptions}", "-w", "start"]);
         Console.WriteLine($"PostgreSQL started on 127.0.0.1:{pgPort} ({pgData}).");
     }
+
+    /// <summary>More server options for a profiling run, e.g. <c>-c shared_preload_libraries=pg_stat_statements</c>.</summary>
+    public string ExtraPostgresOptions { get; set; } = "";
 
     private static Task RunPgAsync(bool asRoot, string tool, string[] arguments) =>
         asRoot

@@ -70,6 +70,7 @@ public static class ServiceRegistration
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member?.Name;
         services.AddScoped<IdempotencyScope>();
         services.AddScoped<CaseAccess>();
+        services.AddSingleton<OrganisationDirectory>();
         services.AddScoped<CaseTransfer.Application.Workload.Caseloads>();
         services.AddSingleton<CaseTransfer.Application.Workload.WorkloadModelCache>();
         services.AddSingleton<StoredRulesetHashes>();

@@ -4,6 +4,7 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Application.Workload;
 using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Cases;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -36,17 +37,31 @@ public sealed class AcceptAllocationValidator : AbstractValidator<AcceptAllocati
 }
 
 public sealed class AcceptAllocationHandler(
-    IAppDbContext db, AllocationChanges changes, AllocationViews views, PractitionerAssignment assignment, ICaller caller, TimeProvider clock)
+    IAppDbContext db, AllocationChanges changes, PractitionerAssignment assignment, ICaller caller, TimeProvider clock)
     : ICommandHandler<AcceptAllocation, AllocationView>
 {
     public async ValueTask<AllocationView> Handle(AcceptAllocation command, CancellationToken cancellationToken) =>
         await changes.ApplyAsync(command.Id, AllocationSide.Receiver, command.ExpectedVersion, async allocation =>
         {
-            // The provider does not hold the case yet, so it is loaded by the allocation, not through CaseAccess.
-            var @case = await db.Cases.Include(c => c.Holdings).SingleAsync(c => c.Id == allocation.CaseId, cancellationToken);
+            // The provider does not hold the case yet, so it is loaded by the allocation, not through CaseAccess; the
+            // answer's area name and current risk come in the same round trip (accepting changes neither).
+            var caseId = allocation.CaseId;
+            var risks = db.RiskAssessments.Where(r => r.CaseId == caseId).NewestFirst(); // Inlined into the one query below.
+            var read = await db.Cases.Include(c => c.Holdings)
+                .Where(c => c.Id == caseId)
+                .Select(c => new
+                {
+                    Case = c,
+                    AreaName = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => a.Name).First(),
+                    // Two scalar subqueries rather than one row (SQLite has no APPLY); the same order picks the same assessment.
+                    RiskTier = risks.Select(r => r.Facts.Tier).FirstOrDefault(),
+                    Rosh = risks.Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
+                })
+                .SingleAsync(cancellationToken);
+            var @case = read.Case;
             var (practitioner, acknowledgement) = await assignment.PrepareAsync(
                 @case, allocation.ToOrganisationCode, command.ResponsibleOfficerId!.Value, command.CapacityAcknowledgement, cancellationToken);
             allocation.Accept(@case, caller.UserId, clock.GetUtcNow(), practitioner, acknowledgement);
-            return await views.CaseViewAsync(@case, cancellationToken);
+            return AllocationViews.CaseView(@case, read.AreaName, read.RiskTier, read.Rosh);
         }, cancellationToken);
 }

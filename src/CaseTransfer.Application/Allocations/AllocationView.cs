@@ -89,31 +89,6 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
     public AllocationView Changed(Allocation allocation, AllocationState? before, AllocationCaseView @case) =>
         WithChange(Build(allocation, @case, clock.GetUtcNow()), allocation, before);
 
-    /// <summary>The case part of a view, for a case the handler holds: one read for its area's name and current risk.</summary>
-    public async Task<AllocationCaseView> CaseViewAsync(Case @case, CancellationToken cancellationToken)
-    {
-        var id = @case.Id;
-        var risks = db.RiskAssessments.Where(r => r.CaseId == id).NewestFirst(); // Inlined into the one query below.
-        var found = await db.Areas.AsNoTracking()
-            .Where(a => a.Code == @case.AreaCode)
-            .Select(a => new
-            {
-                a.Name,
-                // Two scalar subqueries rather than one row (SQLite has no APPLY); the same order picks the same assessment.
-                RiskTier = risks.Select(r => r.Facts.Tier).FirstOrDefault(),
-                Rosh = risks.Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
-            })
-            .SingleAsync(cancellationToken);
-        return new AllocationCaseView(
-            @case.Crn.Value,
-            new PersonName(@case.FirstName, @case.MiddleNames, @case.LastName),
-            @case.DateOfBirth,
-            new OrganisationRef(@case.AreaCode, found.Name),
-            @case.Tier ?? found.RiskTier,
-            found.Rosh,
-            @case.Sentence.Type);
-    }
-
     /// <summary>The case part of a view from a loaded case, its area's name and its current risk (as the case summary reads it).</summary>
     public static AllocationCaseView CaseView(Case @case, string areaName, RiskFacts? risk) => new(
         @case.Crn.Value,
@@ -122,6 +97,16 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
         new OrganisationRef(@case.AreaCode, areaName),
         @case.Tier ?? risk?.Tier,
         risk?.Rosh,
+        @case.Sentence.Type);
+
+    /// <summary>The case part of a view from a loaded case, its area's name and the tier and RoSH of its current risk assessment.</summary>
+    public static AllocationCaseView CaseView(Case @case, string areaName, string? riskTier, RoshLevel? rosh) => new(
+        @case.Crn.Value,
+        new PersonName(@case.FirstName, @case.MiddleNames, @case.LastName),
+        @case.DateOfBirth,
+        new OrganisationRef(@case.AreaCode, areaName),
+        @case.Tier ?? riskTier,
+        rosh,
         @case.Sentence.Type);
 
     private static AllocationView WithChange(AllocationView view, Allocation allocation, AllocationState? before) => view with

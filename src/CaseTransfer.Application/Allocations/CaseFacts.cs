@@ -17,8 +17,14 @@ public static class CaseFactsReader
     /// <summary>Reads the facts of a case the caller has already been allowed to see (see CaseAccess), untracked.</summary>
     public static async Task<CaseFacts> ReadAsync(IAppDbContext db, Guid caseId, CancellationToken cancellationToken)
     {
-        var @case = await db.Cases.AsNoTracking().Include(c => c.Requirements).SingleAsync(c => c.Id == caseId, cancellationToken);
-        var area = await db.Areas.AsNoTracking().SingleAsync(a => a.Code == @case.AreaCode, cancellationToken);
+        // The case with its requirements and its area in one round trip (a join; SQLite cannot take the current risk
+        // in the same query, it would need APPLY).
+        var read = await db.Cases.AsNoTracking()
+            .Include(c => c.Requirements)
+            .Where(c => c.Id == caseId)
+            .Join(db.Areas.AsNoTracking(), c => c.AreaCode, a => a.Code, (c, a) => new { Case = c, Area = a })
+            .SingleAsync(cancellationToken);
+        var (@case, area) = (read.Case, read.Area);
 
         // The same current risk the case summary shows.
         var current = await db.RiskAssessments.AsNoTracking()

@@ -72,7 +72,7 @@ public sealed class ProposeAllocationHandler(
             throw new ForbiddenException("Only the NPS proposes allocations; a provider accepts or rejects them.");
         }
 
-        var provider = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Code == command.ToOrganisation, cancellationToken);
+        var provider = await cases.OrganisationAsync(command.ToOrganisation, cancellationToken);
         if (provider is not { Kind: OrganisationKind.Provider })
         {
             throw new ValidationException([new ValidationFailure("toOrganisation", $"'{command.ToOrganisation}' is not a known provider")]);

@@ -11,7 +11,7 @@ namespace CaseTransfer.Application.Cases;
 /// an NPS region below the NPS) holds it. Every read and change of a case goes through here, and anything else is a
 /// 404 indistinguishable from a case that does not exist.
 /// </summary>
-public sealed class CaseAccess(IAppDbContext db, ICaller caller)
+public sealed class CaseAccess(IAppDbContext db, ICaller caller, OrganisationDirectory? directory = null)
 {
     private IReadOnlyList<string>? _holderCodes;
     private Organisation? _callerOrganisation;
@@ -30,18 +30,33 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller)
         return _holderCodes!;
     }
 
-    // One read per request for both: the caller's organisation and those below it (a handful of rows).
+    /// <summary>An organisation by code (reference data, see <see cref="OrganisationDirectory"/>), or null.</summary>
+    public async Task<Organisation?> OrganisationAsync(string code, CancellationToken cancellationToken) =>
+        (await OrganisationsAsync(code, cancellationToken)).SingleOrDefault(o => o.Code == code);
+
+    // The caller's organisation and those below it, from the organisations as last read (a handful of rows).
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         if (_holderCodes is null)
         {
             var own = caller.OrganisationCode;
-            var organisations = await db.Organisations.AsNoTracking()
-                .Where(o => o.Code == own || o.ParentCode == own)
-                .ToListAsync(cancellationToken);
+            var organisations = await OrganisationsAsync(own, cancellationToken);
             _callerOrganisation = organisations.SingleOrDefault(o => o.Code == own);
-            _holderCodes = [.. organisations.Select(o => o.Code)];
+            _holderCodes = [.. organisations.Where(o => o.Code == own || o.ParentCode == own).Select(o => o.Code)];
         }
+    }
+
+    /// <summary>Every organisation: kept per process for a short while, and read again when <paramref name="code"/> is not among them.</summary>
+    private async Task<IReadOnlyList<Organisation>> OrganisationsAsync(string code, CancellationToken cancellationToken)
+    {
+        if (directory?.Current is { } kept && kept.Any(o => o.Code == code))
+        {
+            return kept;
+        }
+
+        var all = await db.Organisations.AsNoTracking().ToListAsync(cancellationToken);
+        directory?.Keep(all);
+        return all;
     }
 
     /// <summary>
@@ -87,4 +102,25 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller)
                 $"The case is at version {@case.Version}, not {version}: it changed since you read it.");
         }
     }
+}
+
+/// <summary>
+/// The organisations as last read, for <see cref="Expiry"/>: reference data (immutable rows that only the seeder adds,
+/// and it calls <see cref="Invalidate"/>), read on every request before. An organisation that is not among them is
+/// looked for in the database at once, so a new one is never refused. A singleton.
+/// </summary>
+public sealed class OrganisationDirectory
+{
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(30);
+
+    private Kept? _kept;
+
+    public IReadOnlyList<Organisation>? Current =>
+        _kept is { } kept && System.Diagnostics.Stopwatch.GetElapsedTime(kept.ReadAt) < Expiry ? kept.Organisations : null;
+
+    public void Keep(IReadOnlyList<Organisation> organisations) => _kept = new Kept(organisations, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    public void Invalidate() => _kept = null;
+
+    private sealed record Kept(IReadOnlyList<Organisation> Organisations, long ReadAt);
 }

@@ -52,7 +52,13 @@ public sealed class DatabaseOptions
                     .AddInterceptors(new SqliteDurability());
                 break;
             case DatabaseProvider.Postgres:
-                builder.UseNpgsql(ConnectionString);
+                var prepared = postgresConnectionString;
+                if (prepared?.Source != ConnectionString)
+                {
+                    postgresConnectionString = prepared = new PreparedConnectionString(ConnectionString, WithAutoPrepare(ConnectionString!));
+                }
+
+                builder.UseNpgsql(prepared!.Value);
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(ConnectionString);
@@ -61,6 +67,39 @@ public sealed class DatabaseOptions
                 throw new InvalidOperationException($"Unknown database provider {Provider}.");
         }
     }
+
+    /// <summary>
+    /// Npgsql's automatic preparation (and no session reset on return to the pool), unless the connection string sets them: every request runs the same few dozen
+    /// statements, and unprepared each one is parsed, analysed and planned again by PostgreSQL (measured at about 40%
+    /// of the server's CPU in the allocation benchmark). Prepared statements live on the physical connection, survive
+    /// its return to the pool, and are invalidated by Npgsql when a table's schema changes.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = connectionString.Replace(" ", "", StringComparison.Ordinal);
+        if (!given.Contains("maxautoprepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        // Nothing here leaves session state on a connection (no SET, temporary tables, advisory locks or LISTEN;
+        // transactions always end before the connection goes back), so the reset Npgsql sends when a connection
+        // returns to the pool (seven statements once statements are prepared) is skipped.
+        if (!given.Contains("noresetonclose", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    public const int DefaultMaxAutoPrepare = 200;
+
+    private PreparedConnectionString? postgresConnectionString; // Worked out once, not per DbContext.
+
+    private sealed record PreparedConnectionString(string? Source, string Value);
 
     private static void EnsureSqliteDirectory(string connectionString)
     {
@@ -78,18 +117,21 @@ public static class PersistenceRegistration
     public static IServiceCollection AddCaseTransferPersistence(this IServiceCollection services, DatabaseOptions options)
     {
         services.AddSingleton(options);
+
+        // Pooled: a request takes a context that was reset (change tracker, transaction, command timeout, savepoint
+        // setting) rather than building one and its services; the contexts keep no state of their own.
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<SqliteCaseTransferDbContext>(options.Configure);
+                services.AddDbContextPool<SqliteCaseTransferDbContext>(options.Configure);
                 services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<SqliteCaseTransferDbContext>());
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresCaseTransferDbContext>(options.Configure);
+                services.AddDbContextPool<PostgresCaseTransferDbContext>(options.Configure);
                 services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<PostgresCaseTransferDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<SqlServerCaseTransferDbContext>(options.Configure);
+                services.AddDbContextPool<SqlServerCaseTransferDbContext>(options.Configure);
                 services.AddScoped<CaseTransferDbContext>(sp => sp.GetRequiredService<SqlServerCaseTransferDbContext>());
                 break;
         }

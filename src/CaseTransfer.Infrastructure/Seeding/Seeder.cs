@@ -85,6 +85,7 @@ public sealed class Seeder(IServiceScopeFactory scopes, TimeProvider clock)
             var practitioners = await db.Practitioners.Select(p => p.Id).ToListAsync(cancellationToken);
             db.Practitioners.AddRange(ReferenceData.Practitioners.Where(p => !practitioners.Contains(p.Id)));
             await db.SaveChangesAsync(cancellationToken);
+            scope.ServiceProvider.GetService<CaseTransfer.Application.Cases.OrganisationDirectory>()?.Invalidate();
         }
 
         await SeedWorkloadModelAsync(cancellationToken);

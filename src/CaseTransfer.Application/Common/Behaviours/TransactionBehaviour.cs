@@ -48,6 +48,11 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
         return await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            // EF wraps SaveChanges in a savepoint inside a user transaction (two more round trips) so that a failed
+            // save could be rolled back alone and the transaction carry on; here a failed save fails the request and
+            // the whole transaction rolls back, so the savepoint would never be used.
+            db.Database.AutoSavepointsEnabled = false;
             try
             {
                 var response = await next(message, ct);
