@@ -254,7 +254,9 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         {
             // One statement does the update and the version check: each case is updated only if it still has the
             // version the decision read (ids and versions paired by unnest), so a count short of the batch is a
-            // conflict. Saves reading the 5,000 rows back to sum their versions (15-40 ms a batch).
+            // conflict. Saves reading the 5,000 rows back to sum their versions (15-40 ms a batch). The "= ANY" keeps
+            // the plan the EF update had (the batch's cases found first); with the join alone PostgreSQL hashed every
+            // case held by the source organisation (100,000) to join 5,000.
             var caseIds = ids.ToArray();
             var readVersions = moving.Select(c => c.Version).ToArray();
             var from = job.FromOrganisationCode;
@@ -266,7 +268,8 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
                 SET "HolderOrganisationCode" = {to}, "HeldSince" = {heldSince}, "ResponsibleOfficerId" = NULL,
                     "Version" = c."Version" + 1, "UpdatedAt" = {updatedAt}
                 FROM unnest({caseIds}, {readVersions}) AS m("Id", "Version")
-                WHERE c."Id" = m."Id" AND c."Version" = m."Version" AND c."HolderOrganisationCode" = {from}
+                WHERE c."Id" = ANY({caseIds}) AND c."Id" = m."Id" AND c."Version" = m."Version"
+                  AND c."HolderOrganisationCode" = {from}
                   AND NOT EXISTS (SELECT 1 FROM "Allocations" AS a WHERE a."OpenCaseId" = c."Id")
                 """, ct);
             Ensure(moved == moving.Count, $"{moved} of {moving.Count} cases were still as read (holder, version, no open allocation)");
