@@ -250,19 +250,48 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         // to statistics of a table that had just been filled, and PostgreSQL chose hash joins over whole-table scans
         // of the cases and holdings, or walked every item of the job, in each statement.
         var ids = moving.Select(c => c.CaseId).ToList();
-        var updated = await db.Cases
-            .Where(c => EF.Parameter(ids).Contains(c.Id) && c.HolderOrganisationCode == job.FromOrganisationCode && !db.Allocations.Any(a => a.OpenCaseId == c.Id))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.HolderOrganisationCode, job.ToOrganisationCode)
-                .SetProperty(c => c.HeldSince, job.EffectiveAt)
-                .SetProperty(c => c.ResponsibleOfficerId, (Guid?)null)
-                .SetProperty(c => c.Version, c => c.Version + 1)
-                .SetProperty(c => c.UpdatedAt, now), ct);
-        Ensure(updated == moving.Count, $"{updated} of {moving.Count} cases were still as read");
-        phases.Lap("cases");
-        var versions = await db.Cases.Where(c => EF.Parameter(ids).Contains(c.Id)).SumAsync(c => c.Version, ct);
-        Ensure(versions == moving.Sum(c => c.Version + 1), "a case changed between reading and moving it");
-        phases.Lap("versions");
+        if (db.Database.ProviderName == PostgresProvider)
+        {
+            // One statement does the update and the version check: each case is updated only if it still has the
+            // version the decision read (ids and versions paired by unnest), so a count short of the batch is a
+            // conflict. Saves reading the 5,000 rows back to sum their versions (15-40 ms a batch). The "= ANY" keeps
+            // the plan the EF update had (the batch's cases found first); with the join alone PostgreSQL hashed every
+            // case held by the source organisation (100,000) to join 5,000.
+            var caseIds = ids.ToArray();
+            var readVersions = moving.Select(c => c.Version).ToArray();
+            var from = job.FromOrganisationCode;
+            var to = job.ToOrganisationCode;
+            var heldSince = job.EffectiveAt.ToUniversalTime();
+            var updatedAt = now.ToUniversalTime();
+            var moved = await db.Database.ExecuteSqlAsync($"""
+                UPDATE "Cases" AS c
+                SET "HolderOrganisationCode" = {to}, "HeldSince" = {heldSince}, "ResponsibleOfficerId" = NULL,
+                    "Version" = c."Version" + 1, "UpdatedAt" = {updatedAt}
+                FROM unnest({caseIds}, {readVersions}) AS m("Id", "Version")
+                WHERE c."Id" = ANY({caseIds}) AND c."Id" = m."Id" AND c."Version" = m."Version"
+                  AND c."HolderOrganisationCode" = {from}
+                  AND NOT EXISTS (SELECT 1 FROM "Allocations" AS a WHERE a."OpenCaseId" = c."Id")
+                """, ct);
+            Ensure(moved == moving.Count, $"{moved} of {moving.Count} cases were still as read (holder, version, no open allocation)");
+            phases.Lap("cases");
+        }
+        else
+        {
+            var updated = await db.Cases
+                .Where(c => EF.Parameter(ids).Contains(c.Id) && c.HolderOrganisationCode == job.FromOrganisationCode && !db.Allocations.Any(a => a.OpenCaseId == c.Id))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.HolderOrganisationCode, job.ToOrganisationCode)
+                    .SetProperty(c => c.HeldSince, job.EffectiveAt)
+                    .SetProperty(c => c.ResponsibleOfficerId, (Guid?)null)
+                    .SetProperty(c => c.Version, c => c.Version + 1)
+                    .SetProperty(c => c.UpdatedAt, now), ct);
+            Ensure(updated == moving.Count, $"{updated} of {moving.Count} cases were still as read");
+            phases.Lap("cases");
+            var versions = await db.Cases.Where(c => EF.Parameter(ids).Contains(c.Id)).SumAsync(c => c.Version, ct);
+            Ensure(versions == moving.Sum(c => c.Version + 1), "a case changed between reading and moving it");
+            phases.Lap("versions");
+        }
+
         var closed = await db.CaseHoldings
             .Where(h => h.To == null && EF.Parameter(ids).Contains(h.CaseId))
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.To, (DateTimeOffset?)job.EffectiveAt), ct);
