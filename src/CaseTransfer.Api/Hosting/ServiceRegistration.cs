@@ -80,6 +80,7 @@ public static class ServiceRegistration
         services.AddScoped<AllocationViews>();
         services.AddScoped<AllocationChanges>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
+        services.AddSingleton<CaseTransfer.Application.Cases.CaseNameCache>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();
         services.AddSingleton<CaseTransfer.Application.Auditing.IConsultationLog, GroupCommitConsultationLog>();
         services.AddScoped<CaseTransfer.Application.Auditing.LedgerIntegrator>();

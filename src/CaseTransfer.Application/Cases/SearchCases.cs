@@ -77,7 +77,7 @@ public static class SearchCursor
     }
 }
 
-public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, NameKeyFrequencies frequencies) : IQueryHandler<SearchCases, Page<CaseSearchResult>>
+public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, NameKeyFrequencies frequencies, CaseNameCache names) : IQueryHandler<SearchCases, Page<CaseSearchResult>>
 {
     /// <summary>How many name candidates the database hands over for ranking in code.</summary>
     public const int CandidateLimit = 200;
@@ -186,7 +186,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         if (await AllExactAsync(visible, tokens, counts, ct) is { } allExact)
         {
-            var ranked = Rank(allExact, scorer);
+            var ranked = await RankAsync(visible, allExact, scorer, ct);
             if (ranked.Count == CandidateLimit)
             {
                 return ranked;
@@ -202,7 +202,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// there are more. Found by intersecting the exact postings, starting from the rarest, which is cheap even for "John
     /// Smith". Null when there are fewer.
     /// </summary>
-    private async Task<List<Row>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    private async Task<List<Guid>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
         var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Exact.Sum(k => counts[k])))
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
@@ -227,25 +227,27 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
 
         if (matched.Count <= AllExactLimit)
         {
-            return await FetchAsync(visible, matched, ct);
+            return matched;
         }
 
-        // The first by CRN (ordinal, as the ranking orders ties), chosen here rather than by the database: see FetchAsync.
-        var first = new List<(Guid Id, string Crn)>(matched.Count);
-        foreach (var chunk in matched.Chunk(FetchChunk))
+        // The first visible by CRN (ordinal, as the ranking orders ties), chosen here rather than by the database (see
+        // FetchAsync): the CRNs come from the name cache, so only the first of them are read, to check who may see them.
+        var crns = await names.GetAsync(db, matched, ct);
+        var byCrn = crns.OrderBy(c => c.Value.Crn, StringComparer.Ordinal).Select(c => c.Key).ToList();
+        var first = new List<Guid>(AllExactLimit);
+        var chunkSize = AllExactLimit;
+        for (var at = 0; at < byCrn.Count && first.Count < AllExactLimit; at += chunkSize)
         {
-            var part = chunk.ToList();
-            first.AddRange((await visible.AsNoTracking()
+            var part = byCrn.GetRange(at, Math.Min(chunkSize, byCrn.Count - at));
+            var seen = (await visible.AsNoTracking()
                     .Where(c => EF.Parameter(part).Contains(c.Id))
-                    .Select(c => new { c.Id, c.Crn })
+                    .Select(c => c.Id)
                     .ToListAsync(ct))
-                .Select(c => (c.Id, c.Crn.Value)));
+                .ToHashSet();
+            first.AddRange(part.Where(seen.Contains).Take(AllExactLimit - first.Count));
         }
 
-        return await FetchAsync(
-            visible,
-            [.. first.OrderBy(c => c.Crn, StringComparer.Ordinal).Take(AllExactLimit).Select(c => c.Id)],
-            ct);
+        return first;
     }
 
     /// <summary>
@@ -361,8 +363,36 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// Each distinct name part is compared with the query once (<see cref="NameMatcher.QueryScorer"/>), so a pool of
     /// thousands sharing a few hundred forenames and surnames is cheap to rank.
     /// </summary>
-    private static async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct) =>
-        Rank(await FetchAsync(visible, candidates, ct), scorer);
+    /// <remarks>
+    /// Candidates are scored and ordered on their CRN and names from <see cref="CaseNameCache"/> (they never change), then
+    /// read through the caller's visibility filter in that order until <see cref="CandidateLimit"/> are found: the same
+    /// answer as reading every visible candidate, scoring and keeping the best, without reading thousands of wide rows.
+    /// </remarks>
+    private async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct)
+    {
+        // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by.
+        var ordered = (await names.GetAsync(db, candidates, ct))
+            .Select(c => (Id: c.Key, c.Value.Crn, Score: Math.Round(scorer.Score(c.Value.Forenames, c.Value.LastName), 4)))
+            .Where(x => x.Score >= MinimumNameScore)
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Crn, StringComparer.Ordinal)
+            .ToList();
+        var results = new List<CaseSearchResult>(Math.Min(CandidateLimit, ordered.Count));
+        var chunkSize = CandidateLimit;
+        for (var at = 0; at < ordered.Count && results.Count < CandidateLimit; at += chunkSize, chunkSize = Math.Min(chunkSize * 2, FetchChunk))
+        {
+            var part = ordered.GetRange(at, Math.Min(chunkSize, ordered.Count - at));
+            var rows = (await FetchAsync(visible, [.. part.Select(x => x.Id)], ct)).ToDictionary(r => r.Crn.Value, StringComparer.Ordinal);
+            foreach (var x in part)
+            {
+                if (results.Count < CandidateLimit && rows.TryGetValue(x.Crn, out var row))
+                {
+                    results.Add(row.ToResult(x.Score, "name"));
+                }
+            }
+        }
+
+        return results;
+    }
 
     /// <summary>
     /// The visible cases among the candidates, with what a result shows. The ids go to the database as one parameter
@@ -383,19 +413,6 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         }
 
         return rows;
-    }
-
-    private static List<CaseSearchResult> Rank(List<Row> rows, NameMatcher.QueryScorer scorer)
-    {
-        // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by.
-        // Only the kept rows become results: a pool can be thousands of rows.
-        return rows
-            .Select(r => (Row: r, Score: Math.Round(scorer.Score(r.Forenames, r.LastName), 4)))
-            .Where(x => x.Score >= MinimumNameScore)
-            .OrderByDescending(x => x.Score).ThenBy(x => x.Row.Crn.Value, StringComparer.Ordinal)
-            .Take(CandidateLimit)
-            .Select(x => x.Row.ToResult(x.Score, "name"))
-            .ToList();
     }
 
     /// <summary>A query token's search keys, and those of them that are the token itself.</summary>
