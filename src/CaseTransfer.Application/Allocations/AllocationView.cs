@@ -90,14 +90,7 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
         WithChange(Build(allocation, @case, clock.GetUtcNow()), allocation, before);
 
     /// <summary>The case part of a view from a loaded case, its area's name and its current risk (as the case summary reads it).</summary>
-    public static AllocationCaseView CaseView(Case @case, string areaName, RiskFacts? risk) => new(
-        @case.Crn.Value,
-        new PersonName(@case.FirstName, @case.MiddleNames, @case.LastName),
-        @case.DateOfBirth,
-        new OrganisationRef(@case.AreaCode, areaName),
-        @case.Tier ?? risk?.Tier,
-        risk?.Rosh,
-        @case.Sentence.Type);
+    public static AllocationCaseView CaseView(Case @case, string areaName, RiskFacts? risk) => CaseView(@case, areaName, risk?.Tier, risk?.Rosh);
 
     /// <summary>The case part of a view from a loaded case, its area's name and the tier and RoSH of its current risk assessment.</summary>
     public static AllocationCaseView CaseView(Case @case, string areaName, string? riskTier, RoshLevel? rosh) => new(

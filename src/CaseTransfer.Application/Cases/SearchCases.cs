@@ -147,7 +147,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             var rows = await visible.AsNoTracking()
                 .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Crn)
                 .Take(SearchCases.MaxLimit * 5)
-                .Select(c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode))
+                .Select(ToRow)
                 .ToListAsync(cancellationToken);
             results.AddRange(rows.Select(r => r.ToResult(1.0, "dateOfBirth")));
         }
@@ -171,7 +171,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             .Where(c => crns.Contains(c.Crn)
                 || (c.PncId != null && pncs.Contains(c.PncId.Value))
                 || (c.NomsNumber != null && noms.Contains(c.NomsNumber.Value)))
-            .Select(c => new Row(c.Crn, c.FirstName, c.MiddleNames, c.LastName, c.DateOfBirth, c.PncId, c.NomsNumber, c.HolderOrganisationCode))
+            .Select(ToRow)
             .ToListAsync(ct);
         return rows.Select(r => r.ToResult(
             1.0,
@@ -285,13 +285,17 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         var wider = new HashSet<string>(NameKeys.PairsForQuery(nameTokens, 2), StringComparer.Ordinal);
         foreach (var exact in tokens.Where(t => t.Exact.Count > 0))
         {
-            wider.UnionWith(NameKeys.PairsOfExactToken(exact.Text, tokens.Where(t => !ReferenceEquals(t, exact)).Select(t => t.Text)));
+            wider.UnionWith(PairsOfExact(exact, tokens));
         }
 
         var widerKeys = wider.ToList();
         var widerIds = await db.CaseNameKeys.Where(k => widerKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
         return widerIds.Count == 0 ? null : widerIds;
     }
+
+    /// <summary>The pair keys of a correctly spelled token with the start of each other token of the query (<see cref="NameKeys.PairsOfExactToken"/>).</summary>
+    private static IEnumerable<string> PairsOfExact(QueryToken exact, List<QueryToken> tokens) =>
+        NameKeys.PairsOfExactToken(exact.Text, tokens.Where(t => !ReferenceEquals(t, exact)).Select(t => t.Text));
 
     /// <summary>The query's tokens with the keys the general pool reads for each, most selective first.</summary>
     private static List<(QueryToken Token, int Index, List<string> Keys, long Count, long ExactCount)> GeneralPool(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts) =>
@@ -321,7 +325,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         {
             var only = ordered[0];
             var narrowed = new HashSet<string>(only.Keys.Where(k => !only.Token.Exact.Contains(k)), StringComparer.Ordinal);
-            narrowed.UnionWith(NameKeys.PairsOfExactToken(only.Token.Text, tokens.Where(t => !ReferenceEquals(t, only.Token)).Select(t => t.Text)));
+            narrowed.UnionWith(PairsOfExact(only.Token, tokens));
             var narrowedKeys = narrowed.ToList();
             return await db.CaseNameKeys.Where(k => narrowedKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
         }
@@ -351,7 +355,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
         {
             poolKeys.UnionWith(exactCount <= ExactFallbackFullRead
                 ? exactToken.Exact
-                : NameKeys.PairsOfExactToken(exactToken.Text, tokens.Where(t => !ReferenceEquals(t, exactToken)).Select(t => t.Text)));
+                : PairsOfExact(exactToken, tokens));
         }
 
         var keys = poolKeys.ToList();

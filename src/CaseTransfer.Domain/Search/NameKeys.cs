@@ -188,7 +188,7 @@ public static class NameKeys
     private static IEnumerable<string> Pairs(char initial, IEnumerable<string> surnameKeys) =>
         surnameKeys.Where(k => !k.StartsWith(InitialPrefix, StringComparison.Ordinal))
             .Select(k => string.Concat(PairPrefix, initial.ToString(), k))
-            .Select(k => k.Length > MaxKeyLength ? k[..MaxKeyLength] : k);
+            .Select(Cut);
 
     private static string Cut(string key) => key.Length > MaxKeyLength ? key[..MaxKeyLength] : key;
 

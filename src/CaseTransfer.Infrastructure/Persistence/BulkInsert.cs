@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 
 namespace CaseTransfer.Infrastructure.Persistence;
@@ -63,7 +64,8 @@ public static class BulkInsert
         foreach (var property in entityType.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd || !p.IsKey()))
         {
             var getter = property.GetGetter();
-            columns.Add(new Column(property.GetColumnName(table)!, entity => ToProvider(property, getter.GetClrValue(entity)), CopyWriter(property)));
+            var converter = ConverterOf(property);
+            columns.Add(new Column(property.GetColumnName(table)!, entity => ToProvider(converter, getter.GetClrValue(entity)), CopyWriter(property, converter)));
         }
 
         foreach (var complex in entityType.GetComplexProperties())
@@ -72,14 +74,15 @@ public static class BulkInsert
             foreach (var property in complex.ComplexType.GetProperties())
             {
                 var inner = property.GetGetter();
+                var converter = ConverterOf(property);
                 columns.Add(new Column(
                     property.GetColumnName(table)!,
                     entity =>
                     {
                         var value = outer.GetClrValue(entity);
-                        return value is null ? null : ToProvider(property, inner.GetClrValue(value));
+                        return value is null ? null : ToProvider(converter, inner.GetClrValue(value));
                     },
-                    CopyWriter(property)));
+                    CopyWriter(property, converter)));
             }
         }
 
@@ -90,9 +93,8 @@ public static class BulkInsert
     /// Writes a column's provider value with the importer's generic <c>Write&lt;T&gt;</c> for its CLR type, resolved once
     /// per column, instead of <c>Write(object)</c>, which looks the value's type up again for every value.
     /// </summary>
-    private static Action<NpgsqlBinaryImporter, object> CopyWriter(IReadOnlyProperty property)
+    private static Action<NpgsqlBinaryImporter, object> CopyWriter(IReadOnlyProperty property, ValueConverter? converter)
     {
-        var converter = property.GetValueConverter() ?? property.FindTypeMapping()?.Converter;
         var type = converter?.ProviderClrType ?? property.ClrType;
         type = Nullable.GetUnderlyingType(type) ?? type;
         return typeof(BulkInsert).GetMethod(nameof(CopyTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
@@ -102,16 +104,11 @@ public static class BulkInsert
 
     private static void CopyTyped<TValue>(NpgsqlBinaryImporter importer, object value) => importer.Write((TValue)value);
 
-    private static object? ToProvider(IReadOnlyProperty property, object? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
+    /// <summary>The converter from a property's CLR value to what is stored, resolved once per column; null when stored as is.</summary>
+    private static ValueConverter? ConverterOf(IReadOnlyProperty property) => property.GetValueConverter() ?? property.FindTypeMapping()?.Converter;
 
-        var converter = property.GetValueConverter() ?? property.FindTypeMapping()?.Converter;
-        return converter is null ? value : converter.ConvertToProvider(value);
-    }
+    private static object? ToProvider(ValueConverter? converter, object? value) =>
+        value is null || converter is null ? value : converter.ConvertToProvider(value);
 
     /// <summary>
     /// Binary COPY, written synchronously: the importer buffers rows and only touches the socket when its buffer

@@ -173,7 +173,7 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             // case's current holding is found without walking its history (a bulk transfer reads it for every case).
             b.HasIndex(h => h.CaseId);
             b.HasIndex(h => h.CaseId, "IX_CaseHoldings_OpenPerCase").IsUnique()
-                .HasFilter(Database.ProviderName == "Microsoft.EntityFrameworkCore.SqlServer" ? "[To] IS NULL" : "\"To\" IS NULL");
+                .HasFilter(Database.IsSqlServer() ? "[To] IS NULL" : "\"To\" IS NULL");
         });
 
         modelBuilder.Entity<CaseTier>(b =>
