@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CaseTransfer.Infrastructure.Persistence;
 using Npgsql;
 
 /// <summary>
@@ -11,8 +12,10 @@ using Npgsql;
 /// POST /api/v1/allocations/{id}/accept by the provider) against a raw ADO.NET baseline (Npgsql, no EF, no HTTP) that
 /// performs the same inserts and updates as the HTTP path in one transaction per request: the allocation row, then
 /// on accept its update, the case update, the open holding closed and a new one inserted, one audit entry per request
-/// and the same number of outbox rows. Same cluster, same run, N concurrent clients, the two modes alternating round
-/// by round so load on the machine falls on both alike. Each pair uses a fresh case (an accepted case has left the NPS).
+/// and the same number of outbox rows; and the same raw ADO.NET behind HTTP (<see cref="AllocateBaselineServer"/>, a
+/// child process serving the same requests and tokens). Same cluster, same run, N concurrent clients, the three modes
+/// taking turns round by round so load on the machine falls on all alike. Each pair uses a fresh case (an accepted
+/// case has left the NPS).
 /// </summary>
 internal static class AllocateBench
 {
@@ -66,7 +69,7 @@ internal static class AllocateBench
             var db = new BenchDatabase("postgres", host.ConnectionString);
 
             // Cases the rules send to a provider make up about 40% of the caseload; keep a margin.
-            var pairsNeeded = perRound * rounds * 2 + clients * 4 + warmHttp + warmBaseline;
+            var pairsNeeded = perRound * rounds * Modes.Length + clients * 2 * Modes.Length + warmHttp + 2 * warmBaseline;
             var needed = (long)pairsNeeded * 3;
             var existing = await db.TableExistsAsync("Cases") ? await db.ScalarAsync<long>($"""SELECT COUNT(*) FROM "Cases" c WHERE "HolderOrganisationCode" = '{Region}' AND NOT EXISTS (SELECT 1 FROM "Allocations" a WHERE a."CaseId" = c."Id")""") : 0;
             if (existing < needed)
@@ -122,23 +125,33 @@ internal static class AllocateBench
             var after = await RowCountsAsync(db);
             var perPair = after.Subtract(before).Per(clients * 2);
             Console.WriteLine($"one HTTP propose+accept writes: {perPair}");
-            var template = await TemplateAsync(db);
-            // As the Api's own connections (DatabaseOptions.WithAutoPrepare): no session reset on return to the pool.
-            await using var source = NpgsqlDataSource.Create(host.ConnectionString + ";No Reset On Close=true");
+            // The Api's own connection settings (automatic preparation, no session reset on return to the pool), here and
+            // in the baseline server. Until session 4 this baseline did not prepare its statements.
+            await using var source = NpgsqlDataSource.Create(DatabaseOptions.WithAutoPrepare(host.ConnectionString));
+            var template = await TemplateAsync(source);
             var baseline = new Baseline(source, template, perPair.Outbox);
-            await RunAsync(Take(clients * 2), clients, c => baseline.PairAsync(c, officers[c.Provider].Next()));
-            var baselineWrites = (await RowCountsAsync(db)).Subtract(after).Per(clients * 2);
-            Console.WriteLine($"one baseline pair writes:          {baselineWrites}");
-            if (warmHttp > 0)
+            var baselineUrl = await host.StartBaselineServerAsync(perPair.Outbox);
+            using var baselineAllocator = host.Client(baselineUrl, Region, "bench-allocator", "allocator");
+            var baselineProviders = new Dictionary<string, HttpClient>();
+            HttpClient BaselineProvider(string org) => baselineProviders.TryGetValue(org, out var c) ? c : baselineProviders[org] = host.Client(baselineUrl, org, $"bench-{org.ToLowerInvariant()}", "case-manager");
+            Task<double> Run(string mode, List<Candidate> cases) => mode switch
             {
-                var s = await RunAsync(Take(warmHttp), clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next()));
-                Console.WriteLine($"warm-up http    : {warmHttp} pairs in {s:N2} s = {warmHttp / s:N1} pairs/s (not counted)");
+                "http" => RunAsync(cases, clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next())),
+                "baseline" => RunAsync(cases, clients, c => baseline.PairAsync(c, officers[c.Provider].Next())),
+                _ => RunAsync(cases, clients, c => HttpPairAsync(baselineAllocator, BaselineProvider(c.Provider), c, officers[c.Provider].Next())),
+            };
+
+            foreach (var mode in Modes.Skip(1))
+            {
+                var start = await RowCountsAsync(db);
+                await Run(mode, Take(clients * 2));
+                Console.WriteLine($"one {mode} pair writes: {(await RowCountsAsync(db)).Subtract(start).Per(clients * 2)}");
             }
 
-            if (warmBaseline > 0)
+            foreach (var (mode, n) in new[] { ("http", warmHttp), ("baseline", warmBaseline), ("baseline-http", warmBaseline) }.Where(w => w.Item2 > 0))
             {
-                var s = await RunAsync(Take(warmBaseline), clients, c => baseline.PairAsync(c, officers[c.Provider].Next()));
-                Console.WriteLine($"warm-up baseline: {warmBaseline} pairs in {s:N2} s = {warmBaseline / s:N1} pairs/s (not counted)");
+                var s = await Run(mode, Take(n));
+                Console.WriteLine($"warm-up {mode,-13}: {n} pairs in {s:N2} s = {n / s:N1} pairs/s (not counted)");
             }
 
             if (statements)
@@ -150,15 +163,14 @@ internal static class AllocateBench
             var results = new List<(string Mode, int Round, double PairsPerSecond, string Load)>();
             for (var round = 1; round <= rounds; round++)
             {
-                foreach (var mode in round % 2 == 1 ? new[] { "http", "baseline" } : ["baseline", "http"])
+                // Each mode goes first, second and third in turn.
+                foreach (var mode in Modes.Skip((round - 1) % Modes.Length).Concat(Modes.Take((round - 1) % Modes.Length)))
                 {
                     var cases = Take(perRound);
                     var load = TransferBench.Load();
-                    var seconds = mode == "http"
-                        ? await RunAsync(cases, clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next()))
-                        : await RunAsync(cases, clients, c => baseline.PairAsync(c, officers[c.Provider].Next()));
+                    var seconds = await Run(mode, cases);
                     results.Add((mode, round, perRound / seconds, load));
-                    Console.WriteLine($"round {round} {mode,-8}: {perRound} pairs in {seconds:N2} s = {perRound / seconds:N1} pairs/s ({2 * perRound / seconds:N1} requests/s); load {load}");
+                    Console.WriteLine($"round {round} {mode,-13}: {perRound} pairs in {seconds:N2} s = {perRound / seconds:N1} pairs/s ({2 * perRound / seconds:N1} requests/s); load {load}");
                     if (statements && round <= 2)
                     {
                         await PrintStatementsAsync(db, $"round {round} {mode}", perRound);
@@ -166,14 +178,20 @@ internal static class AllocateBench
                 }
             }
 
-            var http = results.Where(r => r.Mode == "http").Sum(r => r.PairsPerSecond) / rounds;
-            var raw = results.Where(r => r.Mode == "baseline").Sum(r => r.PairsPerSecond) / rounds;
+            double Mean(string mode) => results.Where(r => r.Mode == mode).Sum(r => r.PairsPerSecond) / rounds;
+            string PerRound(string mode) => string.Join(", ", Enumerable.Range(1, rounds).Select(r =>
+                $"{100 * results.Single(x => x.Round == r && x.Mode == "http").PairsPerSecond / results.Single(x => x.Round == r && x.Mode == mode).PairsPerSecond:N0}%"));
+            var http = Mean("http");
             Console.WriteLine();
             Console.WriteLine($"=== Results: allocate, postgres, {clients} clients, {rounds} x {perRound} pairs per mode, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ===");
-            Console.WriteLine($"HTTP (propose + accept):  {http:N1} pairs/s");
-            Console.WriteLine($"raw ADO.NET baseline:     {raw:N1} pairs/s");
-            Console.WriteLine($"ratio HTTP / baseline:    {100 * http / raw:N1}% (target >= 70%: {(http >= 0.7 * raw ? "met" : "MISSED")})");
-            Console.WriteLine($"per round ratio: {string.Join(", ", Enumerable.Range(1, rounds).Select(r => $"{100 * results.Single(x => x.Round == r && x.Mode == "http").PairsPerSecond / results.Single(x => x.Round == r && x.Mode == "baseline").PairsPerSecond:N0}%"))}");
+            Console.WriteLine($"HTTP (propose + accept, the Api):        {http:N1} pairs/s");
+            Console.WriteLine($"raw ADO.NET behind HTTP (baseline-http):  {Mean("baseline-http"):N1} pairs/s");
+            Console.WriteLine($"raw ADO.NET in the bench, no HTTP:        {Mean("baseline"):N1} pairs/s");
+            foreach (var (mode, what) in new[] { ("baseline-http", "raw ADO.NET serving the same requests"), ("baseline", "raw ADO.NET without HTTP") })
+            {
+                Console.WriteLine($"ratio HTTP / {what}: {100 * http / Mean(mode):N1}% (>= 70%: {(http >= 0.7 * Mean(mode) ? "met" : "MISSED")}); per round {PerRound(mode)}");
+            }
+
             return 0;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -210,6 +228,9 @@ internal static class AllocateBench
 
         await db.ScalarAsync<long>("SELECT 1 FROM (SELECT pg_stat_statements_reset()) r");
     }
+
+    /// <summary>The Api over HTTP; raw ADO.NET in the bench's process (no HTTP); the same behind HTTP.</summary>
+    private static readonly string[] Modes = ["http", "baseline", "baseline-http"];
 
     internal sealed record Candidate(Guid CaseId, string Crn, string AreaCode, string Provider = "");
 
@@ -334,9 +355,9 @@ internal static class AllocateBench
     /// <summary>The stored decision and facts of a real proposal, so the baseline writes rows of the same size.</summary>
     internal sealed record Template(string RulesetVersion, string RulesetHash, string FactsJson, string DecisionJson, string Payload);
 
-    private static async Task<Template> TemplateAsync(BenchDatabase db)
+    internal static async Task<Template> TemplateAsync(NpgsqlDataSource source)
     {
-        await using var connection = await db.OpenAsync();
+        await using var connection = await source.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT a."RulesetVersion", a."RulesetHash", a."FactsJson", a."DecisionJson",
@@ -359,7 +380,7 @@ internal static class AllocateBench
             await using (var transaction = await connection.BeginTransactionAsync())
             {
                 await using var batch = new NpgsqlBatch(connection, transaction);
-                batch.BatchCommands.Add(Command(
+                batch.BatchCommands.Add(BaselineSql.Command(
                     """
                     INSERT INTO "Allocations" ("Id", "CaseId", "Crn", "AreaCode", "FromOrganisationCode", "ToOrganisationCode", "Reason", "RulesOutcome",
                       "RulesOrganisationCode", "RulesProvisional", "RulesetVersion", "RulesetHash", "FactsJson", "DecisionJson", "IsOverride", "ProposedBy",
@@ -368,8 +389,8 @@ internal static class AllocateBench
                     """,
                     allocationId, c.CaseId, c.Crn, c.AreaCode, Region, c.Provider, template.RulesetVersion, template.RulesetHash, template.FactsJson, template.DecisionJson,
                     now, now.AddDays(14)));
-                batch.BatchCommands.Add(Audit(now, "Disclosure", "ProposeAllocation", "bench-allocator", Region, c.Crn, allocationId, 1, "allocation proposed", c.Provider));
-                batch.BatchCommands.Add(Outbox(now, "case-transfer.allocation.proposed", c.Crn));
+                batch.BatchCommands.Add(BaselineSql.Audit(now, "Disclosure", "ProposeAllocation", "bench-allocator", Region, c.Crn, allocationId, 1, "allocation proposed", c.Provider));
+                batch.BatchCommands.Add(BaselineSql.Outbox(now, "case-transfer.allocation.proposed", c.Crn, template.Payload));
                 await batch.ExecuteNonQueryAsync();
                 await transaction.CommitAsync();
             }
@@ -379,54 +400,31 @@ internal static class AllocateBench
             await using (var transaction = await connection.BeginTransactionAsync())
             {
                 await using var batch = new NpgsqlBatch(connection, transaction);
-                batch.BatchCommands.Add(Command(
+                batch.BatchCommands.Add(BaselineSql.Command(
                     """
                     UPDATE "Allocations" SET "State" = 'Accepted', "DecidedBy" = 'bench-provider', "DecidedAt" = $2, "ResponsibleOfficerId" = $3,
                       "CapacityAcknowledgement" = $4, "OpenCaseId" = NULL, "Version" = "Version" + 1 WHERE "Id" = $1 AND "Version" = 1
                     """,
                     allocationId, now, officer, """{"onScreen":{"capacityPercent":100,"points":0,"availablePoints":0,"caseCount":0}}"""));
-                batch.BatchCommands.Add(Command(
+                batch.BatchCommands.Add(BaselineSql.Command(
                     """
                     UPDATE "Cases" SET "HolderOrganisationCode" = $2, "ResponsibleOfficerId" = $3, "HeldSince" = $4, "UpdatedAt" = $4, "Version" = "Version" + 1
                     WHERE "Id" = $1
                     """,
                     c.CaseId, c.Provider, officer, now));
-                batch.BatchCommands.Add(Command("""UPDATE "CaseHoldings" SET "To" = $2 WHERE "CaseId" = $1 AND "To" IS NULL""", c.CaseId, now));
-                batch.BatchCommands.Add(Command(
+                batch.BatchCommands.Add(BaselineSql.Command("""UPDATE "CaseHoldings" SET "To" = $2 WHERE "CaseId" = $1 AND "To" IS NULL""", c.CaseId, now));
+                batch.BatchCommands.Add(BaselineSql.Command(
                     """INSERT INTO "CaseHoldings" ("Id", "CaseId", "OrganisationCode", "ResponsibleOfficerId", "From", "Reason") VALUES ($1, $2, $3, $4, $5, 'Allocation accepted')""",
                     Guid.CreateVersion7(), c.CaseId, c.Provider, officer, now));
-                batch.BatchCommands.Add(Audit(now, "Alteration", "AcceptAllocation", "bench-provider", c.Provider, c.Crn, allocationId, 2, "allocation accepted; case holder changed", null));
+                batch.BatchCommands.Add(BaselineSql.Audit(now, "Alteration", "AcceptAllocation", "bench-provider", c.Provider, c.Crn, allocationId, 2, "allocation accepted; case holder changed", null));
                 for (var i = 1; i < outboxPerPair; i++)
                 {
-                    batch.BatchCommands.Add(Outbox(now, "case-transfer.allocation.accepted", c.Crn));
+                    batch.BatchCommands.Add(BaselineSql.Outbox(now, "case-transfer.allocation.accepted", c.Crn, template.Payload));
                 }
 
                 await batch.ExecuteNonQueryAsync();
                 await transaction.CommitAsync();
             }
         }
-
-        private static NpgsqlBatchCommand Command(string sql, params object?[] values)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            foreach (var value in values)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-            }
-
-            return command;
-        }
-
-        private static NpgsqlBatchCommand Audit(DateTimeOffset now, string operation, string action, string actor, string org, string crn, Guid resource, long version, string summary, string? recipients) => Command(
-            """
-            INSERT INTO "AuditEntries" ("Id", "OccurredAt", "Operation", "Action", "ActorUserId", "ActorUserName", "ActorOrganisation", "ClientId", "TraceId",
-              "Crn", "ResourceType", "ResourceId", "ResourceVersion", "Summary", "Justification", "Recipients")
-            VALUES ($1, $2, $3, $4, $5, $5, $6, NULL, $7, $8, 'allocation', $9, $10, $11, NULL, $12)
-            """,
-            Guid.CreateVersion7(), now, operation, action, actor, org, Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N"), crn, resource.ToString(), version, summary, recipients);
-
-        private NpgsqlBatchCommand Outbox(DateTimeOffset now, string type, string crn) => Command(
-            """INSERT INTO "OutboxMessages" ("Id", "EventType", "OccurredAt", "Crn", "Payload") VALUES ($1, $2, $3, $4, $5)""",
-            Guid.CreateVersion7(), type, now, crn, template.Payload);
     }
 }

@@ -472,6 +472,7 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
     private readonly string signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly string auditSeed = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private Process? api;
+    private Process? baselineServer;
     private StreamWriter? apiLog;
     private string? pgData;
     private int pgPort;
@@ -643,13 +644,41 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
         api.Start();
         api.BeginOutputReadLine();
         api.BeginErrorReadLine();
+        await WaitReadyAsync(api, url, "the Api");
+        Console.WriteLine($"Api (pid {api.Id}, entries {(auditEntries ? "on" : "off")}, consultations {(consultations ? "on" : "off")}, integrator {(integrate ? "on" : "off")}) ready on {url}");
+        return url + "/";
+    }
+
+    /// <summary>
+    /// Starts this bench program's raw ADO.NET server (<see cref="AllocateBaselineServer"/>) on a free loopback port,
+    /// with the Api's signing key and, as the Api's web SDK has by default, server GC; stopped with the Api.
+    /// </summary>
+    public async Task<string> StartBaselineServerAsync(int outboxPerPair)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        foreach (var a in new[] { typeof(BenchHost).Assembly.Location, "allocate-baseline-server", "--url", url, "--connection", ConnectionString, "--outbox", outboxPerPair.ToString(CultureInfo.InvariantCulture) })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["Auth__SigningKey"] = signingKey;
+        psi.Environment["DOTNET_gcServer"] = "1";
+        baselineServer = Process.Start(psi)!;
+        await WaitReadyAsync(baselineServer, url, "the baseline server");
+        Console.WriteLine($"raw ADO.NET baseline server (pid {baselineServer.Id}) ready on {url}");
+        return url + "/";
+    }
+
+    private async Task WaitReadyAsync(Process process, string url, string name)
+    {
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromMinutes(3))
         {
-            if (api.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"the Api exited with {api.ExitCode} at start; see {Path.Combine(WorkDir, "api.log")}");
+                throw new InvalidOperationException($"{name} exited with {process.ExitCode} at start (its output: the console, or the Api's in {Path.Combine(WorkDir, "api.log")})");
             }
 
             try
@@ -657,8 +686,7 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
                 using var r = await probe.GetAsync($"{url}/health/ready", cts.Token);
                 if (r.IsSuccessStatusCode)
                 {
-                    Console.WriteLine($"Api (pid {api.Id}, entries {(auditEntries ? "on" : "off")}, consultations {(consultations ? "on" : "off")}, integrator {(integrate ? "on" : "off")}) ready on {url}");
-                    return url + "/";
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -671,11 +699,19 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
             await Task.Delay(200, cts.Token);
         }
 
-        throw new TimeoutException("the Api did not become ready within 3 minutes");
+        throw new TimeoutException($"{name} did not become ready within 3 minutes");
     }
 
     public async Task StopApiAsync()
     {
+        if (baselineServer is { HasExited: false })
+        {
+            baselineServer.Kill(entireProcessTree: true);
+            await baselineServer.WaitForExitAsync();
+        }
+
+        baselineServer?.Dispose();
+        baselineServer = null;
         if (api is { HasExited: false })
         {
             api.Kill(entireProcessTree: true);

@@ -28,6 +28,11 @@ if (args is ["transfer", ..])
     return await TransferBench.RunAsync(args);
 }
 
+if (args is ["allocate-baseline-server", ..])
+{
+    return await AllocateBaselineServer.RunAsync(args);
+}
+
 if (args is ["allocate", ..])
 {
     return await AllocateBench.RunAsync(args);
