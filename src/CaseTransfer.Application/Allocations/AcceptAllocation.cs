@@ -40,28 +40,41 @@ public sealed class AcceptAllocationHandler(
     IAppDbContext db, AllocationChanges changes, PractitionerAssignment assignment, ICaller caller, TimeProvider clock)
     : ICommandHandler<AcceptAllocation, AllocationView>
 {
-    public async ValueTask<AllocationView> Handle(AcceptAllocation command, CancellationToken cancellationToken) =>
-        await changes.ApplyAsync(command.Id, AllocationSide.Receiver, command.ExpectedVersion, async allocation =>
-        {
-            // The provider does not hold the case yet, so it is loaded by the allocation, not through CaseAccess; the
-            // answer's area name and current risk come in the same round trip (accepting changes neither).
-            var caseId = allocation.CaseId;
-            var risks = db.RiskAssessments.Where(r => r.CaseId == caseId).NewestFirst(); // Inlined into the one query below.
-            var read = await db.Cases.Include(c => c.Holdings)
-                .Where(c => c.Id == caseId)
-                .Select(c => new
+    public async ValueTask<AllocationView> Handle(AcceptAllocation command, CancellationToken cancellationToken)
+    {
+        // The provider does not hold the case yet, so it is loaded by the allocation, not through CaseAccess. One round
+        // trip reads the allocation, its case with holdings (both tracked), the answer's area name and current risk
+        // (accepting changes neither; two scalar subqueries rather than one row, since SQLite has no APPLY; the same
+        // order picks the same assessment), and the practitioner named.
+        var officerId = command.ResponsibleOfficerId!.Value;
+        var newestFirst = db.RiskAssessments.NewestFirst(); // Inlined into the query below, then narrowed to the case.
+        return await changes.ApplyAsync(
+            command.Id,
+            AllocationSide.Receiver,
+            command.ExpectedVersion,
+            allocations =>
+                from a in allocations
+                join c in db.Cases.Include(c => c.Holdings) on a.CaseId equals c.Id
+                join p in db.Practitioners on officerId equals p.Id into named
+                from practitioner in named.DefaultIfEmpty()
+                select new
                 {
+                    Allocation = a,
                     Case = c,
-                    AreaName = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => a.Name).First(),
-                    // Two scalar subqueries rather than one row (SQLite has no APPLY); the same order picks the same assessment.
-                    RiskTier = risks.Select(r => r.Facts.Tier).FirstOrDefault(),
-                    Rosh = risks.Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
-                })
-                .SingleAsync(cancellationToken);
-            var @case = read.Case;
-            var (practitioner, acknowledgement) = await assignment.PrepareAsync(
-                @case, allocation.ToOrganisationCode, command.ResponsibleOfficerId!.Value, command.CapacityAcknowledgement, cancellationToken);
-            allocation.Accept(@case, caller.UserId, clock.GetUtcNow(), practitioner, acknowledgement);
-            return AllocationViews.CaseView(@case, read.AreaName, read.RiskTier, read.Rosh);
-        }, cancellationToken);
+                    AreaName = db.Areas.Where(r => r.Code == c.AreaCode).Select(r => r.Name).First(),
+                    RiskTier = newestFirst.Where(r => r.CaseId == c.Id).Select(r => r.Facts.Tier).FirstOrDefault(),
+                    Rosh = newestFirst.Where(r => r.CaseId == c.Id).Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
+                    Practitioner = practitioner,
+                },
+            read => read.Allocation,
+            async read =>
+            {
+                var (allocation, @case) = (read.Allocation, read.Case);
+                var (practitioner, acknowledgement) = await assignment.PrepareAsync(
+                    @case, allocation.ToOrganisationCode, read.Practitioner, command.CapacityAcknowledgement, cancellationToken);
+                allocation.Accept(@case, caller.UserId, clock.GetUtcNow(), practitioner, acknowledgement);
+                return AllocationViews.CaseView(@case, read.AreaName, read.RiskTier, read.Rosh);
+            },
+            cancellationToken);
+    }
 }

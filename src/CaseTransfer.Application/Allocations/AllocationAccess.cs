@@ -54,11 +54,25 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
     /// The allocation, tracked, for an action that belongs to one side: 404 when the caller cannot see it, 403 when it
     /// can but the action is the other side's; 412 when <paramref name="expectedVersion"/> is stale.
     /// </summary>
-    public async Task<Allocation> GetForChangeAsync(Guid id, AllocationSide side, long? expectedVersion, CancellationToken cancellationToken)
+    public Task<Allocation> GetForChangeAsync(Guid id, AllocationSide side, long? expectedVersion, CancellationToken cancellationToken) =>
+        GetForChangeAsync(id, side, expectedVersion, allocations => allocations, allocation => allocation, cancellationToken);
+
+    /// <summary>
+    /// As above, with what else the action needs read in the same round trip: <paramref name="read"/> extends the query
+    /// of the one allocation (joins, subqueries) and <paramref name="allocationOf"/> finds the allocation in its row.
+    /// </summary>
+    public async Task<TRead> GetForChangeAsync<TRead>(
+        Guid id,
+        AllocationSide side,
+        long? expectedVersion,
+        Func<IQueryable<Allocation>, IQueryable<TRead>> read,
+        Func<TRead, Allocation> allocationOf,
+        CancellationToken cancellationToken)
     {
         var visible = await VisibleAsync(cancellationToken);
-        var allocation = await visible.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
+        var row = await read(visible.Where(a => a.Id == id)).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Allocation", id.ToString());
+        var allocation = allocationOf(row);
         var codes = await cases.VisibleHolderCodesAsync(cancellationToken);
         var callerSide = codes.Contains(allocation.FromOrganisationCode) ? AllocationSide.Proposer : AllocationSide.Receiver;
         if (callerSide != side)
@@ -74,6 +88,6 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
                 $"The allocation is at version {allocation.Version}, not {version}: it changed since you read it.");
         }
 
-        return allocation;
+        return row;
     }
 }
