@@ -1,4 +1,5 @@
 using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Workload;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,21 @@ namespace CaseTransfer.Application.Workload;
 /// <summary>Practitioners' caseloads in the workload model's figures, read in one grouped query however many there are.</summary>
 public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadModelCache? cache = null)
 {
+    // Compiled: every accept and every officer assignment runs it. Released and licence-ended as
+    // WorkloadCaseTypes.IsReleased and HasLicenceEnded decide them.
+    private static readonly CompiledQuery<Func<DbContext, List<Guid>, DateOnly, IAsyncEnumerable<CaseloadGroup>>> ByOfficer = new(() =>
+        EF.CompileAsyncQuery((DbContext db, List<Guid> ids, DateOnly today) => db.Set<Case>().AsNoTracking()
+            .Where(c => c.ResponsibleOfficerId != null && ids.Contains(c.ResponsibleOfficerId.Value))
+            .GroupBy(c => new
+            {
+                Officer = c.ResponsibleOfficerId!.Value,
+                c.Tier,
+                c.Sentence.Type,
+                Released = c.Sentence.ReleaseDate != null && c.Sentence.ReleaseDate <= today,
+                LicenceEnded = c.Sentence.LicenceEndDate != null && c.Sentence.LicenceEndDate < today,
+            })
+            .Select(g => new CaseloadGroup(g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.Released, g.Key.LicenceEnded, g.Count()))));
+
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>
@@ -36,20 +52,11 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadMode
         WorkloadModel model, IReadOnlyCollection<Practitioner> practitioners, DateOnly today, CancellationToken cancellationToken)
     {
         var ids = practitioners.Select(p => p.Id).ToList();
-
-        // Released and licence-ended as WorkloadCaseTypes.IsReleased and HasLicenceEnded decide them.
-        var groups = await db.Cases.AsNoTracking()
-            .Where(c => c.ResponsibleOfficerId != null && ids.Contains(c.ResponsibleOfficerId.Value))
-            .GroupBy(c => new
-            {
-                Officer = c.ResponsibleOfficerId!.Value,
-                c.Tier,
-                c.Sentence.Type,
-                Released = c.Sentence.ReleaseDate != null && c.Sentence.ReleaseDate <= today,
-                LicenceEnded = c.Sentence.LicenceEndDate != null && c.Sentence.LicenceEndDate < today,
-            })
-            .Select(g => new { g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.Released, g.Key.LicenceEnded, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        var groups = new List<CaseloadGroup>();
+        await foreach (var group in ByOfficer.For(db)((DbContext)db, ids, today).WithCancellation(cancellationToken))
+        {
+            groups.Add(group);
+        }
 
         return practitioners.ToDictionary(p => p.Id, p =>
         {
@@ -62,6 +69,9 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadMode
         });
     }
 }
+
+/// <summary>The cases one officer is responsible for, counted by what weighs them.</summary>
+internal sealed record CaseloadGroup(Guid Officer, string? Tier, SentenceType Type, bool Released, bool LicenceEnded, int Count);
 
 /// <summary>
 /// The workload model (weightings and grade targets) as last read, for <see cref="Expiry"/>: reference data that only
