@@ -22,7 +22,7 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
     /// <summary>As above, for a change that reads the case itself: it returns the case's view, so the answer reads nothing more.</summary>
     public Task<AllocationView> ApplyAsync(
         Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task<AllocationCaseView>> change, CancellationToken cancellationToken) =>
-        ApplyAsync(id, side, expectedVersion, allocations => allocations, allocation => allocation, change, cancellationToken);
+        ApplyAsync(id, side, expectedVersion, codes => access.FindVisibleAsync(codes, id, cancellationToken), allocation => allocation, change, cancellationToken);
 
     /// <summary>
     /// As above, with what the change needs read in the allocation's own round trip (<see cref="AllocationAccess.GetForChangeAsync{TRead}"/>).
@@ -31,10 +31,11 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
         Guid id,
         AllocationSide side,
         long? expectedVersion,
-        Func<IQueryable<Allocation>, IQueryable<TRead>> read,
+        Func<IReadOnlyList<string>, Task<TRead?>> read,
         Func<TRead, Allocation> allocationOf,
         Func<TRead, Task<AllocationCaseView>> change,
         CancellationToken cancellationToken)
+        where TRead : class
     {
         var row = await access.GetForChangeAsync(id, side, expectedVersion, read, allocationOf, cancellationToken);
         var allocation = allocationOf(row);

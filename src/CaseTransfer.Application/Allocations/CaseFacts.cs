@@ -1,6 +1,9 @@
+using System.Linq.Expressions;
+using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,32 +18,23 @@ public sealed record CaseFacts(
 
 public static class CaseFactsReader
 {
-
     /// <summary>Reads the facts of a case the caller has already been allowed to see (see CaseAccess), untracked.</summary>
     public static async Task<CaseFacts> ReadAsync(IAppDbContext db, Guid caseId, CancellationToken cancellationToken) =>
-        (await ReadOneAsync(db, db.Cases.Where(c => c.Id == caseId), cancellationToken))!.Value.Facts;
+        From(await ById.For(db)((DbContext)db, caseId, cancellationToken))!.Value.Facts;
 
     /// <summary>
-    /// The facts of the one case of <paramref name="cases"/> (a visibility filter narrowed to one CRN, say), untracked,
-    /// and whether it has an open allocation; null when there is no such case.
+    /// The facts of the case with this CRN if the caller sees it (<see cref="CaseAccess.Sees"/>), untracked, and whether
+    /// it has an open allocation; null when there is no such case or the caller may not see it.
     /// </summary>
-    public static async Task<(CaseFacts Facts, bool OpenAllocation)?> ReadOneAsync(
-        IAppDbContext db, IQueryable<Case> cases, CancellationToken cancellationToken)
+    public static async Task<(CaseFacts Facts, bool OpenAllocation)?> ReadVisibleAsync(
+        IAppDbContext db, CaseAccess access, Crn crn, CancellationToken cancellationToken)
     {
-        // One round trip: the case with its requirements, its area (a join) and its current risk, the same one the
-        // case summary shows (a left join on the id the newest-first subquery picks: a scalar subquery, which SQLite
-        // runs too, where taking the newest row itself would need APPLY or ROW_NUMBER over the whole table).
-        var newestFirst = db.RiskAssessments.NewestFirst(); // Inlined into the query below, then narrowed to the case.
-        var read = await (
-                from c in cases.AsNoTracking().Include(c => c.Requirements)
-                join a in db.Areas.AsNoTracking() on c.AreaCode equals a.Code
-                join r in db.RiskAssessments.AsNoTracking()
-                    on new { CaseId = c.Id, Id = newestFirst.Where(x => x.CaseId == c.Id).Select(x => (Guid?)x.Id).FirstOrDefault() }
-                    equals new { r.CaseId, Id = (Guid?)r.Id }
-                    into currents
-                from current in currents.DefaultIfEmpty()
-                select new { Case = c, Area = a, Current = current, Open = db.Allocations.Any(o => o.OpenCaseId == c.Id) })
-            .SingleOrDefaultAsync(cancellationToken);
+        var (codes, user) = await access.VisibilityAsync(cancellationToken);
+        return From(await ByVisibleCrn.For(db)((DbContext)db, codes, user, crn, cancellationToken));
+    }
+
+    private static (CaseFacts Facts, bool OpenAllocation)? From(Row? read)
+    {
         if (read is null)
         {
             return null;
@@ -50,5 +44,39 @@ public static class CaseFactsReader
         return (new CaseFacts(
             @case.Id, @case.Crn.Value, @case.Version, @case.HolderOrganisationCode, area, AllocationFacts.From(@case, risk), AllocationViews.CaseView(@case, area.Name, risk?.Facts)),
             read.Open);
+    }
+
+    // Compiled (every proposal and preview reads through them), both from the one shape below.
+    private static readonly CompiledQuery<Func<DbContext, Guid, CancellationToken, Task<Row?>>> ById = new(() =>
+        EF.CompileAsyncQuery(QueryParts.Expand<Func<DbContext, Guid, CancellationToken, Row?>>((db, id, ct) => Shape(db, db.Set<Case>().Where(c => c.Id == id)).SingleOrDefault())));
+
+    private static readonly CompiledQuery<Func<DbContext, IReadOnlyList<string>, string, Crn, CancellationToken, Task<Row?>>> ByVisibleCrn = new(() =>
+        EF.CompileAsyncQuery(QueryParts.Expand<Func<DbContext, IReadOnlyList<string>, string, Crn, CancellationToken, Row?>>((db, codes, user, crn, ct) =>
+            Shape(db, db.Set<Case>().Where(c => c.Crn == crn && CaseAccess.Sees(db, c, codes, user))).SingleOrDefault())));
+
+    /// <summary>
+    /// One round trip: the case with its requirements, its area (a join) and its current risk, the same one the case
+    /// summary shows (a left join on the id the newest-first subquery picks: a scalar subquery, which SQLite runs too,
+    /// where taking the newest row itself would need APPLY or ROW_NUMBER over the whole table), and the open-allocation check.
+    /// </summary>
+    private static readonly Expression<Func<DbContext, IQueryable<Case>, IQueryable<Row>>> ShapeOf = (db, cases) =>
+        from c in cases.AsNoTracking().Include(c => c.Requirements)
+        join a in db.Set<Area>().AsNoTracking() on c.AreaCode equals a.Code
+        join r in db.Set<RiskAssessment>().AsNoTracking()
+            on new { CaseId = c.Id, Id = db.Set<RiskAssessment>().NewestFirst().Where(x => x.CaseId == c.Id).Select(x => (Guid?)x.Id).FirstOrDefault() }
+            equals new { r.CaseId, Id = (Guid?)r.Id }
+            into currents
+        from current in currents.DefaultIfEmpty()
+        select new Row { Case = c, Area = a, Current = current, Open = db.Set<Allocation>().Any(o => o.OpenCaseId == c.Id) };
+
+    [ExpandsTo(nameof(ShapeOf))]
+    private static IQueryable<Row> Shape(DbContext db, IQueryable<Case> cases) => throw new InvalidOperationException("Only inside an expanded query.");
+
+    private sealed class Row
+    {
+        public required Case Case { get; init; }
+        public required Area Area { get; init; }
+        public RiskAssessment? Current { get; init; }
+        public bool Open { get; init; }
     }
 }

@@ -79,10 +79,9 @@ public sealed class ProposeAllocationHandler(
         }
 
         var crn = Crn.Parse(command.Crn);
-        var visible = await cases.VisibleCasesAsync(cancellationToken);
         // The case's facts, its area and current risk, and the open-allocation check in one read; it answers only for
         // a case the caller may see.
-        var (subject, open) = await CaseFactsReader.ReadOneAsync(db, visible.Where(c => c.Crn == crn), cancellationToken)
+        var (subject, open) = await CaseFactsReader.ReadVisibleAsync(db, cases, crn, cancellationToken)
             ?? throw new NotFoundException("Case", command.Crn);
 
         // Checked first for a clear answer; two proposals racing past it are stopped by the unique open-case index.
