@@ -9,14 +9,20 @@ namespace CaseTransfer.Application.Workload;
 /// <summary>Practitioners' caseloads in the workload model's figures, read in one grouped query however many there are.</summary>
 public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadModelCache? cache = null)
 {
-    // Compiled: every accept and every officer assignment runs it. Grouped on the dates themselves, so the statement
-    // has no date parameter (PostgreSQL re-planned it on every call for one) and whether a case counts as released or
-    // licence-ended is decided in code, by WorkloadCaseTypes itself.
-    private static readonly CompiledQuery<Func<DbContext, List<Guid>, IAsyncEnumerable<CaseloadGroup>>> ByOfficer = new(() =>
-        EF.CompileAsyncQuery((DbContext db, List<Guid> ids) => db.Set<Case>().AsNoTracking()
+    // Compiled: every accept and every officer assignment runs it. Released and licence-ended as
+    // WorkloadCaseTypes.IsReleased and HasLicenceEnded decide them.
+    private static readonly CompiledQuery<Func<DbContext, List<Guid>, DateOnly, IAsyncEnumerable<CaseloadGroup>>> ByOfficer = new(() =>
+        EF.CompileAsyncQuery((DbContext db, List<Guid> ids, DateOnly today) => db.Set<Case>().AsNoTracking()
             .Where(c => c.ResponsibleOfficerId != null && ids.Contains(c.ResponsibleOfficerId.Value))
-            .GroupBy(c => new { Officer = c.ResponsibleOfficerId!.Value, c.Tier, c.Sentence.Type, c.Sentence.ReleaseDate, c.Sentence.LicenceEndDate })
-            .Select(g => new CaseloadGroup(g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.ReleaseDate, g.Key.LicenceEndDate, g.Count()))));
+            .GroupBy(c => new
+            {
+                Officer = c.ResponsibleOfficerId!.Value,
+                c.Tier,
+                c.Sentence.Type,
+                Released = c.Sentence.ReleaseDate != null && c.Sentence.ReleaseDate <= today,
+                LicenceEnded = c.Sentence.LicenceEndDate != null && c.Sentence.LicenceEndDate < today,
+            })
+            .Select(g => new CaseloadGroup(g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.Released, g.Key.LicenceEnded, g.Count()))));
 
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -47,7 +53,7 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadMode
     {
         var ids = practitioners.Select(p => p.Id).ToList();
         var groups = new List<CaseloadGroup>();
-        await foreach (var group in ByOfficer.For(db)((DbContext)db, ids).WithCancellation(cancellationToken))
+        await foreach (var group in ByOfficer.For(db)((DbContext)db, ids, today).WithCancellation(cancellationToken))
         {
             groups.Add(group);
         }
@@ -58,18 +64,14 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadMode
             return model.CaseloadOf(
                 p,
                 own.Sum(g => g.Count),
-                own.Sum(g => g.Count * model.PointsFor(g.Tier, g.CaseType(today), today)),
+                own.Sum(g => g.Count * model.PointsFor(g.Tier, WorkloadCaseTypes.Of(g.Type, g.Released, g.LicenceEnded), today)),
                 today);
         });
     }
 }
 
 /// <summary>The cases one officer is responsible for, counted by what weighs them.</summary>
-internal sealed record CaseloadGroup(Guid Officer, string? Tier, SentenceType Type, DateOnly? ReleaseDate, DateOnly? LicenceEndDate, int Count)
-{
-    public WorkloadCaseType CaseType(DateOnly today) =>
-        WorkloadCaseTypes.Of(Type, WorkloadCaseTypes.IsReleased(ReleaseDate, today), WorkloadCaseTypes.HasLicenceEnded(LicenceEndDate, today));
-}
+internal sealed record CaseloadGroup(Guid Officer, string? Tier, SentenceType Type, bool Released, bool LicenceEnded, int Count);
 
 /// <summary>
 /// The workload model (weightings and grade targets) as last read, for <see cref="Expiry"/>: reference data that only
