@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Organisations;
@@ -9,20 +10,34 @@ namespace CaseTransfer.Application.Workload;
 /// <summary>Practitioners' caseloads in the workload model's figures, read in one grouped query however many there are.</summary>
 public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadModelCache? cache = null)
 {
-    // Compiled: every accept and every officer assignment runs it. Released and licence-ended as
-    // WorkloadCaseTypes.IsReleased and HasLicenceEnded decide them.
-    private static readonly CompiledQuery<Func<DbContext, List<Guid>, DateOnly, IAsyncEnumerable<CaseloadGroup>>> ByOfficer = new(() =>
-        EF.CompileAsyncQuery((DbContext db, List<Guid> ids, DateOnly today) => db.Set<Case>().AsNoTracking()
-            .Where(c => c.ResponsibleOfficerId != null && ids.Contains(c.ResponsibleOfficerId.Value))
-            .GroupBy(c => new
-            {
-                Officer = c.ResponsibleOfficerId!.Value,
-                c.Tier,
-                c.Sentence.Type,
-                Released = c.Sentence.ReleaseDate != null && c.Sentence.ReleaseDate <= today,
-                LicenceEnded = c.Sentence.LicenceEndDate != null && c.Sentence.LicenceEndDate < today,
-            })
-            .Select(g => new CaseloadGroup(g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.Released, g.Key.LicenceEnded, g.Count()))));
+    // Compiled: every accept and every officer assignment runs it. One practitioner (an accept, an assignment) is
+    // matched by equality rather than in a list, so PostgreSQL can keep one generic plan for it instead of planning the
+    // list form on every call; both forms share the grouping below.
+    private static readonly CompiledQuery<Func<DbContext, List<Guid>, DateOnly, IAsyncEnumerable<CaseloadGroup>>> ByOfficers = new(() =>
+        EF.CompileAsyncQuery(QueryParts.Expand<Func<DbContext, List<Guid>, DateOnly, IQueryable<CaseloadGroup>>>((db, ids, today) =>
+            Grouped(db.Set<Case>().Where(c => c.ResponsibleOfficerId != null && ids.Contains(c.ResponsibleOfficerId.Value)), today))));
+
+    private static readonly CompiledQuery<Func<DbContext, Guid, DateOnly, IAsyncEnumerable<CaseloadGroup>>> ByOfficer = new(() =>
+        EF.CompileAsyncQuery(QueryParts.Expand<Func<DbContext, Guid, DateOnly, IQueryable<CaseloadGroup>>>((db, id, today) =>
+            Grouped(db.Set<Case>().Where(c => c.ResponsibleOfficerId == id), today))));
+
+    /// <summary>
+    /// The officers' cases counted by tier and by the facts that decide the case type: released and licence-ended as
+    /// WorkloadCaseTypes.IsReleased and HasLicenceEnded decide them.
+    /// </summary>
+    private static readonly Expression<Func<IQueryable<Case>, DateOnly, IQueryable<CaseloadGroup>>> GroupedOf = (cases, today) => cases.AsNoTracking()
+        .GroupBy(c => new
+        {
+            Officer = c.ResponsibleOfficerId!.Value,
+            c.Tier,
+            c.Sentence.Type,
+            Released = c.Sentence.ReleaseDate != null && c.Sentence.ReleaseDate <= today,
+            LicenceEnded = c.Sentence.LicenceEndDate != null && c.Sentence.LicenceEndDate < today,
+        })
+        .Select(g => new CaseloadGroup(g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.Released, g.Key.LicenceEnded, g.Count()));
+
+    [ExpandsTo(nameof(GroupedOf))]
+    private static IQueryable<CaseloadGroup> Grouped(IQueryable<Case> cases, DateOnly today) => throw new InvalidOperationException("Only inside an expanded query.");
 
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -51,9 +66,11 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadMode
     public async Task<IReadOnlyDictionary<Guid, Caseload>> OfAsync(
         WorkloadModel model, IReadOnlyCollection<Practitioner> practitioners, DateOnly today, CancellationToken cancellationToken)
     {
-        var ids = practitioners.Select(p => p.Id).ToList();
         var groups = new List<CaseloadGroup>();
-        await foreach (var group in ByOfficer.For(db)((DbContext)db, ids, today).WithCancellation(cancellationToken))
+        var read = practitioners.Count == 1
+            ? ByOfficer.For(db)((DbContext)db, practitioners.First().Id, today)
+            : ByOfficers.For(db)((DbContext)db, [.. practitioners.Select(p => p.Id)], today);
+        await foreach (var group in read.WithCancellation(cancellationToken))
         {
             groups.Add(group);
         }
