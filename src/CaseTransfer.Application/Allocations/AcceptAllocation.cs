@@ -3,8 +3,10 @@ using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Application.Workload;
+using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Organisations;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -41,27 +43,53 @@ public sealed class AcceptAllocationHandler(
     : ICommandHandler<AcceptAllocation, AllocationView>
 {
     public async ValueTask<AllocationView> Handle(AcceptAllocation command, CancellationToken cancellationToken) =>
-        await changes.ApplyAsync(command.Id, AllocationSide.Receiver, command.ExpectedVersion, async allocation =>
-        {
-            // The provider does not hold the case yet, so it is loaded by the allocation, not through CaseAccess; the
-            // answer's area name and current risk come in the same round trip (accepting changes neither).
-            var caseId = allocation.CaseId;
-            var risks = db.RiskAssessments.Where(r => r.CaseId == caseId).NewestFirst(); // Inlined into the one query below.
-            var read = await db.Cases.Include(c => c.Holdings)
-                .Where(c => c.Id == caseId)
-                .Select(c => new
-                {
-                    Case = c,
-                    AreaName = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => a.Name).First(),
-                    // Two scalar subqueries rather than one row (SQLite has no APPLY); the same order picks the same assessment.
-                    RiskTier = risks.Select(r => r.Facts.Tier).FirstOrDefault(),
-                    Rosh = risks.Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
-                })
-                .SingleAsync(cancellationToken);
-            var @case = read.Case;
-            var (practitioner, acknowledgement) = await assignment.PrepareAsync(
-                @case, allocation.ToOrganisationCode, command.ResponsibleOfficerId!.Value, command.CapacityAcknowledgement, cancellationToken);
-            allocation.Accept(@case, caller.UserId, clock.GetUtcNow(), practitioner, acknowledgement);
-            return AllocationViews.CaseView(@case, read.AreaName, read.RiskTier, read.Rosh);
-        }, cancellationToken);
+        await changes.ApplyAsync(
+            command.Id,
+            AllocationSide.Receiver,
+            command.ExpectedVersion,
+            codes => Read.For(db)((DbContext)db, codes, command.Id, command.ResponsibleOfficerId!.Value, cancellationToken),
+            read => read.Allocation,
+            async read =>
+            {
+                var (allocation, @case) = (read.Allocation, read.Case);
+                var (practitioner, acknowledgement) = await assignment.PrepareAsync(
+                    @case, allocation.ToOrganisationCode, read.Practitioner, command.CapacityAcknowledgement, cancellationToken);
+                allocation.Accept(@case, caller.UserId, clock.GetUtcNow(), practitioner, acknowledgement);
+                return AllocationViews.CaseView(@case, read.AreaName, read.RiskTier, read.Rosh);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// The provider does not hold the case yet, so it is loaded by the allocation, not through CaseAccess. One round
+    /// trip (compiled: every accept runs it) reads the allocation as the caller sees it (<see cref="AllocationAccess.Sees"/>),
+    /// its case with holdings (both tracked), the answer's area name and current risk (accepting changes neither; two
+    /// scalar subqueries rather than one row, since SQLite has no APPLY; the same order picks the same assessment), and
+    /// the practitioner named (a left join on the id).
+    /// </summary>
+    private static readonly CompiledQuery<Func<DbContext, IReadOnlyList<string>, Guid, Guid, CancellationToken, Task<AcceptRead?>>> Read = new(() =>
+        EF.CompileAsyncQuery(QueryParts.Expand<Func<DbContext, IReadOnlyList<string>, Guid, Guid, CancellationToken, AcceptRead?>>((db, codes, id, officerId, ct) =>
+            (from a in db.Set<Allocation>()
+             where a.Id == id && AllocationAccess.Sees(a, codes)
+             join c in db.Set<Case>().Include(c => c.Holdings) on a.CaseId equals c.Id
+             join p in db.Set<Practitioner>() on officerId equals p.Id into named
+             from practitioner in named.DefaultIfEmpty()
+             select new AcceptRead
+             {
+                 Allocation = a,
+                 Case = c,
+                 AreaName = db.Set<Area>().Where(r => r.Code == c.AreaCode).Select(r => r.Name).First(),
+                 RiskTier = db.Set<RiskAssessment>().NewestFirst().Where(r => r.CaseId == c.Id).Select(r => r.Facts.Tier).FirstOrDefault(),
+                 Rosh = db.Set<RiskAssessment>().NewestFirst().Where(r => r.CaseId == c.Id).Select(r => (RoshLevel?)r.Facts.Rosh).FirstOrDefault(),
+                 Practitioner = practitioner,
+             }).SingleOrDefault())));
+
+    private sealed class AcceptRead
+    {
+        public required Allocation Allocation { get; init; }
+        public required Case Case { get; init; }
+        public required string AreaName { get; init; }
+        public string? RiskTier { get; init; }
+        public RoshLevel? Rosh { get; init; }
+        public Practitioner? Practitioner { get; init; }
+    }
 }

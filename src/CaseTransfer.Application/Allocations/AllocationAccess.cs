@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Allocations;
@@ -44,22 +45,52 @@ public enum AllocationSide
 /// </summary>
 public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
 {
-    public async Task<IQueryable<Allocation>> VisibleAsync(CancellationToken cancellationToken)
-    {
-        var codes = await cases.VisibleHolderCodesAsync(cancellationToken);
-        return db.Allocations.Where(a => codes.Contains(a.FromOrganisationCode) || (codes.Contains(a.ToOrganisationCode) && a.SentAt != null));
-    }
+    public async Task<IQueryable<Allocation>> VisibleAsync(CancellationToken cancellationToken) =>
+        Visible(await cases.VisibleHolderCodesAsync(cancellationToken));
+
+    /// <summary>The allocation, tracked, if one of <paramref name="codes"/> sees it; else null.</summary>
+    public Task<Allocation?> FindVisibleAsync(IReadOnlyList<string> codes, Guid id, CancellationToken cancellationToken) =>
+        Visible(codes).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+
+    private IQueryable<Allocation> Visible(IReadOnlyList<string> codes) => db.Allocations.Where(QueryParts.Bind(SeesAllocation, codes));
+
+    /// <summary>
+    /// The one definition of who sees an allocation (for <see cref="VisibleAsync"/>, and through <see cref="Sees"/> in
+    /// compiled queries): the allocation and the holder codes the caller sees.
+    /// </summary>
+    internal static readonly Expression<Func<Allocation, IReadOnlyList<string>, bool>> SeesAllocation = (a, codes) =>
+        codes.Contains(a.FromOrganisationCode) || (codes.Contains(a.ToOrganisationCode) && a.SentAt != null);
+
+    /// <summary>Stands for <see cref="SeesAllocation"/> in a query given to <see cref="QueryParts.Expand{TDelegate}"/>; not callable.</summary>
+    [ExpandsTo(nameof(SeesAllocation))]
+    public static bool Sees(Allocation allocation, IReadOnlyList<string> codes) =>
+        throw new InvalidOperationException("Only inside a query expanded by QueryParts.Expand.");
 
     /// <summary>
     /// The allocation, tracked, for an action that belongs to one side: 404 when the caller cannot see it, 403 when it
     /// can but the action is the other side's; 412 when <paramref name="expectedVersion"/> is stale.
     /// </summary>
-    public async Task<Allocation> GetForChangeAsync(Guid id, AllocationSide side, long? expectedVersion, CancellationToken cancellationToken)
+    public Task<Allocation> GetForChangeAsync(Guid id, AllocationSide side, long? expectedVersion, CancellationToken cancellationToken) =>
+        GetForChangeAsync(
+            id, side, expectedVersion, codes => FindVisibleAsync(codes, id, cancellationToken), allocation => allocation, cancellationToken);
+
+    /// <summary>
+    /// As above, with what else the action needs read in the same round trip: <paramref name="read"/> reads the one
+    /// allocation (and more) as the caller sees it, given the holder codes the caller sees (see <see cref="Sees"/>), and
+    /// <paramref name="allocationOf"/> finds the allocation in its row.
+    /// </summary>
+    public async Task<TRead> GetForChangeAsync<TRead>(
+        Guid id,
+        AllocationSide side,
+        long? expectedVersion,
+        Func<IReadOnlyList<string>, Task<TRead?>> read,
+        Func<TRead, Allocation> allocationOf,
+        CancellationToken cancellationToken)
+        where TRead : class
     {
-        var visible = await VisibleAsync(cancellationToken);
-        var allocation = await visible.SingleOrDefaultAsync(a => a.Id == id, cancellationToken)
-            ?? throw new NotFoundException("Allocation", id.ToString());
         var codes = await cases.VisibleHolderCodesAsync(cancellationToken);
+        var row = await read(codes) ?? throw new NotFoundException("Allocation", id.ToString());
+        var allocation = allocationOf(row);
         var callerSide = codes.Contains(allocation.FromOrganisationCode) ? AllocationSide.Proposer : AllocationSide.Receiver;
         if (callerSide != side)
         {
@@ -74,6 +105,6 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
                 $"The allocation is at version {allocation.Version}, not {version}: it changed since you read it.");
         }
 
-        return allocation;
+        return row;
     }
 }

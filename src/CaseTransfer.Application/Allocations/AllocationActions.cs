@@ -20,12 +20,27 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
     }
 
     /// <summary>As above, for a change that reads the case itself: it returns the case's view, so the answer reads nothing more.</summary>
-    public async Task<AllocationView> ApplyAsync(
-        Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task<AllocationCaseView>> change, CancellationToken cancellationToken)
+    public Task<AllocationView> ApplyAsync(
+        Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task<AllocationCaseView>> change, CancellationToken cancellationToken) =>
+        ApplyAsync(id, side, expectedVersion, codes => access.FindVisibleAsync(codes, id, cancellationToken), allocation => allocation, change, cancellationToken);
+
+    /// <summary>
+    /// As above, with what the change needs read in the allocation's own round trip (<see cref="AllocationAccess.GetForChangeAsync{TRead}"/>).
+    /// </summary>
+    public async Task<AllocationView> ApplyAsync<TRead>(
+        Guid id,
+        AllocationSide side,
+        long? expectedVersion,
+        Func<IReadOnlyList<string>, Task<TRead?>> read,
+        Func<TRead, Allocation> allocationOf,
+        Func<TRead, Task<AllocationCaseView>> change,
+        CancellationToken cancellationToken)
+        where TRead : class
     {
-        var allocation = await access.GetForChangeAsync(id, side, expectedVersion, cancellationToken);
+        var row = await access.GetForChangeAsync(id, side, expectedVersion, read, allocationOf, cancellationToken);
+        var allocation = allocationOf(row);
         var before = allocation.State;
-        var @case = await change(allocation);
+        var @case = await change(row);
         return views.Changed(allocation, before, @case);
     }
 

@@ -79,30 +79,27 @@ public sealed class ProposeAllocationHandler(
         }
 
         var crn = Crn.Parse(command.Crn);
-        var visible = await cases.VisibleCasesAsync(cancellationToken);
-        // The open-allocation check rides on the same read; it answers only for a case the caller may see.
-        var held = await visible.Where(c => c.Crn == crn)
-            .Select(c => new { c.Id, c.HolderOrganisationCode, Open = db.Allocations.Any(a => a.OpenCaseId == c.Id) })
-            .SingleOrDefaultAsync(cancellationToken)
+        // The case's facts, its area and current risk, and the open-allocation check in one read; it answers only for
+        // a case the caller may see.
+        var (subject, open) = await CaseFactsReader.ReadVisibleAsync(db, cases, crn, cancellationToken)
             ?? throw new NotFoundException("Case", command.Crn);
 
         // Checked first for a clear answer; two proposals racing past it are stopped by the unique open-case index.
-        if (held.Open)
+        if (open)
         {
             throw new DomainRuleViolation("allocation-already-open", $"Case {command.Crn} already has an open allocation; withdraw it or wait for its decision.");
         }
 
-        var subject = await CaseFactsReader.ReadAsync(db, held.Id, cancellationToken);
         var decision = rulesets.Active.Decide(subject.Facts, subject.Area);
 
         var now = clock.GetUtcNow();
         await RulesetStore.StageMissingAsync(db, [rulesets.Active], now, storedHashes, cancellationToken);
         var allocation = Allocation.Propose(
             Guid.CreateVersion7(now),
-            held.Id,
+            subject.CaseId,
             crn,
             subject.Area.Code,
-            held.HolderOrganisationCode,
+            subject.HolderOrganisationCode,
             provider.Code,
             command.Reason!.Value,
             command.ReasonText,

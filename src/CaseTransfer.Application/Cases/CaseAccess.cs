@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
@@ -64,17 +65,28 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, OrganisationDir
     /// not excluding them and, where it has a restriction list, naming them on it (<see cref="AccessLists.Allows"/>).
     /// The lists are read only for cases flagged <see cref="Case.HasAccessLimits"/>, so the other cases cost nothing more.
     /// </summary>
-    public async Task<IQueryable<Case>> VisibleCasesAsync(CancellationToken cancellationToken)
-    {
-        var codes = await VisibleHolderCodesAsync(cancellationToken);
-        var user = caller.UserId;
-        var active = db.CaseAccessLimits.Where(l => l.RemovedAt == null);
-        return db.Cases.Where(c => codes.Contains(c.HolderOrganisationCode)
-            && (!c.HasAccessLimits
-                || (!active.Any(l => l.CaseId == c.Id && l.Kind == AccessLimitKind.Exclusion && l.StaffCode == user)
-                    && (!active.Any(l => l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction)
-                        || active.Any(l => l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction && l.StaffCode == user)))));
-    }
+    public async Task<IQueryable<Case>> VisibleCasesAsync(CancellationToken cancellationToken) =>
+        db.Cases.Where(QueryParts.Bind(SeesCase, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId));
+
+    /// <summary>The caller's visible holder codes and user id, as a compiled query takes them (see <see cref="Sees"/>).</summary>
+    public async Task<(IReadOnlyList<string> Codes, string User)> VisibilityAsync(CancellationToken cancellationToken) =>
+        (await VisibleHolderCodesAsync(cancellationToken), caller.UserId);
+
+    /// <summary>
+    /// The one definition of who sees a case (for <see cref="VisibleCasesAsync"/>, and through <see cref="Sees"/> in
+    /// compiled queries): the context, the case, the holder codes the caller sees and the caller's user id.
+    /// </summary>
+    internal static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, bool>> SeesCase = (db, c, codes, user) =>
+        codes.Contains(c.HolderOrganisationCode)
+        && (!c.HasAccessLimits
+            || (!db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Exclusion && l.StaffCode == user)
+                && (!db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction)
+                    || db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction && l.StaffCode == user))));
+
+    /// <summary>Stands for <see cref="SeesCase"/> in a query given to <see cref="QueryParts.Expand{TDelegate}"/>; not callable.</summary>
+    [ExpandsTo(nameof(SeesCase))]
+    public static bool Sees(DbContext db, Case @case, IReadOnlyList<string> codes, string user) =>
+        throw new InvalidOperationException("Only inside a query expanded by QueryParts.Expand.");
 
     /// <summary>The case, tracked with its holdings, for a change; 404 when the caller may not see it.</summary>
     public async Task<Case> GetForChangeAsync(string crn, CancellationToken cancellationToken)

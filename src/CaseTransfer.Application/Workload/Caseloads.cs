@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Workload;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +10,35 @@ namespace CaseTransfer.Application.Workload;
 /// <summary>Practitioners' caseloads in the workload model's figures, read in one grouped query however many there are.</summary>
 public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadModelCache? cache = null)
 {
+    // Compiled: every accept and every officer assignment runs it. One practitioner (an accept, an assignment) is
+    // matched by equality rather than in a list, so PostgreSQL can keep one generic plan for it instead of planning the
+    // list form on every call; both forms share the grouping below.
+    private static readonly CompiledQuery<Func<DbContext, List<Guid>, DateOnly, IAsyncEnumerable<CaseloadGroup>>> ByOfficers = new(() =>
+        EF.CompileAsyncQuery(QueryParts.Expand<Func<DbContext, List<Guid>, DateOnly, IQueryable<CaseloadGroup>>>((db, ids, today) =>
+            Grouped(db.Set<Case>().Where(c => c.ResponsibleOfficerId != null && ids.Contains(c.ResponsibleOfficerId.Value)), today))));
+
+    private static readonly CompiledQuery<Func<DbContext, Guid, DateOnly, IAsyncEnumerable<CaseloadGroup>>> ByOfficer = new(() =>
+        EF.CompileAsyncQuery(QueryParts.Expand<Func<DbContext, Guid, DateOnly, IQueryable<CaseloadGroup>>>((db, id, today) =>
+            Grouped(db.Set<Case>().Where(c => c.ResponsibleOfficerId == id), today))));
+
+    /// <summary>
+    /// The officers' cases counted by tier and by the facts that decide the case type: released and licence-ended as
+    /// WorkloadCaseTypes.IsReleased and HasLicenceEnded decide them.
+    /// </summary>
+    private static readonly Expression<Func<IQueryable<Case>, DateOnly, IQueryable<CaseloadGroup>>> GroupedOf = (cases, today) => cases.AsNoTracking()
+        .GroupBy(c => new
+        {
+            Officer = c.ResponsibleOfficerId!.Value,
+            c.Tier,
+            c.Sentence.Type,
+            Released = c.Sentence.ReleaseDate != null && c.Sentence.ReleaseDate <= today,
+            LicenceEnded = c.Sentence.LicenceEndDate != null && c.Sentence.LicenceEndDate < today,
+        })
+        .Select(g => new CaseloadGroup(g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.Released, g.Key.LicenceEnded, g.Count()));
+
+    [ExpandsTo(nameof(GroupedOf))]
+    private static IQueryable<CaseloadGroup> Grouped(IQueryable<Case> cases, DateOnly today) => throw new InvalidOperationException("Only inside an expanded query.");
+
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>
@@ -35,21 +66,14 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadMode
     public async Task<IReadOnlyDictionary<Guid, Caseload>> OfAsync(
         WorkloadModel model, IReadOnlyCollection<Practitioner> practitioners, DateOnly today, CancellationToken cancellationToken)
     {
-        var ids = practitioners.Select(p => p.Id).ToList();
-
-        // Released and licence-ended as WorkloadCaseTypes.IsReleased and HasLicenceEnded decide them.
-        var groups = await db.Cases.AsNoTracking()
-            .Where(c => c.ResponsibleOfficerId != null && ids.Contains(c.ResponsibleOfficerId.Value))
-            .GroupBy(c => new
-            {
-                Officer = c.ResponsibleOfficerId!.Value,
-                c.Tier,
-                c.Sentence.Type,
-                Released = c.Sentence.ReleaseDate != null && c.Sentence.ReleaseDate <= today,
-                LicenceEnded = c.Sentence.LicenceEndDate != null && c.Sentence.LicenceEndDate < today,
-            })
-            .Select(g => new { g.Key.Officer, g.Key.Tier, g.Key.Type, g.Key.Released, g.Key.LicenceEnded, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        var groups = new List<CaseloadGroup>();
+        var read = practitioners.Count == 1
+            ? ByOfficer.For(db)((DbContext)db, practitioners.First().Id, today)
+            : ByOfficers.For(db)((DbContext)db, [.. practitioners.Select(p => p.Id)], today);
+        await foreach (var group in read.WithCancellation(cancellationToken))
+        {
+            groups.Add(group);
+        }
 
         return practitioners.ToDictionary(p => p.Id, p =>
         {
@@ -62,6 +86,9 @@ public sealed class Caseloads(IAppDbContext db, TimeProvider clock, WorkloadMode
         });
     }
 }
+
+/// <summary>The cases one officer is responsible for, counted by what weighs them.</summary>
+internal sealed record CaseloadGroup(Guid Officer, string? Tier, SentenceType Type, bool Released, bool LicenceEnded, int Count);
 
 /// <summary>
 /// The workload model (weightings and grade targets) as last read, for <see cref="Expiry"/>: reference data that only

@@ -22,10 +22,19 @@ public sealed record CapacityAcknowledgement(decimal CapacityPercent, decimal Po
 public sealed class PractitionerAssignment(IAppDbContext db, Caseloads caseloads, ICaller caller, TimeProvider clock)
 {
     public async Task<(Practitioner Practitioner, string? Acknowledgement)> PrepareAsync(
-        Case @case, string organisationCode, Guid practitionerId, CapacityAcknowledgement? acknowledged, CancellationToken cancellationToken)
+        Case @case, string organisationCode, Guid practitionerId, CapacityAcknowledgement? acknowledged, CancellationToken cancellationToken) =>
+        await PrepareAsync(
+            @case,
+            organisationCode,
+            await db.Practitioners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == practitionerId, cancellationToken),
+            acknowledged,
+            cancellationToken);
+
+    /// <summary>As above, for a practitioner the caller has already read by id (null when there is none).</summary>
+    public async Task<(Practitioner Practitioner, string? Acknowledgement)> PrepareAsync(
+        Case @case, string organisationCode, Practitioner? named, CapacityAcknowledgement? acknowledged, CancellationToken cancellationToken)
     {
-        var practitioner = await db.Practitioners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == practitionerId, cancellationToken)
-            ?? throw new ValidationException([new ValidationFailure("practitionerId", "is not a known practitioner")]);
+        var practitioner = named ?? throw new ValidationException([new ValidationFailure("practitionerId", "is not a known practitioner")]);
         if (practitioner.OrganisationCode != organisationCode)
         {
             throw new DomainRuleViolation(

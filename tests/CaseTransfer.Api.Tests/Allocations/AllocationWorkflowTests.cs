@@ -271,6 +271,19 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
     }
 
     [Fact]
+    public async Task An_allocator_excluded_from_a_case_gets_404_on_proposing_it_and_a_colleague_may_propose_it()
+    {
+        var nps = NpsAllocator();
+        var crn = await CaseForTheProviderAsync(nps);
+        var limit = await nps.PostAsJsonAsync($"/api/v1/cases/{crn}/access-limits", new { kind = "Exclusion", staffCode = "nw-po-02" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, limit.StatusCode);
+        var excluded = app.ClientFor(NpsNorthWest, "nw-po-02", Roles.Allocator);
+
+        await AssertProblemAsync(await ProposeAsync(excluded, crn), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.Created, (await ProposeAsync(nps, crn)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_second_open_proposal_for_a_case_is_a_409()
     {
         var nps = NpsAllocator();

@@ -67,8 +67,14 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                         .Token;
                 }
 
-                StageOutboxEvents(now);
                 idempotency.Current?.Complete(JsonSerializer.Serialize(response, AppJson.Options), request.AuditReceipt, now);
+
+                // Every change is staged now: one pass over the tracked entities finds them, and neither the outbox's
+                // look for events nor SaveChanges scans them again (each would, with automatic detection). Only new
+                // rows (outbox messages, explicitly added) follow.
+                db.ChangeTracker.DetectChanges();
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                StageOutboxEvents(now);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return response;
@@ -77,6 +83,10 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             {
                 db.ChangeTracker.Clear();
                 throw;
+            }
+            finally
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
             }
         }, cancellationToken);
     }

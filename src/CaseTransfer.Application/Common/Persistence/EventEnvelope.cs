@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CaseTransfer.Domain.Common;
 
 namespace CaseTransfer.Application.Common.Persistence;
@@ -10,27 +11,56 @@ namespace CaseTransfer.Application.Common.Persistence;
 /// </summary>
 public static class EventEnvelope
 {
+    /// <summary>The names the envelope carries itself; the event's other properties go under <c>additionalInformation</c>.</summary>
+    private static readonly string[] EnvelopeNames = ["eventType", "description", "occurredAt", "crn"];
+
     public static string Serialize(IDomainEvent domainEvent)
     {
-        var details = JsonSerializer.SerializeToNode(domainEvent, domainEvent.GetType(), AppJson.Options)!.AsObject();
-        foreach (var name in new[] { "eventType", "description", "occurredAt", "crn" })
+        // Written straight to a buffer (no JsonNode tree): the same properties in the same order, with the options'
+        // encoder and indentation, as building the envelope as a JsonObject and writing it out.
+        var details = JsonSerializer.SerializeToUtf8Bytes(domainEvent, domainEvent.GetType(), AppJson.Options);
+        using var document = JsonDocument.Parse(details);
+        var buffer = new ArrayBufferWriter<byte>(details.Length + 512);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = AppJson.Options.Encoder, Indented = AppJson.Options.WriteIndented }))
         {
-            details.Remove(name);
+            writer.WriteStartObject();
+            writer.WriteString("eventType", domainEvent.EventType);
+            writer.WriteNumber("version", 1);
+            writer.WritePropertyName("occurredAt");
+            JsonSerializer.Serialize(writer, domainEvent.OccurredAt, AppJson.Options);
+            writer.WriteString("description", domainEvent.Description);
+            if (domainEvent.Crn is { } crn)
+            {
+                writer.WriteString("detailUrl", $"/api/v1/cases/{crn}");
+                writer.WriteStartObject("personReference");
+                writer.WriteStartArray("identifiers");
+                writer.WriteStartObject();
+                writer.WriteString("type", "CRN");
+                writer.WriteString("value", crn);
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNull("detailUrl");
+                writer.WriteNull("personReference");
+            }
+
+            writer.WriteStartObject("additionalInformation");
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (Array.IndexOf(EnvelopeNames, property.Name) < 0)
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
-        var envelope = new JsonObject
-        {
-            ["eventType"] = domainEvent.EventType,
-            ["version"] = 1,
-            ["occurredAt"] = JsonSerializer.SerializeToNode(domainEvent.OccurredAt, AppJson.Options),
-            ["description"] = domainEvent.Description,
-            ["detailUrl"] = domainEvent.Crn is null ? null : $"/api/v1/cases/{domainEvent.Crn}",
-            ["personReference"] = domainEvent.Crn is null
-                ? null
-                : new JsonObject { ["identifiers"] = new JsonArray(new JsonObject { ["type"] = "CRN", ["value"] = domainEvent.Crn }) },
-            ["additionalInformation"] = details,
-        };
-        return envelope.ToJsonString(AppJson.Options);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>
