@@ -2,10 +2,8 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
-using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Transfers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CaseTransfer.Application.Transfers;
@@ -233,7 +231,7 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         }
 
         phases.Lap("claim");
-        var candidates = await ClaimCandidatesAsync(job, batchSize, now, ct);
+        var candidates = await ClaimCandidatesAsync(job, batchSize, ct);
         phases.Lap("read");
         if (candidates.Count == 0)
         {
@@ -254,18 +252,28 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
             return BatchOutcome.Finished;
         }
 
-        // The claim marked every item moved; those the job must leave where they are are marked skipped, with why.
         var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
         var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
         foreach (var group in decided.Where(d => d.Reason is not null).GroupBy(d => d.Reason!))
         {
             var ids = group.Select(d => d.Candidate.CaseId).ToList();
             var skipped = await db.TransferJobItems
-                .Where(i => i.JobId == job.Id && EF.Parameter(ids).Contains(i.CaseId))
+                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && EF.Parameter(ids).Contains(i.CaseId))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.Outcome, TransferItemOutcome.Skipped)
-                    .SetProperty(i => i.SkipReason, group.Key), ct);
-            Ensure(skipped == ids.Count, $"{skipped} claimed items to skip, not {ids.Count}");
+                    .SetProperty(i => i.SkipReason, group.Key)
+                    .SetProperty(i => i.ProcessedAt, now), ct);
+            Ensure(skipped == ids.Count, $"{skipped} claimed items were pending to skip, not {ids.Count}");
+        }
+
+        // The batch's items are not a range of sequence numbers here: another batch may hold items in between.
+        if (moving.Count > 0)
+        {
+            var movingIds = moving.Select(c => c.CaseId).ToList();
+            var marked = await db.TransferJobItems
+                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && EF.Parameter(movingIds).Contains(i.CaseId))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
+            Ensure(marked == moving.Count, $"{marked} claimed items were pending to move, not {moving.Count}");
         }
 
         phases.Lap("items");
@@ -297,68 +305,24 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
     }
 
     /// <summary>
-    /// PostgreSQL: claims the next <paramref name="batchSize"/> pending items that no other batch holds, marking them
-    /// moved (the caller marks the few it skips), and reads each with its case's facts as <see cref="WithFactsAsync"/>
-    /// does, all in one statement. Rows another batch has locked are skipped; a row another batch has just committed
-    /// is checked again (READ COMMITTED), so it is claimed only if still pending. Marking in the claim writes each item
-    /// once: locking it first (<c>FOR UPDATE</c>) and updating it later wrote it twice.
+    /// PostgreSQL: locks the next <paramref name="batchSize"/> pending items that no other batch holds and reads
+    /// each with its case's facts, as <see cref="NextCandidatesAsync"/> does. Locked rows are skipped, and a row
+    /// another batch has just committed is checked again (READ COMMITTED), so it is claimed only if still pending.
     /// </summary>
-    private async Task<List<TransferCandidate>> ClaimCandidatesAsync(TransferJob job, int batchSize, DateTimeOffset now, CancellationToken ct)
+    private Task<List<TransferCandidate>> ClaimCandidatesAsync(TransferJob job, int batchSize, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = """
-            WITH claimed AS (
-                UPDATE "TransferJobItems" AS i
-                SET "Outcome" = @moved, "ProcessedAt" = @now
-                WHERE i."JobId" = @job AND i."CaseId" IN (
-                    SELECT p."CaseId" FROM "TransferJobItems" AS p
-                    WHERE p."JobId" = @job AND p."Outcome" = @pending
-                    ORDER BY p."Sequence"
-                    LIMIT @limit
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING i."Sequence", i."CaseId", i."Crn")
-            SELECT m."Sequence", m."CaseId", m."Crn", c."HolderOrganisationCode", c."Version",
-                (SELECT count(*)::int FROM "CaseHoldings" AS h WHERE h."CaseId" = m."CaseId" AND h."To" IS NULL),
-                (SELECT h."From" FROM "CaseHoldings" AS h WHERE h."CaseId" = m."CaseId" AND h."To" IS NULL LIMIT 1),
-                EXISTS (SELECT 1 FROM "Allocations" AS a WHERE a."OpenCaseId" = m."CaseId")
-            FROM claimed AS m
-            LEFT JOIN "Cases" AS c ON c."Id" = m."CaseId"
-            ORDER BY m."Sequence"
-            """;
-        void Add(string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        Add("moved", nameof(TransferItemOutcome.Moved));
-        Add("pending", nameof(TransferItemOutcome.Pending));
-        Add("now", now.ToUniversalTime());
-        Add("job", job.Id);
-        Add("limit", batchSize);
-
-        // The batch's transaction has the connection open.
-        var candidates = new List<TransferCandidate>(batchSize);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var held = !reader.IsDBNull(3);
-            candidates.Add(new TransferCandidate(
-                reader.GetInt32(0),
-                reader.GetGuid(1),
-                Crn.Parse(reader.GetString(2)),
-                held ? reader.GetString(3) : null,
-                held ? reader.GetInt64(4) : 0,
-                reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                reader.GetBoolean(7)));
-        }
-
-        return candidates;
+        var pending = nameof(TransferItemOutcome.Pending);
+        var claimed = db.TransferJobItems
+            .FromSql($"""
+                SELECT * FROM "TransferJobItems"
+                WHERE "JobId" = {job.Id} AND "Outcome" = {pending}
+                ORDER BY "Sequence"
+                LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .AsNoTracking()
+            .OrderBy(i => i.Sequence);
+        return WithFactsAsync(claimed, ct);
     }
 
     private async Task<BatchOutcome> BatchAsync(Guid jobId, int batchSize, PhaseTimer phases, CancellationToken ct)
