@@ -266,12 +266,19 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
             Ensure(skipped == ids.Count, $"{skipped} claimed items were pending to skip, not {ids.Count}");
         }
 
-        // The batch's items are not a range of sequence numbers here: another batch may hold items in between.
+        // The claimed items are usually a run of consecutive sequence numbers (another batch holds the run before or
+        // after), and then they are exactly the items in [first, last], all locked by this batch: marked through the
+        // (job, outcome, sequence) index, cheaper than looking up each id. When another batch holds items in
+        // between, by their ids.
         if (moving.Count > 0)
         {
+            var first = candidates.Min(c => c.Sequence);
+            var last = candidates.Max(c => c.Sequence);
             var movingIds = moving.Select(c => c.CaseId).ToList();
-            var marked = await db.TransferJobItems
-                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && EF.Parameter(movingIds).Contains(i.CaseId))
+            var claimed = last - first + 1 == candidates.Count
+                ? db.TransferJobItems.Where(i => i.JobId == job.Id && i.Sequence >= first && i.Sequence <= last)
+                : db.TransferJobItems.Where(i => i.JobId == job.Id && EF.Parameter(movingIds).Contains(i.CaseId));
+            var marked = await claimed.Where(i => i.Outcome == TransferItemOutcome.Pending)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
             Ensure(marked == moving.Count, $"{marked} claimed items were pending to move, not {moving.Count}");
         }
