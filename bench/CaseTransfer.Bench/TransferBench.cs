@@ -38,6 +38,14 @@ internal static class TransferBench
             host.ExtraSettings["Transfers:BatchSize"] = batch;
         }
 
+        // --setting Key=Value (repeatable): passed to the Api, e.g. Transfers:Parallelism=1 for an A/B.
+        for (var i = Array.IndexOf(args, "--setting"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--setting", i + 1))
+        {
+            var (key, value) = (args[i + 1].Split('=', 2)[0], args[i + 1].Split('=', 2)[1]);
+            host.ExtraSettings[key] = value;
+            Console.WriteLine($"setting: {key}={value}");
+        }
+
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;

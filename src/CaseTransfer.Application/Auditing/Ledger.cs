@@ -59,8 +59,11 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     {
         var frontier = await LoadFrontierAsync(await TreeSizeAsync(cancellationToken), cancellationToken);
         var floor = (await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0) - LateCommitWindow;
+        // The leaves are bounded by the floor too (a leaf of an entry above it is above it): without that bound
+        // PostgreSQL hashed every leaf of the log, in parallel workers, on every pass (160 ms and three processes at
+        // 400,000 entries, while a bulk transfer wrote); with it, a merge anti-join of the two windows' indexes (40 ms).
         var pending = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence == e.Sequence))
+            .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence > floor && l.EntrySequence == e.Sequence))
             .OrderBy(e => e.Sequence)
             .Take(batchSize)
             .ToListAsync(cancellationToken);

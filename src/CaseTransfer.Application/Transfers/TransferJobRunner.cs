@@ -15,11 +15,18 @@ namespace CaseTransfer.Application.Transfers;
 public sealed class TransferBatchConflictException(string message) : Exception(message);
 
 /// <summary>
-/// Works bulk transfers through in batches. Each batch is one transaction and set-based: it claims the job (the
-/// job's version, so two workers or two service instances never work the same items), decides each case by the
-/// job's rules, moves the movable cases with one update, closes and opens their holdings, writes one audit entry
-/// and one outbox event per case, and marks every item moved or skipped, all committed together. A restart
-/// therefore resumes with whatever is still pending: no case is moved twice and none is missed.
+/// Works bulk transfers through in batches. Each batch is one transaction and set-based: it claims its items, decides
+/// each case by the job's rules, moves the movable cases with one update, closes and opens their holdings, writes one
+/// audit entry and one outbox event per case, marks every item moved or skipped and counts them on the job, all
+/// committed together. A restart therefore resumes with whatever is still pending: no case is moved twice and none
+/// is missed.
+/// <para>
+/// How a batch claims its items depends on the engine. On PostgreSQL it locks the next pending items
+/// (<c>FOR UPDATE SKIP LOCKED</c>), so several batches of one job run at once over disjoint items (this runner in
+/// several scopes, see <see cref="ClaimsItems"/>, or several service instances), and the job's row is locked only
+/// by the short update that counts the batch, at its end. Elsewhere it claims the whole job by its version, so a
+/// second worker waits and then gives way (SQLite has one writer anyway, so parallel batches gain nothing there).
+/// </para>
 /// </summary>
 public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILogger<TransferJobRunner> logger)
 {
@@ -29,6 +36,12 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
 
     /// <summary>Conflicts in a row before a run gives way (another worker is on the job); the next poll tries again.</summary>
     public const int MaxConsecutiveConflicts = 10;
+
+    /// <summary>
+    /// Whether batches claim their items rather than the whole job (PostgreSQL), so that several runners, each in
+    /// its own scope, may work one job at once.
+    /// </summary>
+    public bool ClaimsItems => db.Database.ProviderName == PostgresProvider;
 
     public async Task<IReadOnlyList<Guid>> DueJobIdsAsync(CancellationToken cancellationToken)
     {
@@ -83,12 +96,20 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
 
         /// <summary>The effective instant has not come.</summary>
         NotDue,
+
+        /// <summary>Every pending item is claimed by another batch still running (PostgreSQL): that batch finishes the job.</summary>
+        GaveWay,
     }
 
     /// <summary>One batch, in one transaction.</summary>
     public async Task<BatchOutcome> RunBatchAsync(Guid jobId, int batchSize, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
+        if (ClaimsItems && await StartAsync(jobId, cancellationToken) is { } notStarted)
+        {
+            return notStarted;
+        }
+
         return await strategy.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
@@ -106,7 +127,9 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
                 }
 
                 phases.Lap("begin");
-                var outcome = await BatchAsync(jobId, batchSize, phases, ct);
+                var outcome = ClaimsItems
+                    ? await ItemsBatchAsync(jobId, batchSize, phases, ct)
+                    : await BatchAsync(jobId, batchSize, phases, ct);
                 await transaction.CommitAsync(ct);
                 phases.Lap("commit");
                 if (phases.Summary is { } summary)
@@ -135,6 +158,178 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         }
 
         db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// PostgreSQL: starts the job in a short transaction of its own when it is still scheduled, so that no batch holds
+    /// the job's row for long. Null when the job is running (batches may follow), else what the batch would return.
+    /// Two runners starting one job at once: the version lets one start it, the other's conflict is run again.
+    /// </summary>
+    private async Task<BatchOutcome?> StartAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            try
+            {
+                var now = clock.GetUtcNow();
+                var job = await db.TransferJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, ct);
+                if (job is null || job.IsFinished)
+                {
+                    return BatchOutcome.Finished;
+                }
+
+                if (!job.IsDue(now))
+                {
+                    return BatchOutcome.NotDue;
+                }
+
+                if (job.State != TransferJobState.Scheduled)
+                {
+                    return (BatchOutcome?)null;
+                }
+
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                db.TransferJobs.Attach(job);
+                job.Start(now);
+                await db.SaveChangesAsync(ct);
+
+                // The job's items were all listed a moment ago, so PostgreSQL's statistics know nothing of them.
+                // Without fresh ones its planner reads each batch's items through the primary key, every item of the
+                // job filtered one by one, in each of the batch's statements, instead of the (job, outcome, sequence)
+                // index. A sample of the table, once per job.
+                await db.Database.ExecuteSqlRawAsync("ANALYZE \"TransferJobItems\"", ct);
+                await transaction.CommitAsync(ct);
+                return null;
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// PostgreSQL's batch: claims the next pending items that no other batch has locked, moves or skips them, and
+    /// counts them on the job at the end with one short update of its row (which the next batch to finish waits
+    /// for, a few milliseconds, until this one commits). The batch that accounts for the last items completes the job.
+    /// </summary>
+    private async Task<BatchOutcome> ItemsBatchAsync(Guid jobId, int batchSize, PhaseTimer phases, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var job = await db.TransferJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, ct);
+        if (job is null || job.IsFinished)
+        {
+            return BatchOutcome.Finished;
+        }
+
+        if (job.State != TransferJobState.Running)
+        {
+            // Started above, so this is a job failed or completed since: nothing to do.
+            return BatchOutcome.Finished;
+        }
+
+        phases.Lap("claim");
+        var candidates = await ClaimCandidatesAsync(job, batchSize, ct);
+        phases.Lap("read");
+        if (candidates.Count == 0)
+        {
+            // Nothing left to claim: either every item is accounted for (the job completes, if the batch that
+            // counted the last items has not completed it already), or other batches hold the rest.
+            if (await db.TransferJobItems.AnyAsync(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending, ct))
+            {
+                return BatchOutcome.GaveWay;
+            }
+
+            var tracked = await db.TransferJobs.SingleAsync(j => j.Id == jobId, ct);
+            if (tracked.State == TransferJobState.Running)
+            {
+                tracked.Complete(now);
+                await db.SaveChangesAsync(ct);
+            }
+
+            return BatchOutcome.Finished;
+        }
+
+        var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
+        var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
+        foreach (var group in decided.Where(d => d.Reason is not null).GroupBy(d => d.Reason!))
+        {
+            var ids = group.Select(d => d.Candidate.CaseId).ToList();
+            var skipped = await db.TransferJobItems
+                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && EF.Parameter(ids).Contains(i.CaseId))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Outcome, TransferItemOutcome.Skipped)
+                    .SetProperty(i => i.SkipReason, group.Key)
+                    .SetProperty(i => i.ProcessedAt, now), ct);
+            Ensure(skipped == ids.Count, $"{skipped} claimed items were pending to skip, not {ids.Count}");
+        }
+
+        // The claimed items are usually a run of consecutive sequence numbers (another batch holds the run before or
+        // after), and then they are exactly the items in [first, last], all locked by this batch: marked through the
+        // (job, outcome, sequence) index, cheaper than looking up each id. When another batch holds items in
+        // between, by their ids.
+        if (moving.Count > 0)
+        {
+            var first = candidates.Min(c => c.Sequence);
+            var last = candidates.Max(c => c.Sequence);
+            var movingIds = moving.Select(c => c.CaseId).ToList();
+            var claimed = last - first + 1 == candidates.Count
+                ? db.TransferJobItems.Where(i => i.JobId == job.Id && i.Sequence >= first && i.Sequence <= last)
+                : db.TransferJobItems.Where(i => i.JobId == job.Id && EF.Parameter(movingIds).Contains(i.CaseId));
+            var marked = await claimed.Where(i => i.Outcome == TransferItemOutcome.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
+            Ensure(marked == moving.Count, $"{marked} claimed items were pending to move, not {moving.Count}");
+        }
+
+        phases.Lap("items");
+        if (moving.Count > 0)
+        {
+            await MoveAsync(job, moving, now, phases, ct);
+        }
+
+        // Counted by increment, not by writing back what this batch read: other batches count theirs meanwhile. The
+        // update locks the job's row until commit, so the count read back is this batch's and every committed one's.
+        int movedCount = moving.Count, skippedCount = decided.Count - moving.Count;
+        var counted = await db.TransferJobs
+            .Where(j => j.Id == jobId && j.State == TransferJobState.Running && j.Total - j.Moved - j.Skipped >= movedCount + skippedCount)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Moved, j => j.Moved + movedCount)
+                .SetProperty(j => j.Skipped, j => j.Skipped + skippedCount)
+                .SetProperty(j => j.Version, j => j.Version + 1), ct);
+        Ensure(counted == 1, $"the job was no longer running, or had fewer than {decided.Count} items pending");
+        var counts = await db.TransferJobs.SingleAsync(j => j.Id == jobId, ct);
+        if (counts.Pending == 0)
+        {
+            counts.Complete(now);
+            await db.SaveChangesAsync(ct);
+        }
+
+        phases.Lap("job");
+        phases.Summary = $"batch of {decided.Count} ({moving.Count} moved, {decided.Count - moving.Count} skipped)";
+        return counts.IsFinished ? BatchOutcome.Finished : BatchOutcome.Worked;
+    }
+
+    /// <summary>
+    /// PostgreSQL: locks the next <paramref name="batchSize"/> pending items that no other batch holds and reads
+    /// each with its case's facts, as <see cref="NextCandidatesAsync"/> does. Locked rows are skipped, and a row
+    /// another batch has just committed is checked again (READ COMMITTED), so it is claimed only if still pending.
+    /// </summary>
+    private Task<List<TransferCandidate>> ClaimCandidatesAsync(TransferJob job, int batchSize, CancellationToken ct)
+    {
+        var pending = nameof(TransferItemOutcome.Pending);
+        var claimed = db.TransferJobItems
+            .FromSql($"""
+                SELECT * FROM "TransferJobItems"
+                WHERE "JobId" = {job.Id} AND "Outcome" = {pending}
+                ORDER BY "Sequence"
+                LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .AsNoTracking()
+            .OrderBy(i => i.Sequence);
+        return WithFactsAsync(claimed, ct);
     }
 
     private async Task<BatchOutcome> BatchAsync(Guid jobId, int batchSize, PhaseTimer phases, CancellationToken ct)
@@ -220,10 +415,16 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
     /// one (and is skipped as no longer held).
     /// </summary>
     private Task<List<TransferCandidate>> NextCandidatesAsync(TransferJob job, int batchSize, CancellationToken ct) =>
-        db.TransferJobItems.AsNoTracking()
-            .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending)
-            .OrderBy(i => i.Sequence)
-            .Take(batchSize)
+        WithFactsAsync(
+            db.TransferJobItems.AsNoTracking()
+                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending)
+                .OrderBy(i => i.Sequence)
+                .Take(batchSize),
+            ct);
+
+    /// <summary>Each item, in the order given, with its case's facts as they are now (see <see cref="TransferCandidate"/>).</summary>
+    private Task<List<TransferCandidate>> WithFactsAsync(IQueryable<TransferJobItem> items, CancellationToken ct) =>
+        items
             .SelectMany(
                 i => db.Cases.Where(c => c.Id == i.CaseId).DefaultIfEmpty(),
                 (i, c) => new TransferCandidate(

@@ -33,9 +33,13 @@ public static class BulkInsert
         {
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            if (connection is NpgsqlConnection npgsql)
+            if (connection is NpgsqlConnection npgsql && columns.All(c => c.Encode is not null))
             {
-                await CopyAsync(npgsql, table.Name, columns, rows, cancellationToken);
+                await PostgresBinaryCopy.CopyAsync(npgsql, table.Name, [.. columns.Select(c => c.Name)], [.. columns.Select(c => c.Read)], [.. columns.Select(c => c.Encode!)], rows, cancellationToken);
+            }
+            else if (connection is NpgsqlConnection importer)
+            {
+                await CopyAsync(importer, table.Name, columns, rows, cancellationToken);
             }
             else
             {
@@ -54,8 +58,11 @@ public static class BulkInsert
         }
     }
 
-    /// <summary>A stored column: its name, a reader of its provider value, and a COPY writer typed by that value's CLR type.</summary>
-    private sealed record Column(string Name, Func<object, object?> Read, Action<NpgsqlBinaryImporter, object> Copy);
+    /// <summary>
+    /// A stored column: its name, a reader of its provider value, a COPY writer typed by that value's CLR type, and
+    /// the raw binary COPY encoder of its type (null when <see cref="PostgresBinaryCopy"/> does not know it).
+    /// </summary>
+    private sealed record Column(string Name, Func<object, object?> Read, Action<NpgsqlBinaryImporter, object> Copy, PostgresBinaryCopy.Encoder? Encode);
 
     /// <summary>Every stored column of the entity, including those of complex properties, with a provider-value reader.</summary>
     private static List<Column> Columns(IEntityType entityType, StoreObjectIdentifier table)
@@ -65,7 +72,8 @@ public static class BulkInsert
         {
             var getter = property.GetGetter();
             var converter = ConverterOf(property);
-            columns.Add(new Column(property.GetColumnName(table)!, entity => ToProvider(converter, getter.GetClrValue(entity)), CopyWriter(property, converter)));
+            columns.Add(new Column(
+                property.GetColumnName(table)!, entity => ToProvider(converter, getter.GetClrValue(entity)), CopyWriter(property, converter), Encoder(property, converter, table)));
         }
 
         foreach (var complex in entityType.GetComplexProperties())
@@ -82,7 +90,8 @@ public static class BulkInsert
                         var value = outer.GetClrValue(entity);
                         return value is null ? null : ToProvider(converter, inner.GetClrValue(value));
                     },
-                    CopyWriter(property, converter)));
+                    CopyWriter(property, converter),
+                    Encoder(property, converter, table)));
             }
         }
 
@@ -101,6 +110,10 @@ public static class BulkInsert
             .MakeGenericMethod(type)
             .CreateDelegate<Action<NpgsqlBinaryImporter, object>>();
     }
+
+    /// <summary>The raw COPY encoder for a column's provider type and store type, when there is one.</summary>
+    private static PostgresBinaryCopy.Encoder? Encoder(IReadOnlyProperty property, ValueConverter? converter, StoreObjectIdentifier table) =>
+        PostgresBinaryCopy.For(converter?.ProviderClrType ?? property.ClrType, ((IProperty)property).GetColumnType(table));
 
     private static void CopyTyped<TValue>(NpgsqlBinaryImporter importer, object value) => importer.Write((TValue)value);
 

@@ -18,6 +18,18 @@ public sealed class TransferOptions
 
     /// <summary>Failures in a row (other than conflicts, which are simply retried) before a job is marked Failed.</summary>
     public int MaxFailures { get; set; } = 5;
+
+    /// <summary>
+    /// Batches of one job run at once by this instance, over disjoint items, each in its own transaction on its own
+    /// connection. Null: 2 on PostgreSQL (a batch is server work on one backend, so a second one puts the other core
+    /// to work); always 1 on the other engines, whose batches claim the whole job (SQLite has a single writer).
+    /// </summary>
+    public int? Parallelism { get; set; }
+
+    /// <summary>The parallelism for an engine whose batches claim items (<see cref="TransferJobRunner.ClaimsItems"/>) or not.</summary>
+    public int ParallelismFor(bool claimsItems) => claimsItems ? Math.Max(1, Parallelism ?? DefaultPostgresParallelism) : 1;
+
+    public const int DefaultPostgresParallelism = 2;
 }
 
 /// <summary>
@@ -66,7 +78,16 @@ public sealed class TransferWorkerService(
         var runner = scope.ServiceProvider.GetRequiredService<TransferJobRunner>();
         try
         {
-            await runner.RunAsync(jobId, options.BatchSize, cancellationToken: stoppingToken);
+            // Each further runner has a scope, so a connection and a transaction, of its own; a batch that finds every
+            // pending item claimed by a sibling gives way, and the sibling finishes the job.
+            var parallelism = options.ParallelismFor(runner.ClaimsItems);
+            var runs = new List<Task<bool>> { runner.RunAsync(jobId, options.BatchSize, cancellationToken: stoppingToken) };
+            for (var i = 1; i < parallelism; i++)
+            {
+                runs.Add(RunInOwnScopeAsync(jobId, stoppingToken));
+            }
+
+            await Task.WhenAll(runs);
             _failures.Remove(jobId);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -80,5 +101,11 @@ public sealed class TransferWorkerService(
                 _failures.Remove(jobId);
             }
         }
+    }
+
+    private async Task<bool> RunInOwnScopeAsync(Guid jobId, CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TransferJobRunner>().RunAsync(jobId, options.BatchSize, cancellationToken: stoppingToken);
     }
 }

@@ -28,6 +28,8 @@ public abstract class TransferTests(CaseTransferApp app)
 
     private HttpClient RegionStaff() => app.ClientFor(NpsNorthWest, "nw-spo-01", Roles.Allocator, Roles.CaseManager);
 
+    private HttpClient LondonStaff() => app.ClientFor(NpsLondon, "ldn-spo-01", Roles.Allocator, Roles.CaseManager);
+
     private static JsonObject Transfer(string from, string to, string? area, DateTimeOffset effectiveAt, string reason = "Reunification of offender management") => new()
     {
         ["fromOrganisation"] = from,
@@ -177,6 +179,79 @@ public abstract class TransferTests(CaseTransferApp app)
         }
 
         await Task.WhenAll(WorkAsync(one), WorkAsync(two));
+
+        await AssertEachMovedOnceAsync(id, crns, crns.Count);
+        await AssertHoldingsInvariantAsync();
+    }
+
+    [Fact]
+    public async Task Batches_run_at_once_in_one_instance_account_for_every_case_exactly_once()
+    {
+        // What the worker does with Transfers:Parallelism above 1: runners of one job in scopes of their own, each with
+        // its own connection and transaction. On PostgreSQL their batches claim disjoint items; on SQLite they take
+        // turns at the job's claim. Either way each case is moved exactly once and the job counts every item.
+        var staff = LondonStaff();
+        var crns = new List<string>();
+        for (var i = 0; i < 15; i++)
+        {
+            crns.Add(await CreateCaseAsync(staff, area: "LDNN"));
+        }
+
+        var id = await ScheduleAsync(NationalManager(), Transfer(NpsLondon, CrcLondon, "LDNN", DateTimeOffset.UtcNow));
+
+        async Task WorkAsync()
+        {
+            while (!await RunAsync(app, id, batchSize: 2))
+            {
+            }
+        }
+
+        await Task.WhenAll(WorkAsync(), WorkAsync(), WorkAsync());
+
+        await AssertEachMovedOnceAsync(id, crns, crns.Count);
+        await AssertHoldingsInvariantAsync();
+    }
+
+    [Fact]
+    public async Task A_batch_in_flight_holds_its_items_and_no_other_batch_waits_for_it()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        if (!scope.ServiceProvider.GetRequiredService<TransferJobRunner>().ClaimsItems)
+        {
+            return; // the engine's batches claim the whole job (SQLite): one at a time by design
+        }
+
+        var staff = LondonStaff();
+        var crns = new List<string>();
+        for (var i = 0; i < 9; i++)
+        {
+            crns.Add(await CreateCaseAsync(staff, area: "LDNS"));
+        }
+
+        var id = await ScheduleAsync(NationalManager(), Transfer(NpsLondon, CrcLondon, "LDNS", DateTimeOffset.UtcNow));
+        Assert.False(await RunAsync(app, id, batchSize: 1, maxBatches: 1)); // started, one item moved
+
+        // Another batch has claimed (locked) the next three items and is still working them.
+        var db = scope.ServiceProvider.GetRequiredService<CaseTransfer.Infrastructure.Persistence.CaseTransferDbContext>();
+        await using var inFlight = await db.Database.BeginTransactionAsync(Ct);
+        var held = await db.Database.SqlQuery<Guid>($"""
+            SELECT "CaseId" AS "Value" FROM "TransferJobItems" WHERE "JobId" = {id} AND "Outcome" = 'Pending'
+            ORDER BY "Sequence" LIMIT 3 FOR UPDATE
+            """).ToListAsync(Ct);
+        Assert.Equal(3, held.Count);
+
+        // This runner works every other item without waiting, then gives way: the job is not its to complete.
+        Assert.False(await RunAsync(app, id, batchSize: 2));
+        var midway = await app.InDatabaseAsync(d => d.TransferJobs.AsNoTracking().SingleAsync(j => j.Id == id, Ct));
+        Assert.Equal(TransferJobState.Running, midway.State);
+        Assert.Equal(crns.Count - held.Count, midway.Moved);
+        var pending = await app.InDatabaseAsync(d => d.TransferJobItems.AsNoTracking()
+            .Where(i => i.JobId == id && i.Outcome == TransferItemOutcome.Pending).Select(i => i.CaseId).ToListAsync(Ct));
+        Assert.Equal(held.Order(), pending.Order());
+
+        // The batch in flight fails (rolls back): its items are pending again and the next run finishes the job.
+        await inFlight.RollbackAsync(Ct);
+        Assert.True(await RunAsync(app, id, batchSize: 2));
 
         await AssertEachMovedOnceAsync(id, crns, crns.Count);
         await AssertHoldingsInvariantAsync();
