@@ -254,17 +254,7 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
 
         var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
         var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
-        foreach (var group in decided.Where(d => d.Reason is not null).GroupBy(d => d.Reason!))
-        {
-            var ids = group.Select(d => d.Candidate.CaseId).ToList();
-            var skipped = await db.TransferJobItems
-                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && EF.Parameter(ids).Contains(i.CaseId))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.Outcome, TransferItemOutcome.Skipped)
-                    .SetProperty(i => i.SkipReason, group.Key)
-                    .SetProperty(i => i.ProcessedAt, now), ct);
-            Ensure(skipped == ids.Count, $"{skipped} claimed items were pending to skip, not {ids.Count}");
-        }
+        await MarkSkippedAsync(job, decided, now, ct);
 
         // The claimed items are usually a run of consecutive sequence numbers (another batch holds the run before or
         // after), and then they are exactly the items in [first, last], all locked by this batch: marked through the
@@ -309,6 +299,22 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         phases.Lap("job");
         phases.Summary = $"batch of {decided.Count} ({moving.Count} moved, {decided.Count - moving.Count} skipped)";
         return counts.IsFinished ? BatchOutcome.Finished : BatchOutcome.Worked;
+    }
+
+    /// <summary>Marks the batch's items that stay where they are as skipped, with why; each must still be pending.</summary>
+    private async Task MarkSkippedAsync(TransferJob job, List<(TransferCandidate Candidate, string? Reason)> decided, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var group in decided.Where(d => d.Reason is not null).GroupBy(d => d.Reason!))
+        {
+            var ids = group.Select(d => d.Candidate.CaseId).ToList();
+            var skipped = await db.TransferJobItems
+                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && EF.Parameter(ids).Contains(i.CaseId))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Outcome, TransferItemOutcome.Skipped)
+                    .SetProperty(i => i.SkipReason, group.Key)
+                    .SetProperty(i => i.ProcessedAt, now), ct);
+            Ensure(skipped == ids.Count, $"{skipped} claimed items were pending to skip, not {ids.Count}");
+        }
     }
 
     /// <summary>
@@ -381,16 +387,7 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
         var first = candidates.Min(c => c.Sequence);
         var last = candidates.Max(c => c.Sequence);
-        foreach (var group in decided.Where(d => d.Reason is not null).GroupBy(d => d.Reason!))
-        {
-            var ids = group.Select(d => d.Candidate.CaseId).ToList();
-            await db.TransferJobItems
-                .Where(i => i.JobId == job.Id && i.Outcome == TransferItemOutcome.Pending && ids.Contains(i.CaseId))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.Outcome, TransferItemOutcome.Skipped)
-                    .SetProperty(i => i.SkipReason, group.Key)
-                    .SetProperty(i => i.ProcessedAt, now), ct);
-        }
+        await MarkSkippedAsync(job, decided, now, ct);
 
         // Batches take pending items in sequence order, so the batch is exactly the items in [first, last].
         var batch = db.TransferJobItems.Where(i => i.JobId == job.Id && i.Sequence >= first && i.Sequence <= last);
