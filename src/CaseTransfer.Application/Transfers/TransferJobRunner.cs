@@ -1,6 +1,7 @@
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Common;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Transfers;
 using Microsoft.EntityFrameworkCore;
@@ -288,7 +289,17 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
                 .SetProperty(j => j.Moved, j => j.Moved + movedCount)
                 .SetProperty(j => j.Skipped, j => j.Skipped + skippedCount)
                 .SetProperty(j => j.Version, j => j.Version + 1), ct);
-        Ensure(counted == 1, $"the job was no longer running, or had fewer than {decided.Count} items pending");
+        if (counted == 0)
+        {
+            // Not running any more is a race (rolled back and run again); running with fewer items pending than this
+            // batch accounts for means the counts are wrong, which retrying cannot mend: the job fails as it would on
+            // the other engines (TransferJob.RecordBatch).
+            var current = await db.TransferJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+            Ensure(current.State == TransferJobState.Running, "the job was no longer running");
+            throw new DomainRuleViolation(
+                "transfer-overcounted", $"A batch of {movedCount} moved and {skippedCount} skipped is more than the {current.Pending} items still pending.");
+        }
+
         var counts = await db.TransferJobs.SingleAsync(j => j.Id == jobId, ct);
         if (counts.Pending == 0)
         {
@@ -364,15 +375,6 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         }
 
         await db.SaveChangesAsync(ct);
-        if (job.StartedAt == now && db.Database.ProviderName == PostgresProvider)
-        {
-            // The job's items were all listed a moment ago, so PostgreSQL's statistics know nothing of them. Without
-            // fresh ones its planner reads each batch's items through the primary key, every item of the job filtered
-            // one by one, in each of the batch's five statements, instead of the (job, outcome, sequence) index. A
-            // sample of the table, once per job.
-            await db.Database.ExecuteSqlRawAsync("ANALYZE \"TransferJobItems\"", ct);
-        }
-
         phases.Lap("claim");
         var candidates = await NextCandidatesAsync(job, batchSize, ct);
         phases.Lap("read");

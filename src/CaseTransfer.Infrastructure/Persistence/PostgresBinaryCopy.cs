@@ -104,14 +104,31 @@ internal static class PostgresBinaryCopy
         }
         catch
         {
-            // Disposing the stream would end the COPY and keep the rows sent so far; cancelling discards them.
-            await stream.CancelAsync();
-            await stream.DisposeAsync();
+            // Disposing the stream would end the COPY and keep the rows sent so far; cancelling discards them. The
+            // first error is the one to report: a cancel that fails too (a broken connection) must not replace it.
+            try
+            {
+                await stream.CancelAsync();
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                await stream.DisposeAsync();
+            }
+
             throw;
         }
 
         await stream.DisposeAsync(); // ends the COPY; the server's error, if any, surfaces here
     }
+
+    /// <summary>
+    /// UTF-8 that refuses a string it cannot encode (a lone surrogate) instead of writing U+FFFD in its place: the row
+    /// fails, as it does through Npgsql's parameters and SaveChanges, rather than being stored altered.
+    /// </summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>A growing buffer flushed to the COPY stream in large synchronous writes.</summary>
     public sealed class Writer(Stream stream)
@@ -152,9 +169,9 @@ internal static class PostgresBinaryCopy
 
         public void Utf8(string value)
         {
-            var length = Encoding.UTF8.GetByteCount(value);
+            var length = StrictUtf8.GetByteCount(value);
             Int32(length);
-            Encoding.UTF8.GetBytes(value, Reserve(length));
+            StrictUtf8.GetBytes(value, Reserve(length));
         }
 
         public void Bytes(byte[] value)

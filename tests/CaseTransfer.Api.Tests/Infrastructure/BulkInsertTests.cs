@@ -49,6 +49,45 @@ public abstract class BulkInsertTests(CaseTransferApp app)
         });
     }
 
+    [Fact]
+    public async Task Text_that_cannot_be_encoded_fares_in_the_bulk_insert_as_in_SaveChanges()
+    {
+        // A lone surrogate is not text UTF-8 can carry. PostgreSQL's driver refuses it; the bulk insert must not store
+        // it altered (U+FFFD in its place) where SaveChanges fails, nor fail where SaveChanges stores it.
+        var at = DateTimeOffset.UtcNow;
+        var job = TransferJob.Schedule(
+            Guid.CreateVersion7(), "NPS-NW", null, "CRC-CGM", at, "bad \uD800 reason", 2, "nps-mgr-01", "bad \uD800 name", "NPS", clientId: null, "trace", at);
+        async Task<string> OutcomeAsync(Func<CaseTransferDbContext, AuditEntry, Task> write) => await app.InDatabaseAsync(async db =>
+        {
+            var entry = job.AuditEntryFor(Guid.CreateVersion7(), Crn.Parse("Q100003"), 7, at);
+            await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+            try
+            {
+                await write(db, entry);
+                db.ChangeTracker.Clear();
+                var stored = await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Id == entry.Id, Ct);
+                return $"stored: {stored.ActorUserName} / {stored.Justification}";
+            }
+            catch (Exception e) when (e is DbUpdateException or ArgumentException or InvalidOperationException or Npgsql.NpgsqlException)
+            {
+                return "refused";
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+                await transaction.RollbackAsync(Ct);
+            }
+        });
+
+        var saved = await OutcomeAsync(async (db, entry) =>
+        {
+            db.AuditEntries.Add(entry);
+            await db.SaveChangesAsync(Ct);
+        });
+        var bulk = await OutcomeAsync((db, entry) => BulkInsert.InsertAsync(db, [entry], Ct));
+        Assert.Equal(saved, bulk);
+    }
+
     /// <summary>Every stored column but the keys, the id and the named ones (which differ by design) is equal.</summary>
     private static void AssertSameColumns(IEntityType type, object expected, object actual, params string[] differing)
     {

@@ -6,6 +6,7 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Transfers;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Common;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Transfers;
 using CaseTransfer.Infrastructure.Seeding;
@@ -254,6 +255,43 @@ public abstract class TransferTests(CaseTransferApp app)
         Assert.True(await RunAsync(app, id, batchSize: 2));
 
         await AssertEachMovedOnceAsync(id, crns, crns.Count);
+        await AssertHoldingsInvariantAsync();
+    }
+
+    [Fact]
+    public async Task Counts_that_disagree_with_the_items_stop_the_batch_as_a_rule_violation_and_write_nothing()
+    {
+        var staff = RegionStaff();
+        var crns = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            crns.Add(await CreateCaseAsync(staff, area: "CUMB"));
+        }
+
+        var id = await ScheduleAsync(NationalManager(), Transfer(NpsNorthWest, CrcMerseyside, "CUMB", DateTimeOffset.UtcNow));
+
+        // The job's counts say one item is pending; its items say three. Retrying cannot mend that: on every engine
+        // the batch is refused as a rule violation (which the worker counts towards failing the job), not a conflict
+        // to run again, and it writes nothing.
+        await app.InDatabaseAsync(db => db.TransferJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Skipped, j => j.Total - 1), Ct));
+        var refused = await Assert.ThrowsAsync<DomainRuleViolation>(() => RunAsync(app, id, batchSize: 3));
+        Assert.Equal("transfer-overcounted", refused.Rule);
+        // (The area may still hold cases of earlier tests that their transfers skipped or never ran; they are listed too.)
+        var items = await app.InDatabaseAsync(db => db.TransferJobItems.AsNoTracking().Where(i => i.JobId == id).ToListAsync(Ct));
+        Assert.Superset(crns.ToHashSet(), items.Select(i => i.Crn.Value).ToHashSet());
+        Assert.All(items, i => Assert.Equal(TransferItemOutcome.Pending, i.Outcome));
+        var holders = await app.InDatabaseAsync(db => db.Cases.AsNoTracking()
+            .Where(c => items.Select(i => i.CaseId).Contains(c.Id)).Select(c => c.HolderOrganisationCode).ToListAsync(Ct));
+        Assert.Equal(items.Count, holders.Count);
+        Assert.All(holders, h => Assert.Equal(NpsNorthWest, h));
+
+        // Mended, the job runs to the end as any other.
+        await app.InDatabaseAsync(db => db.TransferJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Skipped, 0), Ct));
+        Assert.True(await RunAsync(app, id, batchSize: 3));
+        var moved = await app.InDatabaseAsync(db => db.TransferJobItems.AsNoTracking()
+            .Where(i => i.JobId == id && i.Outcome == TransferItemOutcome.Moved).Select(i => i.Crn.Value).ToListAsync(Ct));
+        Assert.Subset(moved.ToHashSet(), crns.ToHashSet());
+        await AssertEachMovedOnceAsync(id, moved, items.Count);
         await AssertHoldingsInvariantAsync();
     }
 
