@@ -256,24 +256,7 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
         var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
         await MarkSkippedAsync(job, decided, now, ct);
-
-        // The claimed items are usually a run of consecutive sequence numbers (another batch holds the run before or
-        // after), and then they are exactly the items in [first, last], all locked by this batch: marked through the
-        // (job, outcome, sequence) index, cheaper than looking up each id. When another batch holds items in
-        // between, by their ids.
-        if (moving.Count > 0)
-        {
-            var first = candidates.Min(c => c.Sequence);
-            var last = candidates.Max(c => c.Sequence);
-            var movingIds = moving.Select(c => c.CaseId).ToList();
-            var claimed = last - first + 1 == candidates.Count
-                ? db.TransferJobItems.Where(i => i.JobId == job.Id && i.Sequence >= first && i.Sequence <= last)
-                : db.TransferJobItems.Where(i => i.JobId == job.Id && EF.Parameter(movingIds).Contains(i.CaseId));
-            var marked = await claimed.Where(i => i.Outcome == TransferItemOutcome.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
-            Ensure(marked == moving.Count, $"{marked} claimed items were pending to move, not {moving.Count}");
-        }
-
+        await MarkMovedAsync(job, candidates, moving, now, ct);
         phases.Lap("items");
         if (moving.Count > 0)
         {
@@ -310,6 +293,31 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         phases.Lap("job");
         phases.Summary = $"batch of {decided.Count} ({moving.Count} moved, {decided.Count - moving.Count} skipped)";
         return counts.IsFinished ? BatchOutcome.Finished : BatchOutcome.Worked;
+    }
+
+    /// <summary>
+    /// Marks the batch's items that move as moved (after <see cref="MarkSkippedAsync"/>); each must still be pending.
+    /// The batch's items are usually a run of consecutive sequence numbers (always when the batch claimed the whole
+    /// job; with items claimed, when no other batch holds items in between), and then they are exactly the items in
+    /// [first, last]: marked through the (job, outcome, sequence) index, cheaper than looking up each id. Otherwise by
+    /// their ids.
+    /// </summary>
+    private async Task MarkMovedAsync(TransferJob job, List<TransferCandidate> candidates, List<TransferCandidate> moving, DateTimeOffset now, CancellationToken ct)
+    {
+        if (moving.Count == 0)
+        {
+            return;
+        }
+
+        var first = candidates.Min(c => c.Sequence);
+        var last = candidates.Max(c => c.Sequence);
+        var movingIds = moving.Select(c => c.CaseId).ToList();
+        var claimed = last - first + 1 == candidates.Count
+            ? db.TransferJobItems.Where(i => i.JobId == job.Id && i.Sequence >= first && i.Sequence <= last)
+            : db.TransferJobItems.Where(i => i.JobId == job.Id && EF.Parameter(movingIds).Contains(i.CaseId));
+        var marked = await claimed.Where(i => i.Outcome == TransferItemOutcome.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
+        Ensure(marked == moving.Count, $"{marked} items were pending to move, not {moving.Count}");
     }
 
     /// <summary>Marks the batch's items that stay where they are as skipped, with why; each must still be pending.</summary>
@@ -387,15 +395,8 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
 
         var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
         var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
-        var first = candidates.Min(c => c.Sequence);
-        var last = candidates.Max(c => c.Sequence);
         await MarkSkippedAsync(job, decided, now, ct);
-
-        // Batches take pending items in sequence order, so the batch is exactly the items in [first, last].
-        var batch = db.TransferJobItems.Where(i => i.JobId == job.Id && i.Sequence >= first && i.Sequence <= last);
-        var marked = await batch.Where(i => i.Outcome == TransferItemOutcome.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Outcome, TransferItemOutcome.Moved).SetProperty(i => i.ProcessedAt, now), ct);
-        Ensure(marked == moving.Count, $"{marked} items were pending to move, not {moving.Count}");
+        await MarkMovedAsync(job, candidates, moving, now, ct);
         phases.Lap("items");
         if (moving.Count > 0)
         {
