@@ -46,7 +46,8 @@ public static class AllocationEndpoints
             "Needs the manager role; the proposer cannot refuse (409 approver-is-proposer) but may withdraw.");
         MapAction(group, "accept", AcceptAllocation, nameof(AcceptAllocation),
             "The provider accepts and names the responsible officer; the case moves to the provider",
-            "409 case-moved when the case has left the organisation that proposed it. Two decisions at once: exactly one succeeds, the other is a 409 or 412.");
+            "409 case-moved when the case has left the organisation that proposed it. When the case would take the officer over 100% of capacity the answer is 409 practitioner-over-capacity with the figures; resend with capacityAcknowledgement holding the figures shown. Two decisions at once: exactly one succeeds, the other is a 409 or 412.",
+            capacityFigures: true);
         MapAction(group, "reject", RejectAllocation, nameof(RejectAllocation),
             "The provider rejects with a coded reason; the case stays with the NPS",
             "A reason of Other needs a text.");
@@ -55,12 +56,22 @@ public static class AllocationEndpoints
             "The proposing NPS organisation or the NPS above it.");
     }
 
-    private static void MapAction(RouteGroupBuilder group, string action, Delegate handler, string name, string summary, string description) =>
-        group.MapPost($"/{{id}}/{action}", handler)
+    private static void MapAction(RouteGroupBuilder group, string action, Delegate handler, string name, string summary, string description, bool capacityFigures = false)
+    {
+        var endpoint = group.MapPost($"/{{id}}/{action}", handler)
             .WithName(name)
             .WithSummary(summary)
-            .WithDescription(description + " Honours If-Match (the allocation's ETag) and Idempotency-Key.")
-            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
+            .WithDescription(description + " Honours If-Match (the allocation's ETag) and Idempotency-Key.");
+        int[] problems = [400, 401, 403, 404, 409, 412, 413, 422];
+        if (capacityFigures)
+        {
+            endpoint.WritesProblemsWithCapacityFigures(problems);
+        }
+        else
+        {
+            endpoint.WritesProblems(problems);
+        }
+    }
 
     public static async Task<Created<AllocationView>> ProposeAllocation(
         Application.Allocations.ProposeAllocation body, IMediator mediator, HttpResponse response, CancellationToken cancellationToken)

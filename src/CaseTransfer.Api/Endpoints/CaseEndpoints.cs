@@ -57,7 +57,7 @@ public static class CaseEndpoints
             .WithDescription("The practitioner must work for the holder, not be excluded from the case, and be on its restriction list if it has one. "
                 + "When the case would take them over 100% of capacity the answer is 409 practitioner-over-capacity with the figures; resend with "
                 + "capacityAcknowledgement holding the figures shown, and they are stored with the assignment. Honours If-Match and Idempotency-Key.")
-            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
+            .WritesProblemsWithCapacityFigures(400, 401, 403, 404, 409, 412, 413, 422);
 
         group.MapGet("/{crn}/access-limits", GetAccessLimits)
             .WithName(nameof(GetAccessLimits))
