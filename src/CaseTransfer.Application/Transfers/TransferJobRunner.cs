@@ -1,7 +1,6 @@
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Auditing;
-using CaseTransfer.Domain.Common;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Transfers;
 using Microsoft.EntityFrameworkCore;
@@ -253,19 +252,10 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
             return BatchOutcome.Finished;
         }
 
-        var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
-        var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
-        await MarkSkippedAsync(job, decided, now, ct);
-        await MarkMovedAsync(job, candidates, moving, now, ct);
-        phases.Lap("items");
-        if (moving.Count > 0)
-        {
-            await MoveAsync(job, moving, now, phases, ct);
-        }
+        var (movedCount, skippedCount) = await WorkAsync(job, candidates, now, phases, ct);
 
         // Counted by increment, not by writing back what this batch read: other batches count theirs meanwhile. The
         // update locks the job's row until commit, so the count read back is this batch's and every committed one's.
-        int movedCount = moving.Count, skippedCount = decided.Count - moving.Count;
         var counted = await db.TransferJobs
             .Where(j => j.Id == jobId && j.State == TransferJobState.Running && j.Total - j.Moved - j.Skipped >= movedCount + skippedCount)
             .ExecuteUpdateAsync(s => s
@@ -279,8 +269,8 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
             // the other engines (TransferJob.RecordBatch).
             var current = await db.TransferJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
             Ensure(current.State == TransferJobState.Running, "the job was no longer running");
-            throw new DomainRuleViolation(
-                "transfer-overcounted", $"A batch of {movedCount} moved and {skippedCount} skipped is more than the {current.Pending} items still pending.");
+            current.EnsureBatchFits(movedCount, skippedCount);
+            Ensure(false, "the job's counts changed while the batch was counted");
         }
 
         var counts = await db.TransferJobs.SingleAsync(j => j.Id == jobId, ct);
@@ -291,8 +281,28 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         }
 
         phases.Lap("job");
-        phases.Summary = $"batch of {decided.Count} ({moving.Count} moved, {decided.Count - moving.Count} skipped)";
+        phases.Summary = $"batch of {movedCount + skippedCount} ({movedCount} moved, {skippedCount} skipped)";
         return counts.IsFinished ? BatchOutcome.Finished : BatchOutcome.Worked;
+    }
+
+    /// <summary>
+    /// The batch's work, whichever way it claimed its items: decides each by the job's rules, marks it skipped (with
+    /// why) or moved, and moves the movable cases. Returns how many moved and how many were skipped.
+    /// </summary>
+    private async Task<(int Moved, int Skipped)> WorkAsync(
+        TransferJob job, List<TransferCandidate> candidates, DateTimeOffset now, PhaseTimer phases, CancellationToken ct)
+    {
+        var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
+        var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
+        await MarkSkippedAsync(job, decided, now, ct);
+        await MarkMovedAsync(job, candidates, moving, now, ct);
+        phases.Lap("items");
+        if (moving.Count > 0)
+        {
+            await MoveAsync(job, moving, now, phases, ct);
+        }
+
+        return (moving.Count, decided.Count - moving.Count);
     }
 
     /// <summary>
@@ -393,20 +403,12 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
             return BatchOutcome.Finished;
         }
 
-        var decided = candidates.Select(c => (Candidate: c, Reason: job.SkipReason(c))).ToList();
-        var moving = decided.Where(d => d.Reason is null).Select(d => d.Candidate).ToList();
-        await MarkSkippedAsync(job, decided, now, ct);
-        await MarkMovedAsync(job, candidates, moving, now, ct);
-        phases.Lap("items");
-        if (moving.Count > 0)
-        {
-            await MoveAsync(job, moving, now, phases, ct);
-        }
+        var (movedCount, skippedCount) = await WorkAsync(job, candidates, now, phases, ct);
 
-        job.RecordBatch(moving.Count, decided.Count - moving.Count, now);
+        job.RecordBatch(movedCount, skippedCount, now);
         await db.SaveChangesAsync(ct);
         phases.Lap("job");
-        phases.Summary = $"batch of {decided.Count} ({moving.Count} moved, {decided.Count - moving.Count} skipped)";
+        phases.Summary = $"batch of {movedCount + skippedCount} ({movedCount} moved, {skippedCount} skipped)";
         return job.IsFinished ? BatchOutcome.Finished : BatchOutcome.Worked;
     }
 

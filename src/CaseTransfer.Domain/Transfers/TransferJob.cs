@@ -155,17 +155,22 @@ public sealed class TransferJob
     public void RecordBatch(int moved, int skipped, DateTimeOffset at)
     {
         EnsureRunning();
-        if (moved < 0 || skipped < 0 || moved + skipped > Pending)
-        {
-            throw new DomainRuleViolation(
-                "transfer-overcounted", $"A batch of {moved} moved and {skipped} skipped is more than the {Pending} items still pending.");
-        }
-
+        EnsureBatchFits(moved, skipped);
         Moved += moved;
         Skipped += skipped;
         if (Pending == 0)
         {
             Complete(at);
+        }
+    }
+
+    /// <summary>A batch may account for no more items than are still pending (transfer-overcounted).</summary>
+    public void EnsureBatchFits(int moved, int skipped)
+    {
+        if (moved < 0 || skipped < 0 || moved + skipped > Pending)
+        {
+            throw new DomainRuleViolation(
+                "transfer-overcounted", $"A batch of {moved} moved and {skipped} skipped is more than the {Pending} items still pending.");
         }
     }
 
