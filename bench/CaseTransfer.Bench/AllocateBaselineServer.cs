@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
 /// <summary>
@@ -31,18 +30,9 @@ internal static class AllocateBaselineServer
         builder.Services.AddAuthorization();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
-            // As the Api (ServiceRegistration.AddAuthentication): same issuer, audience, key and claim mapping.
+            // As the Api (ServiceRegistration.AddAuthentication): the same validation parameters and claim mapping.
             o.MapInboundClaims = false;
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = auth.Issuer,
-                ValidAudience = auth.Audience,
-                IssuerSigningKey = key,
-                ValidateIssuerSigningKey = true,
-                NameClaimType = Claims.Name,
-                RoleClaimType = Claims.Role,
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
+            o.TokenValidationParameters = auth.ValidationParameters(key);
         });
 
         // The Api's own connection settings: statements prepared, no session reset.

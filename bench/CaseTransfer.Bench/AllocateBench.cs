@@ -88,8 +88,7 @@ internal static class AllocateBench
 
             var url = await host.StartApiAsync(auditEntries: true, consultations: true, integrate: true);
             using var allocator = host.Client(url, Region, "bench-allocator", "allocator");
-            var providers = new Dictionary<string, HttpClient>();
-            HttpClient Provider(string org) => providers.TryGetValue(org, out var c) ? c : providers[org] = host.Client(url, org, $"bench-{org.ToLowerInvariant()}", "case-manager");
+            var Provider = ProviderClients(host, url);
 
             var candidates = await CandidatesAsync(db, needed);
             Console.WriteLine($"Previewing {candidates.Count:N0} cases to keep those the rules send to a provider...");
@@ -132,8 +131,7 @@ internal static class AllocateBench
             var baseline = new Baseline(source, template, perPair.Outbox);
             var baselineUrl = await host.StartBaselineServerAsync(perPair.Outbox);
             using var baselineAllocator = host.Client(baselineUrl, Region, "bench-allocator", "allocator");
-            var baselineProviders = new Dictionary<string, HttpClient>();
-            HttpClient BaselineProvider(string org) => baselineProviders.TryGetValue(org, out var c) ? c : baselineProviders[org] = host.Client(baselineUrl, org, $"bench-{org.ToLowerInvariant()}", "case-manager");
+            var BaselineProvider = ProviderClients(host, baselineUrl);
             Task<double> Run(string mode, List<Candidate> cases) => mode switch
             {
                 "http" => RunAsync(cases, clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next())),
@@ -310,6 +308,13 @@ internal static class AllocateBench
             }
         }));
         return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Each provider's case manager as a client of <paramref name="url"/>, made once per organisation.</summary>
+    private static Func<string, HttpClient> ProviderClients(BenchHost host, string url)
+    {
+        var clients = new ConcurrentDictionary<string, HttpClient>(); // the pairs' clients ask at once
+        return org => clients.GetOrAdd(org, o => host.Client(url, o, $"bench-{o.ToLowerInvariant()}", "case-manager"));
     }
 
     private static async Task HttpPairAsync(HttpClient allocator, HttpClient provider, Candidate c, Guid officer)

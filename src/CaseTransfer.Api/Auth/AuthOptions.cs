@@ -24,6 +24,18 @@ public sealed class AuthOptions
     public bool UseDevelopmentKey { get; set; }
     public string DevelopmentKeyPath { get; set; } = "data/dev-signing-key";
 
+    /// <summary>How a bearer token is checked: issuer, audience, signature (<paramref name="key"/>, or the authority's keys when null), the claims read as name and role, and 30 s of clock skew.</summary>
+    public TokenValidationParameters ValidationParameters(SymmetricSecurityKey? key) => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        IssuerSigningKey = key,
+        ValidateIssuerSigningKey = key is not null,
+        NameClaimType = Claims.Name,
+        RoleClaimType = Claims.Role,
+        ClockSkew = TimeSpan.FromSeconds(30),
+    };
+
     /// <summary>The symmetric key tokens are checked with, or null when an authority's keys are used.</summary>
     public SymmetricSecurityKey? ResolveKey()
     {

@@ -153,16 +153,7 @@ public static class ServiceRegistration
             o.MapInboundClaims = false;
             o.Authority = auth.Authority;
             o.RequireHttpsMetadata = auth.Authority?.StartsWith("https:", StringComparison.Ordinal) ?? false;
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = auth.Issuer,
-                ValidAudience = auth.Audience,
-                IssuerSigningKey = key,
-                ValidateIssuerSigningKey = key is not null,
-                NameClaimType = Claims.Name,
-                RoleClaimType = Claims.Role,
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
+            o.TokenValidationParameters = auth.ValidationParameters(key);
             o.Events = new JwtBearerEvents
             {
                 // Answer 401 as problem details that say why: missing, expired, or not signed by a key we trust.
