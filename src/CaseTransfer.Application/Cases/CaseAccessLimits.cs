@@ -58,6 +58,12 @@ public sealed record AccessLimitView(
     bool Active,
     long CaseVersion) : IAuditedResult
 {
+    /// <summary>
+    /// On adding a name to a restriction list: the entry that also names the case's responsible officer, when the
+    /// list would otherwise have hidden the case from them; absent otherwise.
+    /// </summary>
+    public AccessLimitView? ResponsibleOfficerNamed { get; init; }
+
     [JsonIgnore]
     public string ResourceType => "access-limit";
 
@@ -69,7 +75,8 @@ public sealed record AccessLimitView(
 
     /// <summary>Kind and staff code: neither is free text, and together they say what changed.</summary>
     [JsonIgnore]
-    public string? ChangeSummary => $"accessLimits: {(Active ? "+" : "-")}{Kind} {StaffCode}";
+    public string? ChangeSummary =>
+        $"accessLimits: {(Active ? "+" : "-")}{Kind} {StaffCode}{(ResponsibleOfficerNamed is { } officer ? $", +{officer.Kind} {officer.StaffCode} (responsible officer)" : "")}";
 
     public static AccessLimitView From(string crn, CaseAccessLimit l, long caseVersion) =>
         new(l.Id, crn, l.Kind, l.StaffCode, l.Reason, l.AddedBy, l.AddedAt, l.RemovedBy, l.RemovedAt, l.IsActive, caseVersion);
@@ -126,14 +133,34 @@ public sealed class AddAccessLimitHandler(IAppDbContext db, CaseAccess access, I
         var @case = await access.GetForChangeAsync(command.Crn, cancellationToken);
         CaseAccess.EnsureVersion(@case, command.ExpectedVersion);
         var active = await db.CaseAccessLimits.Where(l => l.CaseId == @case.Id && l.RemovedAt == null).ToListAsync(cancellationToken);
-        var officer = @case.ResponsibleOfficerId is { } officerId
+        var added = @case.LimitAccess(
+            new AccessLists(active),
+            command.Kind!.Value,
+            command.StaffCode!,
+            command.Reason,
+            await ResponsibleOfficer.StaffCodeAsync(db, @case, cancellationToken),
+            caller.UserId,
+            clock.GetUtcNow());
+        db.CaseAccessLimits.Add(added.Limit);
+        if (added.ResponsibleOfficer is { } officer)
+        {
+            db.CaseAccessLimits.Add(officer);
+        }
+
+        return AccessLimitView.From(command.Crn, added.Limit, @case.Version) with
+        {
+            ResponsibleOfficerNamed = added.ResponsibleOfficer is { } named ? AccessLimitView.From(command.Crn, named, @case.Version) : null,
+        };
+    }
+}
+
+/// <summary>The staff code (the user id in their token) of the case's responsible officer, which the list rules protect.</summary>
+internal static class ResponsibleOfficer
+{
+    public static async Task<string?> StaffCodeAsync(IAppDbContext db, Case @case, CancellationToken cancellationToken) =>
+        @case.ResponsibleOfficerId is { } officerId
             ? await db.Practitioners.Where(p => p.Id == officerId).Select(p => p.StaffCode).SingleOrDefaultAsync(cancellationToken)
             : null;
-        var limit = @case.LimitAccess(
-            new AccessLists(active), command.Kind!.Value, command.StaffCode!, command.Reason, officer, caller.UserId, clock.GetUtcNow());
-        db.CaseAccessLimits.Add(limit);
-        return AccessLimitView.From(command.Crn, limit, @case.Version);
-    }
 }
 
 public sealed class RemoveAccessLimitHandler(IAppDbContext db, CaseAccess access, ICaller caller, TimeProvider clock)
@@ -147,7 +174,8 @@ public sealed class RemoveAccessLimitHandler(IAppDbContext db, CaseAccess access
             .Where(l => l.CaseId == @case.Id && (l.RemovedAt == null || l.Id == command.LimitId))
             .ToListAsync(cancellationToken);
         var limit = limits.SingleOrDefault(l => l.Id == command.LimitId) ?? throw new NotFoundException("Access limit", command.LimitId.ToString());
-        @case.RemoveAccessLimit(new AccessLists(limits), limit, caller.UserId, clock.GetUtcNow());
+        @case.RemoveAccessLimit(
+            new AccessLists(limits), limit, await ResponsibleOfficer.StaffCodeAsync(db, @case, cancellationToken), caller.UserId, clock.GetUtcNow());
         return AccessLimitView.From(command.Crn, limit, @case.Version);
     }
 }

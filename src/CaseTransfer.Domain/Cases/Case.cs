@@ -201,9 +201,11 @@ public sealed class Case : AggregateRoot
     /// <summary>
     /// Names a member of staff on the case's exclusion or restriction list. Refused when it would contradict the other
     /// list, exclude the responsible officer (reassign the case first), or lock out the person making the change (a
-    /// restriction list must name them: add yourself first).
+    /// restriction list must name them: add yourself first). A restriction list that would leave the responsible
+    /// officer unable to see the case they hold names them too, as an entry of its own added by the same person, so
+    /// the officer keeps sight of the case and the list says so.
     /// </summary>
-    public CaseAccessLimit LimitAccess(
+    public AccessLimitAdded LimitAccess(
         AccessLists lists, AccessLimitKind kind, string staffCode, string? reason, string? responsibleOfficerStaffCode, string addedBy, DateTimeOffset at)
     {
         if (lists.Names(kind, staffCode))
@@ -225,18 +227,34 @@ public sealed class Case : AggregateRoot
         }
 
         var limit = new CaseAccessLimit(Guid.CreateVersion7(at), Id, kind, staffCode, reason, addedBy, at);
-        if (kind == AccessLimitKind.Restriction && !lists.With(limit).Allows(addedBy))
+        var after = lists.With(limit);
+        if (kind == AccessLimitKind.Restriction && !after.Allows(addedBy))
         {
             throw new DomainRuleViolation(
                 "restriction-would-lock-out-caller", "A restriction list must name the person who keeps it: add yourself to it first.");
         }
 
+        var officer = kind == AccessLimitKind.Restriction && responsibleOfficerStaffCode is { } code && !after.Allows(code)
+            ? new CaseAccessLimit(Guid.CreateVersion7(at), Id, AccessLimitKind.Restriction, code, ResponsibleOfficerNamedReason, addedBy, at)
+            : null;
         ChangeAccess(limit.Id, true, at);
-        return limit;
+        if (officer is not null)
+        {
+            Raise(new CaseAccessLimitsChanged(Crn.Value, officer.Id, at));
+        }
+
+        return new AccessLimitAdded(limit, officer);
     }
 
-    /// <summary>Takes a name off a list; the entry is kept with who removed it and when.</summary>
-    public void RemoveAccessLimit(AccessLists lists, CaseAccessLimit limit, string removedBy, DateTimeOffset at)
+    /// <summary>The reason stored on the entry that names the responsible officer on a restriction list (see <see cref="LimitAccess"/>).</summary>
+    public const string ResponsibleOfficerNamedReason = "Responsible officer: named so they keep sight of the case they hold.";
+
+    /// <summary>
+    /// Takes a name off a list; the entry is kept with who removed it and when. Refused when it would lock out the
+    /// person making the change, or the responsible officer while others stay on the restriction list (give the case
+    /// to someone else first); removing the last name on a restriction list lifts it, which locks out no one.
+    /// </summary>
+    public void RemoveAccessLimit(AccessLists lists, CaseAccessLimit limit, string? responsibleOfficerStaffCode, string removedBy, DateTimeOffset at)
     {
         if (!limit.IsActive)
         {
@@ -248,6 +266,13 @@ public sealed class Case : AggregateRoot
         {
             throw new DomainRuleViolation(
                 "restriction-would-lock-out-caller", "Removing yourself from the restriction list would lock you out; remove the others first.");
+        }
+
+        if (limit.Kind == AccessLimitKind.Restriction && responsibleOfficerStaffCode is { } officer && !after.Allows(officer))
+        {
+            throw new DomainRuleViolation(
+                "restriction-would-lock-out-responsible-officer",
+                $"{officer} is the case's responsible officer; give the case to someone else before taking them off the restriction list.");
         }
 
         limit.Remove(removedBy, at);

@@ -51,6 +51,12 @@ public sealed class CaseAccessLimit
 }
 
 /// <summary>
+/// What naming someone on a list added: their entry, and the responsible officer's when a restriction list had to name
+/// them too (see <see cref="Case.LimitAccess"/>).
+/// </summary>
+public sealed record AccessLimitAdded(CaseAccessLimit Limit, CaseAccessLimit? ResponsibleOfficer);
+
+/// <summary>
 /// A case's active exclusion and restriction lists, and who they let see it: anyone not excluded, and, while there
 /// is a restriction list, only the staff named on it.
 /// </summary>

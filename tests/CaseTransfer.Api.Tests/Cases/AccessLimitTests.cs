@@ -115,6 +115,35 @@ public abstract class AccessLimitTests(CaseTransferApp app)
     }
 
     [Fact]
+    public async Task Restricting_a_case_names_its_responsible_officer_too_and_keeps_them_on_the_list_while_they_hold_it()
+    {
+        var crn = await CreateCaseAsync(Allocator());
+        (await Allocator().PostAsJsonAsync($"/api/v1/cases/{crn}/responsible-officer", new { practitionerId = GarethEvansNpsNw }, Ct)).EnsureSuccessStatusCode();
+
+        var response = await Allocator().PostAsJsonAsync($"/api/v1/cases/{crn}/access-limits", new { kind = "Restriction", staffCode = "nw-spo-01" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        Assert.Equal("nw-spo-01", body!["staffCode"]!.GetValue<string>());
+        var officer = body["responsibleOfficerNamed"]!;
+        Assert.Equal(("Restriction", "nw-po-02", "nw-spo-01"), (officer["kind"]!.GetValue<string>(), officer["staffCode"]!.GetValue<string>(), officer["addedBy"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, (await Staff("nw-po-02").GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Staff("nw-pso-03").GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
+        var list = await Allocator().GetFromJsonAsync<JsonArray>($"/api/v1/cases/{crn}/access-limits", Ct);
+        Assert.Equal(["nw-po-02", "nw-spo-01"], list!.Select(l => l!["staffCode"]!.GetValue<string>()).Order());
+
+        var takeOff = await Allocator().PostAsync($"/api/v1/cases/{crn}/access-limits/{officer["id"]!.GetValue<Guid>()}/remove", null, Ct);
+
+        await Problems.AssertProblemAsync(takeOff, HttpStatusCode.Conflict, "/rules/restriction-would-lock-out-responsible-officer");
+        Assert.Equal(HttpStatusCode.OK, (await Staff("nw-po-02").GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
+        var entry = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
+            .SingleAsync(e => e.Crn == (Crn?)Crn.Parse(crn) && e.Action == "AddAccessLimit", Ct));
+        Assert.Equal("accessLimits: +Restriction nw-spo-01, +Restriction nw-po-02 (responsible officer)", entry.Summary);
+        var events = await app.InDatabaseAsync(db => db.OutboxMessages.CountAsync(o => o.Crn == crn && o.EventType == "case-transfer.case.access-limits-changed", Ct));
+        Assert.Equal(2, events);
+    }
+
+    [Fact]
     public async Task A_change_to_the_lists_moves_the_case_version_and_is_audited_as_an_alteration()
     {
         var client = Allocator();

@@ -31,7 +31,7 @@ public class CaseAccessLimitTests
         var @case = Open();
         var version = @case.Version;
 
-        var limit = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Exclusion, "nw-po-02", "knows the family", null, "nw-spo-01", At);
+        var limit = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Exclusion, "nw-po-02", "knows the family", null, "nw-spo-01", At).Limit;
 
         var lists = new AccessLists([limit]);
         Assert.False(lists.Allows("nw-po-02"));
@@ -45,8 +45,8 @@ public class CaseAccessLimitTests
     public void A_restriction_list_lets_only_the_staff_named_on_it_see_the_case()
     {
         var @case = Open();
-        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
-        var colleague = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At);
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At).Limit;
+        var colleague = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At).Limit;
 
         var lists = new AccessLists([keeper, colleague]);
         Assert.True(lists.Allows("nw-spo-01"));
@@ -72,8 +72,8 @@ public class CaseAccessLimitTests
     public void Someone_on_one_list_cannot_be_put_on_the_other_or_on_the_same_twice()
     {
         var @case = Open();
-        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
-        var excluded = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At);
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At).Limit;
+        var excluded = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At).Limit;
         var lists = new AccessLists([keeper, excluded]);
 
         Assert.Equal("access-lists-contradict", Refusal(() => @case.LimitAccess(lists, AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At)));
@@ -84,36 +84,92 @@ public class CaseAccessLimitTests
     public void Removing_the_last_limit_lifts_the_flag_and_keeps_the_entry()
     {
         var @case = Open();
-        var limit = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At);
+        var limit = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At).Limit;
 
-        @case.RemoveAccessLimit(new AccessLists([limit]), limit, "nw-spo-01", At.AddHours(1));
+        @case.RemoveAccessLimit(new AccessLists([limit]), limit, null, "nw-spo-01", At.AddHours(1));
 
         Assert.False(@case.HasAccessLimits);
         Assert.False(limit.IsActive);
         Assert.Equal("nw-spo-01", limit.RemovedBy);
-        Assert.Equal("access-limit-already-removed", Refusal(() => @case.RemoveAccessLimit(new AccessLists([limit]), limit, "nw-spo-01", At)));
+        Assert.Equal("access-limit-already-removed", Refusal(() => @case.RemoveAccessLimit(new AccessLists([limit]), limit, null, "nw-spo-01", At)));
     }
 
     [Fact]
     public void Taking_yourself_off_a_restriction_list_that_names_others_is_refused()
     {
         var @case = Open();
-        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
-        var colleague = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At);
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At).Limit;
+        var colleague = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Restriction, "nw-po-02", null, null, "nw-spo-01", At).Limit;
 
-        Assert.Equal("restriction-would-lock-out-caller", Refusal(() => @case.RemoveAccessLimit(new AccessLists([keeper, colleague]), keeper, "nw-spo-01", At)));
+        Assert.Equal("restriction-would-lock-out-caller", Refusal(() => @case.RemoveAccessLimit(new AccessLists([keeper, colleague]), keeper, null, "nw-spo-01", At)));
     }
 
     [Fact]
     public void An_excluded_practitioner_or_one_missing_from_a_restriction_list_may_not_hold_the_case()
     {
         var @case = Open();
-        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At);
-        var excluded = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At);
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At).Limit;
+        var excluded = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Exclusion, "nw-po-02", null, null, "nw-spo-01", At).Limit;
         var lists = new AccessLists([keeper, excluded]);
 
         Assert.Equal("practitioner-excluded", Refusal(() => lists.EnsureMayHold("nw-po-02")));
         Assert.Equal("practitioner-not-on-restriction-list", Refusal(() => lists.EnsureMayHold("nw-pso-03")));
         lists.EnsureMayHold("nw-spo-01");
+    }
+
+    [Fact]
+    public void Starting_a_restriction_list_names_the_responsible_officer_too_so_they_keep_sight_of_their_case()
+    {
+        var @case = Open();
+        var version = @case.Version;
+
+        var added = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, "nw-po-02", "nw-spo-01", At);
+
+        Assert.Equal("nw-spo-01", added.Limit.StaffCode);
+        var officer = Assert.IsType<CaseAccessLimit>(added.ResponsibleOfficer);
+        Assert.Equal((AccessLimitKind.Restriction, "nw-po-02", "nw-spo-01"), (officer.Kind, officer.StaffCode, officer.AddedBy));
+        Assert.Equal(Case.ResponsibleOfficerNamedReason, officer.Reason);
+        var lists = new AccessLists([added.Limit, officer]);
+        Assert.True(lists.Allows("nw-po-02"));
+        Assert.False(lists.Allows("nw-pso-03"));
+        Assert.Equal(version + 1, @case.Version);
+        Assert.Equal(new[] { added.Limit.Id, officer.Id }, @case.DomainEvents.OfType<CaseAccessLimitsChanged>().Select(e => e.AccessLimitId));
+    }
+
+    [Fact]
+    public void A_restriction_list_that_already_names_the_responsible_officer_or_an_exclusion_names_no_one_else()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-po-02", null, "nw-po-02", "nw-po-02", At);
+        var colleague = @case.LimitAccess(new AccessLists([keeper.Limit]), AccessLimitKind.Restriction, "nw-spo-01", null, "nw-po-02", "nw-po-02", At);
+        var excluded = @case.LimitAccess(new AccessLists([keeper.Limit, colleague.Limit]), AccessLimitKind.Exclusion, "nw-pso-03", null, "nw-po-02", "nw-po-02", At);
+
+        Assert.Null(keeper.ResponsibleOfficer);
+        Assert.Null(colleague.ResponsibleOfficer);
+        Assert.Null(excluded.ResponsibleOfficer);
+    }
+
+    [Fact]
+    public void The_responsible_officer_stays_on_a_restriction_list_that_names_others_until_the_case_is_reassigned()
+    {
+        var @case = Open();
+        var added = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, "nw-po-02", "nw-spo-01", At);
+        var officer = added.ResponsibleOfficer!;
+        var lists = new AccessLists([added.Limit, officer]);
+
+        Assert.Equal("restriction-would-lock-out-responsible-officer", Refusal(() => @case.RemoveAccessLimit(lists, officer, "nw-po-02", "nw-spo-01", At)));
+        @case.RemoveAccessLimit(lists, officer, null, "nw-spo-01", At);
+        Assert.False(officer.IsActive);
+    }
+
+    [Fact]
+    public void Lifting_a_restriction_list_by_removing_its_last_name_locks_out_no_one()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-po-02", null, "nw-po-02", "nw-po-02", At).Limit;
+
+        @case.RemoveAccessLimit(new AccessLists([keeper]), keeper, "nw-po-02", "nw-po-02", At);
+
+        Assert.False(@case.HasAccessLimits);
     }
 }
