@@ -94,6 +94,7 @@ public static class ServiceRegistration
         services.AddSingleton<CaseTransfer.Application.Auditing.IAuditLedgerKeys, AuditLedgerKeys>();
         if (ledger.IntegrationIntervalMilliseconds > 0)
         {
+            ledger.Validate();
             services.AddHostedService<AuditLedgerService>();
         }
 

@@ -31,20 +31,46 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     public const int MaxRaces = 3;
 
     /// <summary>
-    /// Appends up to <paramref name="batchSize"/> committed entries. The entries are read and hashed before the write
-    /// transaction begins, so the transaction only inserts: on SQLite, whose one write lock every command shares,
-    /// the tree no longer holds that lock while it reads and hashes (it made a bulk transfer's batches wait up to a
-    /// second each). Reading outside the transaction is safe because the leaves' and nodes' primary keys decide a
-    /// race, as they always did on PostgreSQL (whose reads see each statement's own snapshot): when another
-    /// integrator appended first, the insert fails, nothing is written, and the batch is read again.
+    /// How far the high-water mark may move between two sweeps. A late commit is found only while it is within
+    /// <see cref="LateCommitWindow"/> of the mark, so a service that integrates a bulk load with ordinary passes must
+    /// sweep before the mark has moved by more than part of the window, however soon its next timed sweep is due:
+    /// half the window leaves the other half (50,000 entries, seconds of the busiest bulk load) for how long a
+    /// transaction may hold its sequence number.
     /// </summary>
-    public async Task<int> IntegrateAsync(int batchSize, CancellationToken cancellationToken)
+    public const long MaxAdvanceBetweenSweeps = LateCommitWindow / 2;
+
+    /// <summary>
+    /// Appends up to <paramref name="batchSize"/> committed entries, late commits included (a full sweep): what callers
+    /// that loop until nothing is left (tests, the bench, tools) need, since everything committed before the call is
+    /// then integrated. The background service calls <see cref="PassAsync"/> and sweeps only every few seconds.
+    /// </summary>
+    public async Task<int> IntegrateAsync(int batchSize, CancellationToken cancellationToken) =>
+        (await PassAsync(batchSize, sweep: true, cancellationToken)).Integrated;
+
+    /// <summary>
+    /// Appends up to <paramref name="batchSize"/> committed entries. An ordinary pass (<paramref name="sweep"/> false)
+    /// reads only the entries above the integrated high-water mark (the largest sequence number with a leaf), by a
+    /// range of the entries' primary key: nearly free when nothing was written. A late commit, an entry whose
+    /// transaction committed after entries with higher sequence numbers were integrated, is below that mark, so
+    /// only a sweep finds it: the anti-join of the last <see cref="LateCommitWindow"/> entries against their leaves,
+    /// which costs tens of milliseconds of the database at 100,000 entries whether or not anything was written.
+    /// Either way the pending entries go in in sequence order at the next free leaf indexes.
+    /// <para>
+    /// The entries are read and hashed before the write transaction begins, so the transaction only inserts: on
+    /// SQLite, whose one write lock every command shares, the tree no longer holds that lock while it reads and hashes
+    /// (it made a bulk transfer's batches wait up to a second each). Reading outside the transaction is safe because
+    /// the leaves' and nodes' primary keys decide a race, as they always did on PostgreSQL (whose reads see each
+    /// statement's own snapshot): when another integrator appended first, the insert fails, nothing is written, and
+    /// the batch is read again.
+    /// </para>
+    /// </summary>
+    public async Task<LedgerPass> PassAsync(int batchSize, bool sweep, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await IntegrateOnceAsync(batchSize, cancellationToken);
+                return await PassOnceAsync(batchSize, sweep, cancellationToken);
             }
             // The bulk insert reports a key violation as the provider's own DbException (COPY, prepared INSERT),
             // EF's SaveChanges as a DbUpdateException.
@@ -55,23 +81,43 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         }
     }
 
-    private async Task<int> IntegrateOnceAsync(int batchSize, CancellationToken cancellationToken)
+    private async Task<LedgerPass> PassOnceAsync(int batchSize, bool sweep, CancellationToken cancellationToken)
     {
-        var frontier = await LoadFrontierAsync(await TreeSizeAsync(cancellationToken), cancellationToken);
-        var floor = (await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0) - LateCommitWindow;
-        // The leaves are bounded by the floor too (a leaf of an entry above it is above it): without that bound
-        // PostgreSQL hashed every leaf of the log, in parallel workers, on every pass (160 ms and three processes at
-        // 400,000 entries, while a bulk transfer wrote); with it, a merge anti-join of the two windows' indexes (40 ms).
-        var pending = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence > floor && l.EntrySequence == e.Sequence))
-            .OrderBy(e => e.Sequence)
-            .Take(batchSize)
-            .ToListAsync(cancellationToken);
-        if (pending.Count == 0)
+        // The tree's size is read before the entries: if another integrator appends between the two reads, this
+        // pass's leaves go in at indexes that are taken and its insert fails, instead of integrating an entry twice.
+        var size = await TreeSizeAsync(cancellationToken);
+        var highWater = await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0;
+        List<AuditEntry> pending;
+        if (sweep)
         {
-            return 0;
+            // The leaves are bounded by the floor too (a leaf of an entry above it is above it): without that bound
+            // PostgreSQL hashed every leaf of the log, in parallel workers, on every pass (160 ms and three processes
+            // at 400,000 entries, while a bulk transfer wrote); with it, a merge anti-join of the two windows' indexes
+            // (40 ms).
+            var floor = highWater - LateCommitWindow;
+            pending = await db.AuditEntries.AsNoTracking()
+                .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence > floor && l.EntrySequence == e.Sequence))
+                .OrderBy(e => e.Sequence)
+                .Take(batchSize)
+                .ToListAsync(cancellationToken);
+        }
+        else
+        {
+            // Every entry above the mark is pending (a leaf's entry is at or below it), so no anti-join is needed.
+            pending = await db.AuditEntries.AsNoTracking()
+                .Where(e => e.Sequence > highWater)
+                .OrderBy(e => e.Sequence)
+                .Take(batchSize)
+                .ToListAsync(cancellationToken);
         }
 
+        if (pending.Count == 0)
+        {
+            return new LedgerPass(sweep, 0, highWater, highWater);
+        }
+
+        // The frontier of the size read above: its nodes were committed with its leaves and never change.
+        var frontier = await LoadFrontierAsync(size, cancellationToken);
         var now = clock.GetUtcNow();
         var leaves = new List<AuditLeaf>(pending.Count);
         var nodes = new List<AuditTreeNode>(pending.Count);
@@ -93,7 +139,7 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
             await db.InsertManyAsync(nodes, ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
-        return pending.Count;
+        return new LedgerPass(sweep, pending.Count, highWater, Math.Max(highWater, pending[^1].Sequence));
     }
 
     /// <summary>Signs a checkpoint of the current tree when it has grown since the last one.</summary>
@@ -125,6 +171,12 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         return new MerkleFrontier(size, positions.Select(p => (p.Level, p.Index, hashes[p])));
     }
 }
+
+/// <summary>
+/// What one integration pass did: whether it swept the late-commit window, how many entries it appended, and the
+/// integrated high-water mark (the largest entry sequence number with a leaf) it read and the one it left.
+/// </summary>
+public readonly record struct LedgerPass(bool Swept, int Integrated, long HighWaterMarkBefore, long HighWaterMark);
 
 /// <summary>Reads stored subtree hashes: level 0 from the leaves, higher levels from the node table.</summary>
 public static class LedgerNodes

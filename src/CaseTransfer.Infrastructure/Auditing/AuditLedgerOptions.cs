@@ -23,12 +23,40 @@ public sealed class AuditLedgerOptions
     /// <summary>How often the integrator appends committed entries to the tree; 0 switches the background integrator off.</summary>
     public int IntegrationIntervalMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// How often the background integrator sweeps its late-commit window (entries that committed after higher
+    /// sequence numbers were integrated); the passes between sweeps read only the entries above what is integrated.
+    /// 0 sweeps on every pass. Sweep and integration intervals together must stay within <see cref="MaxMergeDelaySeconds"/>.
+    /// </summary>
+    public int LateCommitSweepSeconds { get; set; } = 5;
+
     public int CheckpointIntervalSeconds { get; set; } = 10;
 
     /// <summary>The longest a receipt promises an entry may wait before it is in a signed checkpoint.</summary>
     public int MaxMergeDelaySeconds { get; set; } = 60;
 
     public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>
+    /// Refuses a rhythm that cannot keep the receipts' promise: a late commit waits for the next sweep, up to the
+    /// sweep interval plus one integration interval, which must be less than the merge delay. Checked when the
+    /// background integrator is configured, so a misconfigured service does not start.
+    /// </summary>
+    public void Validate()
+    {
+        if (LateCommitSweepSeconds < 0)
+        {
+            throw new InvalidOperationException($"{Section}:{nameof(LateCommitSweepSeconds)} must not be negative (0 sweeps on every pass); it is {LateCommitSweepSeconds}.");
+        }
+
+        if (LateCommitSweepSeconds + (IntegrationIntervalMilliseconds / 1000.0) >= MaxMergeDelaySeconds)
+        {
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(LateCommitSweepSeconds)} ({LateCommitSweepSeconds} s) plus {Section}:{nameof(IntegrationIntervalMilliseconds)} " +
+                $"({IntegrationIntervalMilliseconds} ms) must be less than {Section}:{nameof(MaxMergeDelaySeconds)} ({MaxMergeDelaySeconds} s): " +
+                "a late commit waits that long for the sweep that integrates it, and every receipt promises integration within the merge delay.");
+        }
+    }
 }
 
 public sealed class AuditLedgerKeys : IAuditLedgerKeys, IDisposable
@@ -64,22 +92,84 @@ public sealed class AuditLedgerKeys : IAuditLedgerKeys, IDisposable
     }
 }
 
-/// <summary>Integrates committed entries shortly after commit and signs checkpoints at the configured interval.</summary>
+/// <summary>
+/// When the background integrator sweeps its late-commit window: on its first pass, then once
+/// <see cref="AuditLedgerOptions.LateCommitSweepSeconds"/> have passed since the last complete sweep, or sooner when the
+/// integrated high-water mark has moved by <see cref="LedgerIntegrator.MaxAdvanceBetweenSweeps"/> since then (a bulk
+/// load integrated by ordinary passes would otherwise carry a late commit out of the window before the next sweep).
+/// A sweep that fills its batch with late commits alone is not complete: the next pass sweeps again.
+/// <para>
+/// Each service instance keeps its own schedule, so the mark moving because another instance integrated is no reason
+/// to sweep: every running integrator sweeps within the interval, which is what bounds a late commit's wait; sweeping
+/// whenever another instance had appended would make two busy instances sweep on nearly every pass.
+/// </para>
+/// </summary>
+public sealed class LateCommitSweepSchedule(TimeSpan interval, long maxAdvance)
+{
+    private DateTimeOffset? _lastSweep;
+    private long _highWaterAtSweep;
+    private long _highWater;
+
+    public LateCommitSweepSchedule(AuditLedgerOptions options)
+        : this(TimeSpan.FromSeconds(options.LateCommitSweepSeconds), LedgerIntegrator.MaxAdvanceBetweenSweeps)
+    {
+    }
+
+    /// <summary>Complete sweeps so far (a diagnostic).</summary>
+    public long Sweeps { get; private set; }
+
+    /// <summary>Whether a pass starting at <paramref name="now"/> must sweep.</summary>
+    public bool IsDue(DateTimeOffset now) =>
+        _lastSweep is not { } last || now - last >= interval || _highWater - _highWaterAtSweep >= maxAdvance;
+
+    /// <summary>Records a finished pass, which started at <paramref name="startedAt"/>, of up to <paramref name="batchSize"/> entries.</summary>
+    public void Completed(LedgerPass pass, DateTimeOffset startedAt, int batchSize)
+    {
+        _highWater = Math.Max(_highWater, pass.HighWaterMark);
+        // A sweep is complete when it took every pending entry below the mark it read: it did not fill its batch, or
+        // it went on past that mark (the batch is in sequence order). While a bulk load keeps batches full, the second
+        // keeps the passes ordinary again after one sweep instead of sweeping until the load is over.
+        if (pass.Swept && (pass.Integrated < batchSize || pass.HighWaterMark > pass.HighWaterMarkBefore))
+        {
+            // Everything committed before this pass read the window, and within it, is now integrated.
+            _lastSweep = startedAt;
+            _highWaterAtSweep = pass.HighWaterMarkBefore;
+            Sweeps++;
+        }
+    }
+}
+
+/// <summary>
+/// Integrates committed entries shortly after commit and signs checkpoints at the configured interval. Ordinary passes
+/// read only the entries above what is integrated; the late-commit window is swept as <see cref="LateCommitSweepSchedule"/> says.
+/// </summary>
 public sealed class AuditLedgerService(IServiceScopeFactory scopes, AuditLedgerOptions options, TimeProvider clock, ILogger<AuditLedgerService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextCheckpoint = clock.GetUtcNow();
+        var sweeps = new LateCommitSweepSchedule(options);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var integrator = scope.ServiceProvider.GetRequiredService<LedgerIntegrator>();
-                while (await integrator.IntegrateAsync(options.BatchSize, stoppingToken) == options.BatchSize)
+                LedgerPass pass;
+                do
                 {
+                    var startedAt = clock.GetUtcNow();
+                    pass = await integrator.PassAsync(options.BatchSize, sweeps.IsDue(startedAt), stoppingToken);
+                    sweeps.Completed(pass, startedAt, options.BatchSize);
+                    if (logger.IsEnabled(LogLevel.Debug))
+                    {
+                        logger.LogDebug(
+                            "Audit log pass: {Kind}, {Integrated} entries integrated, high-water mark {Before} -> {After}, {Sweeps} sweeps so far",
+                            pass.Swept ? "sweep" : "ordinary", pass.Integrated, pass.HighWaterMarkBefore, pass.HighWaterMark, sweeps.Sweeps);
+                    }
                 }
+                while (pass.Integrated == options.BatchSize);
 
                 if (clock.GetUtcNow() >= nextCheckpoint)
                 {
