@@ -38,9 +38,10 @@ public sealed class AuditLedgerOptions
     public int BatchSize { get; set; } = 5_000;
 
     /// <summary>
-    /// Refuses a rhythm that cannot keep the receipts' promise: a late commit waits for the next sweep, up to the
-    /// sweep interval plus one integration interval, which must be less than the merge delay. Checked when the
-    /// background integrator is configured, so a misconfigured service does not start.
+    /// Refuses a rhythm that cannot keep the receipts' promise: a late commit waits for the next sweep (up to the sweep
+    /// interval plus one integration interval) and then for the next signed checkpoint (up to the checkpoint interval),
+    /// and the three together must be less than the merge delay. Checked when the background integrator is configured,
+    /// so a misconfigured service does not start.
     /// </summary>
     public void Validate()
     {
@@ -49,12 +50,13 @@ public sealed class AuditLedgerOptions
             throw new InvalidOperationException($"{Section}:{nameof(LateCommitSweepSeconds)} must not be negative (0 sweeps on every pass); it is {LateCommitSweepSeconds}.");
         }
 
-        if (LateCommitSweepSeconds + (IntegrationIntervalMilliseconds / 1000.0) >= MaxMergeDelaySeconds)
+        if (LateCommitSweepSeconds + (IntegrationIntervalMilliseconds / 1000.0) + CheckpointIntervalSeconds >= MaxMergeDelaySeconds)
         {
             throw new InvalidOperationException(
                 $"{Section}:{nameof(LateCommitSweepSeconds)} ({LateCommitSweepSeconds} s) plus {Section}:{nameof(IntegrationIntervalMilliseconds)} " +
-                $"({IntegrationIntervalMilliseconds} ms) must be less than {Section}:{nameof(MaxMergeDelaySeconds)} ({MaxMergeDelaySeconds} s): " +
-                "a late commit waits that long for the sweep that integrates it, and every receipt promises integration within the merge delay.");
+                $"({IntegrationIntervalMilliseconds} ms) plus {Section}:{nameof(CheckpointIntervalSeconds)} ({CheckpointIntervalSeconds} s) must be less " +
+                $"than {Section}:{nameof(MaxMergeDelaySeconds)} ({MaxMergeDelaySeconds} s): a late commit waits that long for the sweep that " +
+                "integrates it and the checkpoint that signs it, and every receipt promises a signed checkpoint within the merge delay.");
         }
     }
 }

@@ -360,15 +360,23 @@ public sealed class LateCommitSweepScheduleTests
     }
 
     [Theory]
-    [InlineData(5, 500, 60, true)]
-    [InlineData(0, 500, 60, true)]
-    [InlineData(59, 999, 60, true)]
-    [InlineData(59, 1_000, 60, false)]
-    [InlineData(60, 0, 60, false)]
-    [InlineData(-1, 500, 60, false)]
-    public void The_sweep_interval_and_the_integration_interval_must_fit_in_the_merge_delay(int sweepSeconds, int intervalMilliseconds, int mergeDelaySeconds, bool accepted)
+    [InlineData(5, 500, 10, 60, true)]
+    [InlineData(0, 500, 10, 60, true)]
+    [InlineData(49, 999, 10, 60, true)]
+    [InlineData(49, 1_000, 10, 60, false)]
+    [InlineData(59, 999, 0, 60, true)]
+    [InlineData(50, 0, 10, 60, false)]
+    [InlineData(-1, 500, 10, 60, false)]
+    public void The_sweep_integration_and_checkpoint_intervals_must_fit_in_the_merge_delay(
+        int sweepSeconds, int intervalMilliseconds, int checkpointSeconds, int mergeDelaySeconds, bool accepted)
     {
-        var options = new AuditLedgerOptions { LateCommitSweepSeconds = sweepSeconds, IntegrationIntervalMilliseconds = intervalMilliseconds, MaxMergeDelaySeconds = mergeDelaySeconds };
+        var options = new AuditLedgerOptions
+        {
+            LateCommitSweepSeconds = sweepSeconds,
+            IntegrationIntervalMilliseconds = intervalMilliseconds,
+            CheckpointIntervalSeconds = checkpointSeconds,
+            MaxMergeDelaySeconds = mergeDelaySeconds,
+        };
 
         var refused = Record.Exception(options.Validate);
 
