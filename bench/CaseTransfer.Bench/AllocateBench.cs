@@ -39,9 +39,9 @@ internal static class AllocateBench
         // methods) takes about 10 s of this workload to settle on this machine; a 32-pair warm-up measured mostly the JIT.
         var warmHttp = Int("--warmup", 2000);
         var warmBaseline = Int("--baseline-warmup", 1000);
-        // The raw server with the Api's reads needed more: with 1,000 pairs its own CPU per pair was still twice its
-        // steady state for the next ~1,200 (its reader paths still being compiled, PostgreSQL's share flat; session 5).
-        var warmReads = Int("--reads-warmup", 3000);
+        // The two raw servers behind HTTP need more: after 1,000 pairs their own CPU per pair was still 1.7 (without the
+        // reads) and 2 times (with them) their steady state for the next ~1,200 pairs, PostgreSQL's share flat (session 5).
+        var warmServers = Int("--server-warmup", 3000);
         var statements = Array.IndexOf(args, "--statements") >= 0;
         // Probation officers per receiving organisation, taking accepted cases in turn. With one (the seed's first
         // officer, as before this option) every accepted case of a run lands on the same person, whose caseload
@@ -66,7 +66,7 @@ internal static class AllocateBench
             e.Cancel = true;
             host.Cancel();
         };
-        Console.WriteLine($"CaseTransfer allocate bench: postgres, {clients} clients, {rounds} rounds x {perRound} propose+accept pairs per mode; warm-up {warmHttp} HTTP pairs, {warmBaseline} baseline pairs; {officersPer} officers per receiving organisation");
+        Console.WriteLine($"CaseTransfer allocate bench: postgres, {clients} clients, {rounds} rounds x {perRound} propose+accept pairs per mode; warm-up {warmHttp} HTTP pairs, {warmBaseline} baseline pairs, {warmServers} per raw server; {officersPer} officers per receiving organisation");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; work dir {host.WorkDir}");
         try
         {
@@ -74,7 +74,7 @@ internal static class AllocateBench
             var db = new BenchDatabase("postgres", host.ConnectionString);
 
             // Cases the rules send to a provider make up about 40% of the caseload; keep a margin.
-            var pairsNeeded = perRound * rounds * Modes.Length + clients * 2 * Modes.Length + warmHttp + 2 * warmBaseline + warmReads;
+            var pairsNeeded = perRound * rounds * Modes.Length + clients * 2 * Modes.Length + warmHttp + warmBaseline + 2 * warmServers;
             var needed = (long)pairsNeeded * 3;
             var existing = await db.TableExistsAsync("Cases") ? await db.ScalarAsync<long>($"""SELECT COUNT(*) FROM "Cases" c WHERE "HolderOrganisationCode" = '{Region}' AND NOT EXISTS (SELECT 1 FROM "Allocations" a WHERE a."CaseId" = c."Id")""") : 0;
             if (existing < needed)
@@ -156,7 +156,7 @@ internal static class AllocateBench
                 Console.WriteLine($"one {mode} pair writes: {(await RowCountsAsync(db)).Subtract(start).Per(clients * 2)}");
             }
 
-            foreach (var (mode, n) in new[] { ("http", warmHttp), ("baseline", warmBaseline), ("baseline-http", warmBaseline), ("baseline-http-reads", warmReads) }.Where(w => w.Item2 > 0))
+            foreach (var (mode, n) in new[] { ("http", warmHttp), ("baseline", warmBaseline), ("baseline-http", warmServers), ("baseline-http-reads", warmServers) }.Where(w => w.Item2 > 0))
             {
                 var s = await Run(mode, Take(n));
                 Console.WriteLine($"warm-up {mode,-13}: {n} pairs in {s:N2} s = {n / s:N1} pairs/s (not counted)");
