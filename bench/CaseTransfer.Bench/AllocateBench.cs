@@ -66,7 +66,7 @@ internal static class AllocateBench
             e.Cancel = true;
             host.Cancel();
         };
-        Console.WriteLine($"CaseTransfer allocate bench: postgres, {clients} clients, {rounds} rounds x {perRound} propose+accept pairs per mode; warm-up {warmHttp} HTTP pairs, {warmBaseline} baseline pairs, {warmServers} per raw server; {officersPer} officers per receiving organisation");
+        Console.WriteLine($"CaseTransfer allocate bench: postgres, {clients} clients, {rounds} rounds x {perRound} propose+accept pairs per mode; warm-up {warmHttp} HTTP pairs, {warmBaseline} baseline pairs; {officersPer} officers per receiving organisation");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; work dir {host.WorkDir}");
         try
         {
