@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # Runs `allocate` (arguments passed through), timestamps its output, samples the CPU time (utime+stime) of the Api,
-# of the bench's own PostgreSQL cluster (postmaster + backends) and of the bench process, and prints the CPU spent per
-# pair in each timed round. Under saturation the kernel shares the cores, so read it beside the pairs/s, not alone.
+# of the two raw baseline servers (baseline-http, baseline-http-reads), of the bench's own PostgreSQL cluster
+# (postmaster + backends) and of the bench process, and prints the CPU spent per pair in each timed round. Under
+# saturation the kernel shares the cores, so read it beside the pairs/s, not alone.
 import subprocess, sys, time, threading, re, os
 TCK = os.sysconf('SC_CLK_TCK')
 def cpu(pid):
@@ -18,8 +19,8 @@ def children(ppid):
                 if int(parts[1]) == ppid: out.append(int(d))
             except Exception: pass
     return out
-state = {'api': None, 'pm': None}
-samples = []  # (t, api, pg, bench)
+state = {'api': None, 'pm': None, 'baseline-http': None, 'baseline-http-reads': None}
+samples = []  # (t, api, pg, bench, baseline-http server, baseline-http-reads server)
 dead = {}  # pid -> last cpu (for exited pg backends)
 def sampler(bench_pid):
     last = {}
@@ -37,7 +38,8 @@ def sampler(bench_pid):
                 if p not in cur: dead[p] = c
             last = cur
             pg = sum(cur.values()) + sum(dead.values())
-        samples.append((t, a, pg, cpu(bench_pid)))
+        servers = tuple(cpu(state[m]) if state[m] else None for m in ('baseline-http', 'baseline-http-reads'))
+        samples.append((t, a, pg, cpu(bench_pid)) + servers)
         time.sleep(0.05)
 stop = False
 args = sys.argv[1:]
@@ -52,19 +54,21 @@ def at(t, i):
         else:
             return best if best is not None else s[i]
     return best
-results = {'http': [], 'baseline': []}
+results = {'http': [], 'baseline': [], 'baseline-http': [], 'baseline-http-reads': []}
 for line in p.stdout:
     now = time.time()
     sys.stdout.write(line); sys.stdout.flush()
     m = re.search(r'Api \(pid (\d+)', line)
     if m: state['api'] = int(m.group(1))
+    m = re.search(r"raw ADO\.NET baseline server( with the Api's reads)? \(pid (\d+)", line)
+    if m: state['baseline-http-reads' if m.group(1) else 'baseline-http'] = int(m.group(2))
     m = re.search(r'PostgreSQL started on \S+ \((.*)\)', line)
     if m:
         datadir = m.group(1)
         try:
             with open(os.path.join(datadir, 'postmaster.pid')) as f: state['pm'] = int(f.readline())
         except Exception as e: print('no postmaster pid', e)
-    m = re.match(r'round (\d+) (http|baseline)\s*: (\d+) pairs in ([\d.]+) s', line)
+    m = re.match(r'round (\d+) (http|baseline-http-reads|baseline-http|baseline)\s*: (\d+) pairs in ([\d.]+) s', line)
     if m:
         n = int(m.group(3)); dur = float(m.group(4)); mode = m.group(2)
         t0 = now - dur
@@ -72,12 +76,18 @@ for line in p.stdout:
         pg = (at(now, 2) or 0) - (at(t0, 2) or 0)
         bn = (at(now, 3) or 0) - (at(t0, 3) or 0)
         r = (api * 1000 / n, pg * 1000 / n, bn * 1000 / n)
+        if mode.startswith('baseline-http'):
+            # The raw server serving this mode (the other one idles); the http and baseline lines stay as they were.
+            i = 4 if mode == 'baseline-http' else 5
+            r += ((((at(now, i) or 0) - (at(t0, i) or 0)) * 1000 / n),)
         results[mode].append(r)
-        print(f'  cpu per pair ({mode}): api {r[0]:.2f} ms, postgres {r[1]:.2f} ms, bench {r[2]:.2f} ms, total {sum(r):.2f} ms')
+        server = f', server {r[3]:.2f} ms' if len(r) > 3 else ''
+        print(f'  cpu per pair ({mode}): api {r[0]:.2f} ms{server}, postgres {r[1]:.2f} ms, bench {r[2]:.2f} ms, total {sum(r):.2f} ms')
         if os.environ.get('CPUBENCH_DEBUG'): print(f'    debug t0={t0:.2f} now={now:.2f} api {at(t0,1)}->{at(now,1)} pg {at(t0,2)}->{at(now,2)} pm={state["pm"]} api_pid={state["api"]} nsamples={len(samples)}')
 p.wait(); stop = True
 for mode, rs in results.items():
     if rs:
         k = len(rs)
-        print(f'CPU per pair, {mode}, mean of {k} rounds: api {sum(r[0] for r in rs)/k:.2f} ms, postgres {sum(r[1] for r in rs)/k:.2f} ms, bench {sum(r[2] for r in rs)/k:.2f} ms, total {sum(sum(r) for r in rs)/k:.2f} ms')
+        server = f', server {sum(r[3] for r in rs)/k:.2f} ms' if len(rs[0]) > 3 else ''
+        print(f'CPU per pair, {mode}, mean of {k} rounds: api {sum(r[0] for r in rs)/k:.2f} ms{server}, postgres {sum(r[1] for r in rs)/k:.2f} ms, bench {sum(r[2] for r in rs)/k:.2f} ms, total {sum(sum(r) for r in rs)/k:.2f} ms')
 sys.exit(p.returncode)

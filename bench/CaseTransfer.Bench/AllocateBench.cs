@@ -12,9 +12,11 @@ using Npgsql;
 /// POST /api/v1/allocations/{id}/accept by the provider) against a raw ADO.NET baseline (Npgsql, no EF, no HTTP) that
 /// performs the same inserts and updates as the HTTP path in one transaction per request: the allocation row, then
 /// on accept its update, the case update, the open holding closed and a new one inserted, one audit entry per request
-/// and the same number of outbox rows; and the same raw ADO.NET behind HTTP (<see cref="AllocateBaselineServer"/>, a
-/// child process serving the same requests and tokens). Same cluster, same run, N concurrent clients, the three modes
-/// taking turns round by round so load on the machine falls on all alike. Each pair uses a fresh case (an accepted
+/// and the same number of outbox rows; the same raw ADO.NET behind HTTP (<see cref="AllocateBaselineServer"/>, a
+/// child process serving the same requests and tokens); and that server again making first, per request, the reads
+/// the Api makes, with the SQL EF sends (<c>baseline-http-reads</c>, <see cref="ApiReadsSql"/>): the ceiling any
+/// implementation that reads what the rules need can reach. Same cluster, same run, N concurrent clients, the four
+/// modes taking turns round by round so load on the machine falls on all alike. Each pair uses a fresh case (an accepted
 /// case has left the NPS).
 /// </summary>
 internal static class AllocateBench
@@ -37,6 +39,9 @@ internal static class AllocateBench
         // methods) takes about 10 s of this workload to settle on this machine; a 32-pair warm-up measured mostly the JIT.
         var warmHttp = Int("--warmup", 2000);
         var warmBaseline = Int("--baseline-warmup", 1000);
+        // The two raw servers behind HTTP need more: after 1,000 pairs their own CPU per pair was still 1.7 (without the
+        // reads) and 2 times (with them) their steady state for the next ~1,200 pairs, PostgreSQL's share flat (session 5).
+        var warmServers = Int("--server-warmup", 3000);
         var statements = Array.IndexOf(args, "--statements") >= 0;
         // Probation officers per receiving organisation, taking accepted cases in turn. With one (the seed's first
         // officer, as before this option) every accepted case of a run lands on the same person, whose caseload
@@ -69,7 +74,7 @@ internal static class AllocateBench
             var db = new BenchDatabase("postgres", host.ConnectionString);
 
             // Cases the rules send to a provider make up about 40% of the caseload; keep a margin.
-            var pairsNeeded = perRound * rounds * Modes.Length + clients * 2 * Modes.Length + warmHttp + 2 * warmBaseline;
+            var pairsNeeded = perRound * rounds * Modes.Length + clients * 2 * Modes.Length + warmHttp + warmBaseline + 2 * warmServers;
             var needed = (long)pairsNeeded * 3;
             var existing = await db.TableExistsAsync("Cases") ? await db.ScalarAsync<long>($"""SELECT COUNT(*) FROM "Cases" c WHERE "HolderOrganisationCode" = '{Region}' AND NOT EXISTS (SELECT 1 FROM "Allocations" a WHERE a."CaseId" = c."Id")""") : 0;
             if (existing < needed)
@@ -132,11 +137,16 @@ internal static class AllocateBench
             var baselineUrl = await host.StartBaselineServerAsync(perPair.Outbox);
             using var baselineAllocator = host.Client(baselineUrl, Region, "bench-allocator", "allocator");
             var BaselineProvider = ProviderClients(host, baselineUrl);
+            var readsUrl = await host.StartBaselineServerAsync(perPair.Outbox, reads: true);
+            using var readsAllocator = host.Client(readsUrl, Region, "bench-allocator", "allocator");
+            var ReadsProvider = ProviderClients(host, readsUrl);
             Task<double> Run(string mode, List<Candidate> cases) => mode switch
             {
                 "http" => RunAsync(cases, clients, c => HttpPairAsync(allocator, Provider(c.Provider), c, officers[c.Provider].Next())),
                 "baseline" => RunAsync(cases, clients, c => baseline.PairAsync(c, officers[c.Provider].Next())),
-                _ => RunAsync(cases, clients, c => HttpPairAsync(baselineAllocator, BaselineProvider(c.Provider), c, officers[c.Provider].Next())),
+                "baseline-http" => RunAsync(cases, clients, c => HttpPairAsync(baselineAllocator, BaselineProvider(c.Provider), c, officers[c.Provider].Next())),
+                "baseline-http-reads" => RunAsync(cases, clients, c => HttpPairAsync(readsAllocator, ReadsProvider(c.Provider), c, officers[c.Provider].Next())),
+                _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown mode"),
             };
 
             foreach (var mode in Modes.Skip(1))
@@ -146,7 +156,7 @@ internal static class AllocateBench
                 Console.WriteLine($"one {mode} pair writes: {(await RowCountsAsync(db)).Subtract(start).Per(clients * 2)}");
             }
 
-            foreach (var (mode, n) in new[] { ("http", warmHttp), ("baseline", warmBaseline), ("baseline-http", warmBaseline) }.Where(w => w.Item2 > 0))
+            foreach (var (mode, n) in new[] { ("http", warmHttp), ("baseline", warmBaseline), ("baseline-http", warmServers), ("baseline-http-reads", warmServers) }.Where(w => w.Item2 > 0))
             {
                 var s = await Run(mode, Take(n));
                 Console.WriteLine($"warm-up {mode,-13}: {n} pairs in {s:N2} s = {n / s:N1} pairs/s (not counted)");
@@ -161,7 +171,7 @@ internal static class AllocateBench
             var results = new List<(string Mode, int Round, double PairsPerSecond, string Load)>();
             for (var round = 1; round <= rounds; round++)
             {
-                // Each mode goes first, second and third in turn.
+                // Each mode goes first, second, third and fourth in turn.
                 foreach (var mode in Modes.Skip((round - 1) % Modes.Length).Concat(Modes.Take((round - 1) % Modes.Length)))
                 {
                     var cases = Take(perRound);
@@ -177,18 +187,24 @@ internal static class AllocateBench
             }
 
             double Mean(string mode) => results.Where(r => r.Mode == mode).Sum(r => r.PairsPerSecond) / rounds;
-            string PerRound(string mode) => string.Join(", ", Enumerable.Range(1, rounds).Select(r =>
-                $"{100 * results.Single(x => x.Round == r && x.Mode == "http").PairsPerSecond / results.Single(x => x.Round == r && x.Mode == mode).PairsPerSecond:N0}%"));
+            string PerRound(string mode, string of = "http") => string.Join(", ", Enumerable.Range(1, rounds).Select(r =>
+                $"{100 * results.Single(x => x.Round == r && x.Mode == of).PairsPerSecond / results.Single(x => x.Round == r && x.Mode == mode).PairsPerSecond:N0}%"));
             var http = Mean("http");
             Console.WriteLine();
             Console.WriteLine($"=== Results: allocate, postgres, {clients} clients, {rounds} x {perRound} pairs per mode, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ===");
             Console.WriteLine($"HTTP (propose + accept, the Api):        {http:N1} pairs/s");
             Console.WriteLine($"raw ADO.NET behind HTTP (baseline-http):  {Mean("baseline-http"):N1} pairs/s");
             Console.WriteLine($"raw ADO.NET in the bench, no HTTP:        {Mean("baseline"):N1} pairs/s");
+            Console.WriteLine($"raw ADO.NET behind HTTP, with the Api's reads (baseline-http-reads): {Mean("baseline-http-reads"):N1} pairs/s");
             foreach (var (mode, what) in new[] { ("baseline-http", "raw ADO.NET serving the same requests"), ("baseline", "raw ADO.NET without HTTP") })
             {
                 Console.WriteLine($"ratio HTTP / {what}: {100 * http / Mean(mode):N1}% (>= 70%: {(http >= 0.7 * Mean(mode) ? "met" : "MISSED")}); per round {PerRound(mode)}");
             }
+
+            // The ceiling: what making the Api's reads costs raw code, against the writes-only baseline the target names.
+            var withReads = Mean("baseline-http-reads");
+            Console.WriteLine($"ratio raw with reads / raw without reads: {100 * withReads / Mean("baseline-http"):N1}% (the most any implementation making the Api's reads can reach against baseline-http); per round {PerRound("baseline-http", "baseline-http-reads")}");
+            Console.WriteLine($"ratio HTTP / raw ADO.NET with the same reads: {100 * http / withReads:N1}%; per round {PerRound("baseline-http-reads")}");
 
             return 0;
         }
@@ -227,8 +243,8 @@ internal static class AllocateBench
         await db.ScalarAsync<long>("SELECT 1 FROM (SELECT pg_stat_statements_reset()) r");
     }
 
-    /// <summary>The Api over HTTP; raw ADO.NET in the bench's process (no HTTP); the same behind HTTP.</summary>
-    private static readonly string[] Modes = ["http", "baseline", "baseline-http"];
+    /// <summary>The Api over HTTP; raw ADO.NET in the bench's process (no HTTP); the same behind HTTP; that, reading first what the Api reads.</summary>
+    private static readonly string[] Modes = ["http", "baseline", "baseline-http", "baseline-http-reads"];
 
     internal sealed record Candidate(Guid CaseId, string Crn, string AreaCode, string Provider = "");
 

@@ -472,7 +472,7 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
     private readonly string signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly string auditSeed = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private Process? api;
-    private Process? baselineServer;
+    private readonly List<Process> baselineServers = [];
     private StreamWriter? apiLog;
     private string? pgData;
     private int pgPort;
@@ -651,9 +651,10 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
 
     /// <summary>
     /// Starts this bench program's raw ADO.NET server (<see cref="AllocateBaselineServer"/>) on a free loopback port,
-    /// with the Api's signing key and, as the Api's web SDK has by default, server GC; stopped with the Api.
+    /// with the Api's signing key and, as the Api's web SDK has by default, server GC; stopped with the Api. With
+    /// <paramref name="reads"/> it first makes the Api's reads on each request (<c>--reads</c>).
     /// </summary>
-    public async Task<string> StartBaselineServerAsync(int outboxPerPair)
+    public async Task<string> StartBaselineServerAsync(int outboxPerPair, bool reads = false)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false };
@@ -662,11 +663,18 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
             psi.ArgumentList.Add(a);
         }
 
+        if (reads)
+        {
+            psi.ArgumentList.Add("--reads");
+        }
+
         psi.Environment["Auth__SigningKey"] = signingKey;
         psi.Environment["DOTNET_gcServer"] = "1";
-        baselineServer = Process.Start(psi)!;
-        await WaitReadyAsync(baselineServer, url, "the baseline server");
-        Console.WriteLine($"raw ADO.NET baseline server (pid {baselineServer.Id}) ready on {url}");
+        var server = Process.Start(psi)!;
+        baselineServers.Add(server);
+        await WaitReadyAsync(server, url, "the baseline server");
+        // bench/allocate-cpu.py finds each server's pid in these lines.
+        Console.WriteLine($"raw ADO.NET baseline server{(reads ? " with the Api's reads" : "")} (pid {server.Id}) ready on {url}");
         return url + "/";
     }
 
@@ -704,14 +712,18 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
 
     public async Task StopApiAsync()
     {
-        if (baselineServer is { HasExited: false })
+        foreach (var server in baselineServers)
         {
-            baselineServer.Kill(entireProcessTree: true);
-            await baselineServer.WaitForExitAsync();
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+            }
+
+            server.Dispose();
         }
 
-        baselineServer?.Dispose();
-        baselineServer = null;
+        baselineServers.Clear();
         if (api is { HasExited: false })
         {
             api.Kill(entireProcessTree: true);
