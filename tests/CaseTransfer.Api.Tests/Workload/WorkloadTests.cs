@@ -165,6 +165,105 @@ public abstract class WorkloadTests(CaseTransferApp app)
         Assert.Equal(ReferenceData.GradeTargets.Count, targets);
     }
 
+    [Fact]
+    public async Task Accepting_an_allocation_naming_someone_over_capacity_gives_the_figures_the_list_shows_and_counts_their_cases()
+    {
+        var connor = Staff("cgm-po-04");
+        await SetAvailableHoursAsync(connor, 0.37m); // 21.76 available points: any case takes him over
+        var provider = CgmCaseManager();
+        var first = await ProposedToCgmAsync();
+
+        var refused = await provider.PostAsJsonAsync($"/api/v1/allocations/{first}/accept", new { responsibleOfficerId = connor }, Ct);
+
+        var problem = await Problems.AssertProblemAsync(refused, HttpStatusCode.Conflict, "/rules/practitioner-over-capacity");
+        Assert.Contains("Connor Walsh", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var listed = await PractitionerAsync(provider, CrcGreaterManchester, connor);
+        var current = problem["current"]!.AsObject();
+        AssertSameFigures(listed, current);
+        var casePoints = problem["casePoints"]!.GetValue<int>();
+        Assert.True(casePoints > 0);
+        Assert.Equal(current["caseCount"]!.GetValue<int>() + 1, problem["afterAssignment"]!["caseCount"]!.GetValue<int>());
+        Assert.Equal(current["points"]!.GetValue<int>() + casePoints, problem["afterAssignment"]!["points"]!.GetValue<int>());
+        Assert.True(problem["afterAssignment"]!["isOverCapacity"]!.GetValue<bool>());
+
+        var accepted = await provider.PostAsJsonAsync(
+            $"/api/v1/allocations/{first}/accept", new JsonObject { ["responsibleOfficerId"] = connor, ["capacityAcknowledgement"] = current.DeepClone() }, Ct);
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync(Ct));
+
+        // His next case counts the one he now holds, as the list does.
+        var second = await ProposedToCgmAsync();
+        var again = await Problems.AssertProblemAsync(
+            await provider.PostAsJsonAsync($"/api/v1/allocations/{second}/accept", new { responsibleOfficerId = connor }, Ct),
+            HttpStatusCode.Conflict,
+            "/rules/practitioner-over-capacity");
+        var now = again["current"]!.AsObject();
+        AssertSameFigures(await PractitionerAsync(provider, CrcGreaterManchester, connor), now);
+        Assert.Equal(current["caseCount"]!.GetValue<int>() + 1, now["caseCount"]!.GetValue<int>());
+        Assert.Equal(current["points"]!.GetValue<int>() + casePoints, now["points"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Accepting_an_allocation_naming_someone_with_no_cases_counts_none()
+    {
+        var jade = Staff("cgm-pso-03");
+        await SetAvailableHoursAsync(jade, 0.37m); // over capacity with one case, so the refusal shows what was counted
+        var provider = CgmCaseManager();
+        var allocation = await ProposedToCgmAsync();
+        Assert.Equal(0, (await PractitionerAsync(provider, CrcGreaterManchester, jade))["caseloadCount"]!.GetValue<int>());
+
+        var refused = await provider.PostAsJsonAsync($"/api/v1/allocations/{allocation}/accept", new { responsibleOfficerId = jade }, Ct);
+
+        var problem = await Problems.AssertProblemAsync(refused, HttpStatusCode.Conflict, "/rules/practitioner-over-capacity");
+        Assert.Equal(0, problem["current"]!["caseCount"]!.GetValue<int>());
+        Assert.Equal(0, problem["current"]!["points"]!.GetValue<int>());
+        Assert.Equal(1, problem["afterAssignment"]!["caseCount"]!.GetValue<int>());
+        Assert.Equal(problem["casePoints"]!.GetValue<int>(), problem["afterAssignment"]!["points"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Accepting_an_allocation_naming_an_officer_excluded_from_the_case_is_a_409_and_a_colleague_may_be_named()
+    {
+        var nps = NpsNwAllocator();
+        var crn = await CreateCaseAsync(nps);
+        (await nps.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Medium"), Ct)).EnsureSuccessStatusCode();
+        (await nps.PostAsJsonAsync($"/api/v1/cases/{crn}/access-limits", new { kind = "Exclusion", staffCode = "cgm-pso-05" }, Ct)).EnsureSuccessStatusCode();
+        var allocation = await ProposedToCgmAsync(nps, crn);
+        var provider = CgmCaseManager();
+
+        var refused = await provider.PostAsJsonAsync($"/api/v1/allocations/{allocation}/accept", new { responsibleOfficerId = Staff("cgm-pso-05") }, Ct);
+
+        await Problems.AssertProblemAsync(refused, HttpStatusCode.Conflict, "/rules/practitioner-excluded");
+        var accepted = await provider.PostAsJsonAsync($"/api/v1/allocations/{allocation}/accept", new { responsibleOfficerId = TomRileyCrcCgm }, Ct);
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync(Ct));
+    }
+
+    private HttpClient CgmCaseManager() => app.ClientFor(CrcGreaterManchester, "cgm-po-02", Roles.CaseManager);
+
+    /// <summary>A new case the rules send to CRC-CGM, proposed to it; returns the allocation's id.</summary>
+    private async Task<string> ProposedToCgmAsync()
+    {
+        var nps = NpsNwAllocator();
+        var crn = await CreateCaseAsync(nps);
+        (await nps.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Medium"), Ct)).EnsureSuccessStatusCode();
+        return await ProposedToCgmAsync(nps, crn);
+    }
+
+    private static async Task<string> ProposedToCgmAsync(HttpClient nps, string crn)
+    {
+        var response = await nps.PostAsJsonAsync("/api/v1/allocations", new { crn, toOrganisation = CrcGreaterManchester, reason = "NewSentence" }, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>The figures a refusal gives as current are those the practitioners list shows.</summary>
+    private static void AssertSameFigures(JsonObject listed, JsonObject current)
+    {
+        Assert.Equal(listed["caseloadCount"]!.GetValue<int>(), current["caseCount"]!.GetValue<int>());
+        Assert.Equal(listed["points"]!.GetValue<int>(), current["points"]!.GetValue<int>());
+        Assert.Equal(listed["availablePoints"]!.GetValue<decimal>(), current["availablePoints"]!.GetValue<decimal>());
+        Assert.Equal(listed["capacityPercent"]!.GetValue<decimal>(), current["capacityPercent"]!.GetValue<decimal>());
+    }
+
     private async Task<string> CreateLicenceCaseAsync(HttpClient client, string area)
     {
         var crn = NewCrn();
