@@ -72,7 +72,7 @@ public static class CaseEndpoints
                 + "Refused (409) when the person is already on a list (already-on-access-list) or on the other one (access-lists-contradict), "
                 + "is the responsible officer (responsible-officer-excluded: reassign first), or when a restriction list would not name the "
                 + "caller (restriction-would-lock-out-caller: add yourself first). A restriction list that would hide the case from its responsible "
-                + "officer names them too, as an entry of its own that the answer returns as responsibleOfficerNamed (null otherwise). "
+                + "officer names them too, as an entry of its own that the answer returns as responsibleOfficerLimit (null otherwise). "
                 + "Changes the case version. Honours If-Match and Idempotency-Key.")
             .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
 
@@ -81,7 +81,8 @@ public static class CaseEndpoints
             .WithSummary("Take a member of staff off the case's exclusion or restriction list")
             .WithDescription("The entry is kept, marked removed. Refused (409) when already removed, or when it would leave a restriction list "
                 + "that does not name the caller (restriction-would-lock-out-caller) or the case's responsible officer "
-                + "(restriction-would-lock-out-responsible-officer: reassign first). Removing the last name lifts the list. "
+                + "(restriction-would-lock-out-responsible-officer: reassign first). Removing the last name lifts the list, and so does taking "
+                + "yourself off when only the responsible officer would be left: their entry goes too, returned as responsibleOfficerLimit. "
                 + "Changes the case version. Honours If-Match and Idempotency-Key.")
             .WritesProblems(400, 401, 403, 404, 409, 412, 422);
     }

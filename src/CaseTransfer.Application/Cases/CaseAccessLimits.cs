@@ -59,10 +59,11 @@ public sealed record AccessLimitView(
     long CaseVersion) : IAuditedResult
 {
     /// <summary>
-    /// On adding a name to a restriction list: the entry that also names the case's responsible officer, when the
-    /// list would otherwise have hidden the case from them; absent otherwise.
+    /// The case's responsible officer's restriction entry when this change added or removed it too: added when a
+    /// restriction list would otherwise have hidden the case from them; removed when the last other name was taken
+    /// off and the list lifted. Null otherwise.
     /// </summary>
-    public AccessLimitView? ResponsibleOfficerNamed { get; init; }
+    public AccessLimitView? ResponsibleOfficerLimit { get; init; }
 
     [JsonIgnore]
     public string ResourceType => "access-limit";
@@ -76,10 +77,19 @@ public sealed record AccessLimitView(
     /// <summary>Kind and staff code: neither is free text, and together they say what changed.</summary>
     [JsonIgnore]
     public string? ChangeSummary =>
-        $"accessLimits: {(Active ? "+" : "-")}{Kind} {StaffCode}{(ResponsibleOfficerNamed is { } officer ? $", +{officer.Kind} {officer.StaffCode} (responsible officer)" : "")}";
+        $"accessLimits: {Signed(this)}{(ResponsibleOfficerLimit is { } officer ? $", {Signed(officer)} (responsible officer)" : "")}";
 
     public static AccessLimitView From(string crn, CaseAccessLimit l, long caseVersion) =>
         new(l.Id, crn, l.Kind, l.StaffCode, l.Reason, l.AddedBy, l.AddedAt, l.RemovedBy, l.RemovedAt, l.IsActive, caseVersion);
+
+    /// <summary>The view of a change: its entry, with the responsible officer's when it went with it.</summary>
+    public static AccessLimitView From(string crn, AccessLimitChange change, long caseVersion) =>
+        From(crn, change.Limit, caseVersion) with
+        {
+            ResponsibleOfficerLimit = change.ResponsibleOfficer is { } officer ? From(crn, officer, caseVersion) : null,
+        };
+
+    private static string Signed(AccessLimitView l) => $"{(l.Active ? "+" : "-")}{l.Kind} {l.StaffCode}";
 }
 
 public sealed class GetAccessLimitsValidator : AbstractValidator<GetAccessLimits>
@@ -147,10 +157,7 @@ public sealed class AddAccessLimitHandler(IAppDbContext db, CaseAccess access, I
             db.CaseAccessLimits.Add(officer);
         }
 
-        return AccessLimitView.From(command.Crn, added.Limit, @case.Version) with
-        {
-            ResponsibleOfficerNamed = added.ResponsibleOfficer is { } named ? AccessLimitView.From(command.Crn, named, @case.Version) : null,
-        };
+        return AccessLimitView.From(command.Crn, added, @case.Version);
     }
 }
 
@@ -174,8 +181,8 @@ public sealed class RemoveAccessLimitHandler(IAppDbContext db, CaseAccess access
             .Where(l => l.CaseId == @case.Id && (l.RemovedAt == null || l.Id == command.LimitId))
             .ToListAsync(cancellationToken);
         var limit = limits.SingleOrDefault(l => l.Id == command.LimitId) ?? throw new NotFoundException("Access limit", command.LimitId.ToString());
-        @case.RemoveAccessLimit(
+        var removed = @case.RemoveAccessLimit(
             new AccessLists(limits), limit, await ResponsibleOfficer.StaffCodeAsync(db, @case, cancellationToken), caller.UserId, clock.GetUtcNow());
-        return AccessLimitView.From(command.Crn, limit, @case.Version);
+        return AccessLimitView.From(command.Crn, removed, @case.Version);
     }
 }

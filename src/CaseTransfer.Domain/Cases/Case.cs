@@ -205,7 +205,7 @@ public sealed class Case : AggregateRoot
     /// officer unable to see the case they hold names them too, as an entry of its own added by the same person, so
     /// the officer keeps sight of the case and the list says so.
     /// </summary>
-    public AccessLimitAdded LimitAccess(
+    public AccessLimitChange LimitAccess(
         AccessLists lists, AccessLimitKind kind, string staffCode, string? reason, string? responsibleOfficerStaffCode, string addedBy, DateTimeOffset at)
     {
         if (lists.Names(kind, staffCode))
@@ -243,7 +243,7 @@ public sealed class Case : AggregateRoot
             Raise(new CaseAccessLimitsChanged(Crn.Value, officer.Id, at));
         }
 
-        return new AccessLimitAdded(limit, officer);
+        return new AccessLimitChange(limit, officer);
     }
 
     /// <summary>The reason stored on the entry that names the responsible officer on a restriction list (see <see cref="LimitAccess"/>).</summary>
@@ -252,9 +252,11 @@ public sealed class Case : AggregateRoot
     /// <summary>
     /// Takes a name off a list; the entry is kept with who removed it and when. Refused when it would lock out the
     /// person making the change, or the responsible officer while others stay on the restriction list (give the case
-    /// to someone else first); removing the last name on a restriction list lifts it, which locks out no one.
+    /// to someone else first). Removing the last name on a restriction list lifts it, which locks out no one; so does
+    /// taking yourself off when only the responsible officer would be left on it: their entry is removed with yours,
+    /// since it is there only so that the list cannot hide the case from them.
     /// </summary>
-    public void RemoveAccessLimit(AccessLists lists, CaseAccessLimit limit, string? responsibleOfficerStaffCode, string removedBy, DateTimeOffset at)
+    public AccessLimitChange RemoveAccessLimit(AccessLists lists, CaseAccessLimit limit, string? responsibleOfficerStaffCode, string removedBy, DateTimeOffset at)
     {
         if (!limit.IsActive)
         {
@@ -262,13 +264,23 @@ public sealed class Case : AggregateRoot
         }
 
         var after = lists.Without(limit);
+        var officerEntry = limit.Kind == AccessLimitKind.Restriction && limit.StaffCode == removedBy && responsibleOfficerStaffCode is { } code
+            ? after.OnlyRestriction(code)
+            : null;
+        if (officerEntry is not null)
+        {
+            after = after.Without(officerEntry);
+        }
+
         if (limit.Kind == AccessLimitKind.Restriction && !after.Allows(removedBy))
         {
             throw new DomainRuleViolation(
                 "restriction-would-lock-out-caller", "Removing yourself from the restriction list would lock you out; remove the others first.");
         }
 
-        if (limit.Kind == AccessLimitKind.Restriction && responsibleOfficerStaffCode is { } officer && !after.Allows(officer))
+        // Only a change that would newly hide the case from its officer is refused: a list that already left them out
+        // (made before lists kept the officer) can still be worked down and lifted.
+        if (limit.Kind == AccessLimitKind.Restriction && responsibleOfficerStaffCode is { } officer && lists.Allows(officer) && !after.Allows(officer))
         {
             throw new DomainRuleViolation(
                 "restriction-would-lock-out-responsible-officer",
@@ -277,6 +289,13 @@ public sealed class Case : AggregateRoot
 
         limit.Remove(removedBy, at);
         ChangeAccess(limit.Id, after.Active.Count > 0, at);
+        if (officerEntry is not null)
+        {
+            officerEntry.Remove(removedBy, at);
+            Raise(new CaseAccessLimitsChanged(Crn.Value, officerEntry.Id, at));
+        }
+
+        return new AccessLimitChange(limit, officerEntry);
     }
 
     private void ChangeAccess(Guid limitId, bool hasLimits, DateTimeOffset at)

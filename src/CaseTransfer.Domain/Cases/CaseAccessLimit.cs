@@ -51,10 +51,11 @@ public sealed class CaseAccessLimit
 }
 
 /// <summary>
-/// What naming someone on a list added: their entry, and the responsible officer's when a restriction list had to name
-/// them too (see <see cref="Case.LimitAccess"/>).
+/// What a change to the lists did: the entry added or removed, and the responsible officer's entry when it went with it
+/// (named because a restriction list would otherwise hide the case from them, <see cref="Case.LimitAccess"/>; taken off
+/// when the last other name left and the list was lifted, <see cref="Case.RemoveAccessLimit"/>).
 /// </summary>
-public sealed record AccessLimitAdded(CaseAccessLimit Limit, CaseAccessLimit? ResponsibleOfficer);
+public sealed record AccessLimitChange(CaseAccessLimit Limit, CaseAccessLimit? ResponsibleOfficer);
 
 /// <summary>
 /// A case's active exclusion and restriction lists, and who they let see it: anyone not excluded, and, while there
@@ -89,6 +90,10 @@ public sealed class AccessLists
                 "practitioner-not-on-restriction-list", "The case is restricted and that practitioner is not on its restriction list.");
         }
     }
+
+    /// <summary>The named member of staff's restriction entry when it is the only one on the list; otherwise null.</summary>
+    public CaseAccessLimit? OnlyRestriction(string staffCode) =>
+        _active.Where(l => l.Kind == AccessLimitKind.Restriction).ToList() is [var only] && only.StaffCode == staffCode ? only : null;
 
     public AccessLists With(CaseAccessLimit limit) => new([.. _active, limit]);
 

@@ -125,7 +125,7 @@ public abstract class AccessLimitTests(CaseTransferApp app)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
         Assert.Equal("nw-spo-01", body!["staffCode"]!.GetValue<string>());
-        var officer = body["responsibleOfficerNamed"]!;
+        var officer = body["responsibleOfficerLimit"]!;
         Assert.Equal(("Restriction", "nw-po-02", "nw-spo-01"), (officer["kind"]!.GetValue<string>(), officer["staffCode"]!.GetValue<string>(), officer["addedBy"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, (await Staff("nw-po-02").GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Staff("nw-pso-03").GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
@@ -141,6 +141,18 @@ public abstract class AccessLimitTests(CaseTransferApp app)
         Assert.Equal("accessLimits: +Restriction nw-spo-01, +Restriction nw-po-02 (responsible officer)", entry.Summary);
         var events = await app.InDatabaseAsync(db => db.OutboxMessages.CountAsync(o => o.Crn == crn && o.EventType == "case-transfer.case.access-limits-changed", Ct));
         Assert.Equal(2, events);
+
+        // The keeper taking themselves off last lifts the list, the officer's entry with theirs.
+        var lift = await Allocator().PostAsync($"/api/v1/cases/{crn}/access-limits/{body["id"]!.GetValue<Guid>()}/remove", null, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, lift.StatusCode);
+        var lifted = await lift.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        Assert.False(lifted!["active"]!.GetValue<bool>());
+        Assert.Equal(("nw-po-02", false), (lifted["responsibleOfficerLimit"]!["staffCode"]!.GetValue<string>(), lifted["responsibleOfficerLimit"]!["active"]!.GetValue<bool>()));
+        Assert.Equal(HttpStatusCode.OK, (await Staff("nw-pso-03").GetAsync($"/api/v1/cases/{crn}", Ct)).StatusCode);
+        var removal = await app.InDatabaseAsync(db => db.AuditEntries.AsNoTracking()
+            .SingleAsync(e => e.Crn == (Crn?)Crn.Parse(crn) && e.Action == "RemoveAccessLimit", Ct));
+        Assert.Equal("accessLimits: -Restriction nw-spo-01, -Restriction nw-po-02 (responsible officer)", removal.Summary);
     }
 
     [Fact]

@@ -153,13 +153,60 @@ public class CaseAccessLimitTests
     public void The_responsible_officer_stays_on_a_restriction_list_that_names_others_until_the_case_is_reassigned()
     {
         var @case = Open();
-        var added = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, "nw-po-02", "nw-spo-01", At);
-        var officer = added.ResponsibleOfficer!;
-        var lists = new AccessLists([added.Limit, officer]);
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, "nw-po-02", "nw-spo-01", At);
+        var colleague = @case.LimitAccess(new AccessLists([keeper.Limit, keeper.ResponsibleOfficer!]), AccessLimitKind.Restriction, "nw-pso-03", null, "nw-po-02", "nw-spo-01", At);
+        var officer = keeper.ResponsibleOfficer!;
+        var lists = new AccessLists([keeper.Limit, officer, colleague.Limit]);
 
         Assert.Equal("restriction-would-lock-out-responsible-officer", Refusal(() => @case.RemoveAccessLimit(lists, officer, "nw-po-02", "nw-spo-01", At)));
-        @case.RemoveAccessLimit(lists, officer, null, "nw-spo-01", At);
+        var removed = @case.RemoveAccessLimit(lists, officer, null, "nw-spo-01", At);
         Assert.False(officer.IsActive);
+        Assert.Null(removed.ResponsibleOfficer);
+    }
+
+    [Fact]
+    public void Taking_yourself_off_when_only_the_responsible_officer_would_be_left_lifts_the_list()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, "nw-po-02", "nw-spo-01", At);
+        var officer = keeper.ResponsibleOfficer!;
+
+        var removed = @case.RemoveAccessLimit(new AccessLists([keeper.Limit, officer]), keeper.Limit, "nw-po-02", "nw-spo-01", At.AddHours(1));
+
+        Assert.Same(officer, removed.ResponsibleOfficer);
+        Assert.False(keeper.Limit.IsActive);
+        Assert.False(officer.IsActive);
+        Assert.Equal("nw-spo-01", officer.RemovedBy);
+        Assert.False(@case.HasAccessLimits);
+        Assert.Equal(officer.Id, @case.DomainEvents.OfType<CaseAccessLimitsChanged>().Last().AccessLimitId);
+    }
+
+    [Fact]
+    public void The_officer_taking_a_colleague_off_keeps_a_list_that_names_only_them()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, "nw-po-02", "nw-spo-01", At);
+        var officer = keeper.ResponsibleOfficer!;
+
+        var removed = @case.RemoveAccessLimit(new AccessLists([keeper.Limit, officer]), keeper.Limit, "nw-po-02", "nw-po-02", At);
+
+        Assert.Null(removed.ResponsibleOfficer);
+        Assert.True(officer.IsActive);
+        Assert.True(@case.HasAccessLimits);
+    }
+
+    [Fact]
+    public void A_list_made_before_it_kept_the_officer_can_still_be_worked_down_and_lifted()
+    {
+        var @case = Open();
+        var keeper = @case.LimitAccess(new AccessLists([]), AccessLimitKind.Restriction, "nw-spo-01", null, null, "nw-spo-01", At).Limit;
+        var colleague = @case.LimitAccess(new AccessLists([keeper]), AccessLimitKind.Restriction, "nw-pso-03", null, null, "nw-spo-01", At).Limit;
+
+        // The officer (nw-po-02) was never on it: taking a colleague off, then yourself, is not refused on their account.
+        @case.RemoveAccessLimit(new AccessLists([keeper, colleague]), colleague, "nw-po-02", "nw-spo-01", At);
+        @case.RemoveAccessLimit(new AccessLists([keeper, colleague]), keeper, "nw-po-02", "nw-spo-01", At);
+
+        Assert.False(@case.HasAccessLimits);
     }
 
     [Fact]
