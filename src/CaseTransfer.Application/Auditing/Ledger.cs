@@ -31,13 +31,20 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     public const int MaxRaces = 3;
 
     /// <summary>
-    /// How far the high-water mark may move between two sweeps. A late commit is found only while it is within
-    /// <see cref="LateCommitWindow"/> of the mark, so a service that integrates a bulk load with ordinary passes must
-    /// sweep before the mark has moved by more than part of the window, however soon its next timed sweep is due:
-    /// half the window leaves the other half (50,000 entries, seconds of the busiest bulk load) for how long a
-    /// transaction may hold its sequence number.
+    /// How far the high-water mark may move between two sweeps of the background integrator: a pass that could carry
+    /// it further sweeps instead (see the service's schedule), however soon its next timed sweep is due.
     /// </summary>
     public const long MaxAdvanceBetweenSweeps = LateCommitWindow / 2;
+
+    /// <summary>
+    /// How far below the mark a sweep reads: the window, plus how far the mark may have moved since the last complete
+    /// sweep. So a late commit is found as long as it is within <see cref="LateCommitWindow"/> of the mark of the last
+    /// sweep before it committed, which is at least what every pass sweeping the window guaranteed.
+    /// </summary>
+    public const long SweepReach = LateCommitWindow + MaxAdvanceBetweenSweeps;
+
+    /// <summary>The lowest sequence number a sweep at <paramref name="highWater"/> reads past; verification uses the same floor.</summary>
+    public static long SweepFloor(long highWater) => highWater - SweepReach;
 
     /// <summary>
     /// Appends up to <paramref name="batchSize"/> committed entries, late commits included (a full sweep): what callers
@@ -45,15 +52,15 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// then integrated. The background service calls <see cref="PassAsync"/> and sweeps only every few seconds.
     /// </summary>
     public async Task<int> IntegrateAsync(int batchSize, CancellationToken cancellationToken) =>
-        (await PassAsync(batchSize, sweep: true, cancellationToken)).Integrated;
+        (await PassAsync(batchSize, _ => true, cancellationToken)).Integrated;
 
     /// <summary>
-    /// Appends up to <paramref name="batchSize"/> committed entries. An ordinary pass (<paramref name="sweep"/> false)
-    /// reads only the entries above the integrated high-water mark (the largest sequence number with a leaf), by a
+    /// Appends up to <paramref name="batchSize"/> committed entries, sweeping when <paramref name="sweepAt"/> says so
+    /// for the integrated high-water mark the pass reads. An ordinary pass reads only the entries above the integrated high-water mark (the largest sequence number with a leaf), by a
     /// range of the entries' primary key: nearly free when nothing was written. A late commit, an entry whose
     /// transaction committed after entries with higher sequence numbers were integrated, is below that mark, so
-    /// only a sweep finds it: the anti-join of the last <see cref="LateCommitWindow"/> entries against their leaves,
-    /// which costs tens of milliseconds of the database at 100,000 entries whether or not anything was written.
+    /// only a sweep finds it: the anti-join of the last <see cref="SweepReach"/> sequence numbers against their leaves,
+    /// which costs tens of milliseconds of the database whether or not anything was written.
     /// Either way the pending entries go in in sequence order at the next free leaf indexes.
     /// <para>
     /// The entries are read and hashed before the write transaction begins, so the transaction only inserts: on
@@ -64,13 +71,13 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// the batch is read again.
     /// </para>
     /// </summary>
-    public async Task<LedgerPass> PassAsync(int batchSize, bool sweep, CancellationToken cancellationToken)
+    public async Task<LedgerPass> PassAsync(int batchSize, Func<long, bool> sweepAt, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await PassOnceAsync(batchSize, sweep, cancellationToken);
+                return await PassOnceAsync(batchSize, sweepAt, cancellationToken);
             }
             // The bulk insert reports a key violation as the provider's own DbException (COPY, prepared INSERT),
             // EF's SaveChanges as a DbUpdateException.
@@ -81,12 +88,14 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         }
     }
 
-    private async Task<LedgerPass> PassOnceAsync(int batchSize, bool sweep, CancellationToken cancellationToken)
+    private async Task<LedgerPass> PassOnceAsync(int batchSize, Func<long, bool> sweepAt, CancellationToken cancellationToken)
     {
         // The tree's size is read before the entries: if another integrator appends between the two reads, this
         // pass's leaves go in at indexes that are taken and its insert fails, instead of integrating an entry twice.
         var size = await TreeSizeAsync(cancellationToken);
         var highWater = await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0;
+        // Decided on the mark just read, which counts what other integrators appended since this one's last pass.
+        var sweep = sweepAt(highWater);
         List<AuditEntry> pending;
         if (sweep)
         {
@@ -94,7 +103,7 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
             // PostgreSQL hashed every leaf of the log, in parallel workers, on every pass (160 ms and three processes
             // at 400,000 entries, while a bulk transfer wrote); with it, a merge anti-join of the two windows' indexes
             // (40 ms).
-            var floor = highWater - LateCommitWindow;
+            var floor = SweepFloor(highWater);
             pending = await db.AuditEntries.AsNoTracking()
                 .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence > floor && l.EntrySequence == e.Sequence))
                 .OrderBy(e => e.Sequence)

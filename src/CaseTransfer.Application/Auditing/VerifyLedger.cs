@@ -136,7 +136,8 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         }
 
         // Entries never integrated, long after the merge delay the receipts promise: inserted behind the integrator's back.
-        var floor = (await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0) - LedgerIntegrator.LateCommitWindow;
+        // Below the floor the integrator's sweeps read past, so never an entry the integrator may still take.
+        var floor = LedgerIntegrator.SweepFloor(await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0);
         var orphans = await db.AuditEntries.AsNoTracking()
             .Where(e => e.Sequence <= floor && !db.AuditLeaves.Any(l => l.EntrySequence == e.Sequence))
             .OrderBy(e => e.Sequence).Take(MaxProblemsReported).ToListAsync(cancellationToken);
@@ -165,7 +166,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         // a tampered leaf can cause, is read by the exact sequence numbers instead.
         var low = leaves.Min(l => l.EntrySequence);
         var high = leaves.Max(l => l.EntrySequence);
-        if (high - low < (2L * leaves.Count) + LedgerIntegrator.LateCommitWindow)
+        if (high - low < (2L * leaves.Count) + LedgerIntegrator.SweepReach)
         {
             return new Page(leaves, through, await StoredEntries.ReadRangeAsync(db, low, high, cancellationToken));
         }

@@ -39,9 +39,9 @@ public sealed class AuditLedgerOptions
 
     /// <summary>
     /// Refuses a rhythm that cannot keep the receipts' promise: a late commit waits for the next sweep (up to the sweep
-    /// interval plus one integration interval) and then for the next signed checkpoint (up to the checkpoint interval),
-    /// and the three together must be less than the merge delay. Checked when the background integrator is configured,
-    /// so a misconfigured service does not start.
+    /// interval plus two integration intervals: the pause and the pass in flight) and then for the next signed
+    /// checkpoint (up to the checkpoint interval), and together they must be less than the merge delay. Checked when the
+    /// background integrator is configured, so a misconfigured service does not start.
     /// </summary>
     public void Validate()
     {
@@ -50,10 +50,15 @@ public sealed class AuditLedgerOptions
             throw new InvalidOperationException($"{Section}:{nameof(LateCommitSweepSeconds)} must not be negative (0 sweeps on every pass); it is {LateCommitSweepSeconds}.");
         }
 
-        if (LateCommitSweepSeconds + (IntegrationIntervalMilliseconds / 1000.0) + CheckpointIntervalSeconds >= MaxMergeDelaySeconds)
+        if (BatchSize < 1)
+        {
+            throw new InvalidOperationException($"{Section}:{nameof(BatchSize)} must be at least 1; it is {BatchSize}.");
+        }
+
+        if (LateCommitSweepSeconds + (2 * IntegrationIntervalMilliseconds / 1000.0) + CheckpointIntervalSeconds >= MaxMergeDelaySeconds)
         {
             throw new InvalidOperationException(
-                $"{Section}:{nameof(LateCommitSweepSeconds)} ({LateCommitSweepSeconds} s) plus {Section}:{nameof(IntegrationIntervalMilliseconds)} " +
+                $"{Section}:{nameof(LateCommitSweepSeconds)} ({LateCommitSweepSeconds} s) plus twice {Section}:{nameof(IntegrationIntervalMilliseconds)} " +
                 $"({IntegrationIntervalMilliseconds} ms) plus {Section}:{nameof(CheckpointIntervalSeconds)} ({CheckpointIntervalSeconds} s) must be less " +
                 $"than {Section}:{nameof(MaxMergeDelaySeconds)} ({MaxMergeDelaySeconds} s): a late commit waits that long for the sweep that " +
                 "integrates it and the checkpoint that signs it, and every receipt promises a signed checkpoint within the merge delay.");
@@ -96,38 +101,32 @@ public sealed class AuditLedgerKeys : IAuditLedgerKeys, IDisposable
 
 /// <summary>
 /// When the background integrator sweeps its late-commit window: on its first pass, then once
-/// <see cref="AuditLedgerOptions.LateCommitSweepSeconds"/> have passed since the last complete sweep, or sooner when the
-/// integrated high-water mark has moved by <see cref="LedgerIntegrator.MaxAdvanceBetweenSweeps"/> since then (a bulk
-/// load integrated by ordinary passes would otherwise carry a late commit out of the window before the next sweep).
-/// A sweep that fills its batch with late commits alone is not complete: the next pass sweeps again.
-/// <para>
-/// Each service instance keeps its own schedule, so the mark moving because another instance integrated is no reason
-/// to sweep: every running integrator sweeps within the interval, which is what bounds a late commit's wait; sweeping
-/// whenever another instance had appended would make two busy instances sweep on nearly every pass.
-/// </para>
+/// <see cref="AuditLedgerOptions.LateCommitSweepSeconds"/> have passed since the last complete sweep (or the clock went
+/// back), and on any pass that could carry the integrated high-water mark <see cref="LedgerIntegrator.MaxAdvanceBetweenSweeps"/>
+/// past the mark that sweep read: a bulk load integrated by ordinary passes would otherwise carry a late commit out of
+/// reach before the next timed sweep. The pass decides on the mark it has just read, so what other instances appended
+/// counts too. A sweep that fills its batch with late commits alone is not complete: the next pass sweeps again.
 /// </summary>
-public sealed class LateCommitSweepSchedule(TimeSpan interval, long maxAdvance)
+public sealed class LateCommitSweepSchedule(TimeSpan interval, long maxAdvance, int batchSize)
 {
     private DateTimeOffset? _lastSweep;
     private long _highWaterAtSweep;
-    private long _highWater;
 
     public LateCommitSweepSchedule(AuditLedgerOptions options)
-        : this(TimeSpan.FromSeconds(options.LateCommitSweepSeconds), LedgerIntegrator.MaxAdvanceBetweenSweeps)
+        : this(TimeSpan.FromSeconds(options.LateCommitSweepSeconds), LedgerIntegrator.MaxAdvanceBetweenSweeps, options.BatchSize)
     {
     }
 
     /// <summary>Complete sweeps so far (a diagnostic).</summary>
     public long Sweeps { get; private set; }
 
-    /// <summary>Whether a pass starting at <paramref name="now"/> must sweep.</summary>
-    public bool IsDue(DateTimeOffset now) =>
-        _lastSweep is not { } last || now - last >= interval || _highWater - _highWaterAtSweep >= maxAdvance;
+    /// <summary>Whether a pass that started at <paramref name="now"/> and read the mark <paramref name="highWater"/> must sweep.</summary>
+    public bool IsDue(DateTimeOffset now, long highWater) =>
+        _lastSweep is not { } last || now < last || now - last >= interval || highWater + batchSize - _highWaterAtSweep >= maxAdvance;
 
-    /// <summary>Records a finished pass, which started at <paramref name="startedAt"/>, of up to <paramref name="batchSize"/> entries.</summary>
-    public void Completed(LedgerPass pass, DateTimeOffset startedAt, int batchSize)
+    /// <summary>Records a finished pass, which started at <paramref name="startedAt"/>.</summary>
+    public void Completed(LedgerPass pass, DateTimeOffset startedAt)
     {
-        _highWater = Math.Max(_highWater, pass.HighWaterMark);
         // A sweep is complete when it took every pending entry below the mark it read: it did not fill its batch, or
         // it went on past that mark (the batch is in sequence order). While a bulk load keeps batches full, the second
         // keeps the passes ordinary again after one sweep instead of sweeping until the load is over.
@@ -162,22 +161,23 @@ public sealed class AuditLedgerService(IServiceScopeFactory scopes, AuditLedgerO
                 do
                 {
                     var startedAt = clock.GetUtcNow();
-                    pass = await integrator.PassAsync(options.BatchSize, sweeps.IsDue(startedAt), stoppingToken);
-                    sweeps.Completed(pass, startedAt, options.BatchSize);
+                    pass = await integrator.PassAsync(options.BatchSize, mark => sweeps.IsDue(startedAt, mark), stoppingToken);
+                    sweeps.Completed(pass, startedAt);
                     if (logger.IsEnabled(LogLevel.Debug))
                     {
                         logger.LogDebug(
                             "Audit log pass: {Kind}, {Integrated} entries integrated, high-water mark {Before} -> {After}, {Sweeps} sweeps so far",
                             pass.Swept ? "sweep" : "ordinary", pass.Integrated, pass.HighWaterMarkBefore, pass.HighWaterMark, sweeps.Sweeps);
                     }
+
+                    // Signed as it falls due, within a long drain too: receipts promise a checkpoint within the merge delay.
+                    if (clock.GetUtcNow() >= nextCheckpoint)
+                    {
+                        await integrator.CheckpointAsync(stoppingToken);
+                        nextCheckpoint = clock.GetUtcNow().AddSeconds(options.CheckpointIntervalSeconds);
+                    }
                 }
                 while (pass.Integrated == options.BatchSize);
-
-                if (clock.GetUtcNow() >= nextCheckpoint)
-                {
-                    await integrator.CheckpointAsync(stoppingToken);
-                    nextCheckpoint = clock.GetUtcNow().AddSeconds(options.CheckpointIntervalSeconds);
-                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
