@@ -80,7 +80,7 @@ public static class CaseEndpoints
             .WithName(nameof(RemoveAccessLimit))
             .WithSummary("Take a member of staff off the case's exclusion or restriction list")
             .WithDescription("The entry is kept, marked removed. Refused (409) when already removed, or when it would leave a restriction list "
-                + "that does not name the caller (restriction-would-lock-out-caller) or the case's responsible officer "
+                + "that does not name the caller (restriction-would-lock-out-caller), or newly hide the case from its responsible officer "
                 + "(restriction-would-lock-out-responsible-officer: reassign first). Removing the last name lifts the list, and so does taking "
                 + "yourself off when only the responsible officer would be left: their entry goes too, returned as responsibleOfficerLimit. "
                 + "Changes the case version. Honours If-Match and Idempotency-Key.")

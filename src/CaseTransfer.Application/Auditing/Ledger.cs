@@ -37,13 +37,12 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     public const long MaxAdvanceBetweenSweeps = LateCommitWindow / 2;
 
     /// <summary>
-    /// How far below the mark a sweep reads: the window, plus how far the mark may have moved since the last complete
-    /// sweep. So a late commit is found as long as it is within <see cref="LateCommitWindow"/> of the mark of the last
-    /// sweep before it committed, which is at least what every pass sweeping the window guaranteed.
+    /// How far below the mark a sweep reads at least: the window, plus how far the mark may move between the background
+    /// integrator's sweeps. Verification reports an unlogged entry as inserted only below this reach.
     /// </summary>
     public const long SweepReach = LateCommitWindow + MaxAdvanceBetweenSweeps;
 
-    /// <summary>The lowest sequence number a sweep at <paramref name="highWater"/> reads past; verification uses the same floor.</summary>
+    /// <summary>The floor of a sweep at <paramref name="highWater"/> with no earlier sweep to reach back to; verification uses the same floor.</summary>
     public static long SweepFloor(long highWater) => highWater - SweepReach;
 
     /// <summary>
@@ -52,15 +51,17 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// then integrated. The background service calls <see cref="PassAsync"/> and sweeps only every few seconds.
     /// </summary>
     public async Task<int> IntegrateAsync(int batchSize, CancellationToken cancellationToken) =>
-        (await PassAsync(batchSize, _ => true, cancellationToken)).Integrated;
+        (await PassAsync(batchSize, mark => SweepFloor(mark), cancellationToken)).Integrated;
 
     /// <summary>
-    /// Appends up to <paramref name="batchSize"/> committed entries, sweeping when <paramref name="sweepAt"/> says so
-    /// for the integrated high-water mark the pass reads. An ordinary pass reads only the entries above the integrated high-water mark (the largest sequence number with a leaf), by a
-    /// range of the entries' primary key: nearly free when nothing was written. A late commit, an entry whose
-    /// transaction committed after entries with higher sequence numbers were integrated, is below that mark, so
-    /// only a sweep finds it: the anti-join of the last <see cref="SweepReach"/> sequence numbers against their leaves,
-    /// which costs tens of milliseconds of the database whether or not anything was written.
+    /// Appends up to <paramref name="batchSize"/> committed entries. <paramref name="sweepFloor"/> is given the
+    /// integrated high-water mark the pass reads and answers the sequence number a sweep reads above, or null for an
+    /// ordinary pass. An ordinary pass reads only the entries above the integrated high-water mark (the largest
+    /// sequence number with a leaf), by a range of the entries' primary key: nearly free when nothing was written. A
+    /// late commit, an entry whose transaction committed after entries with higher sequence numbers were integrated,
+    /// is below that mark, so only a sweep finds it: the anti-join of at least the last <see cref="SweepReach"/>
+    /// sequence numbers against their leaves, which costs tens of milliseconds of the database whether or not anything
+    /// was written.
     /// Either way the pending entries go in in sequence order at the next free leaf indexes.
     /// <para>
     /// The entries are read and hashed before the write transaction begins, so the transaction only inserts: on
@@ -71,13 +72,13 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// the batch is read again.
     /// </para>
     /// </summary>
-    public async Task<LedgerPass> PassAsync(int batchSize, Func<long, bool> sweepAt, CancellationToken cancellationToken)
+    public async Task<LedgerPass> PassAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await PassOnceAsync(batchSize, sweepAt, cancellationToken);
+                return await PassOnceAsync(batchSize, sweepFloor, cancellationToken);
             }
             // The bulk insert reports a key violation as the provider's own DbException (COPY, prepared INSERT),
             // EF's SaveChanges as a DbUpdateException.
@@ -88,14 +89,15 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         }
     }
 
-    private async Task<LedgerPass> PassOnceAsync(int batchSize, Func<long, bool> sweepAt, CancellationToken cancellationToken)
+    private async Task<LedgerPass> PassOnceAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken)
     {
         // The tree's size is read before the entries: if another integrator appends between the two reads, this
         // pass's leaves go in at indexes that are taken and its insert fails, instead of integrating an entry twice.
         var size = await TreeSizeAsync(cancellationToken);
         var highWater = await db.AuditLeaves.MaxAsync(l => (long?)l.EntrySequence, cancellationToken) ?? 0;
         // Decided on the mark just read, which counts what other integrators appended since this one's last pass.
-        var sweep = sweepAt(highWater);
+        var floor = sweepFloor(highWater);
+        var sweep = floor is not null;
         List<AuditEntry> pending;
         if (sweep)
         {
@@ -103,9 +105,9 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
             // PostgreSQL hashed every leaf of the log, in parallel workers, on every pass (160 ms and three processes
             // at 400,000 entries, while a bulk transfer wrote); with it, a merge anti-join of the two windows' indexes
             // (40 ms).
-            var floor = SweepFloor(highWater);
+            var from = floor!.Value;
             pending = await db.AuditEntries.AsNoTracking()
-                .Where(e => e.Sequence > floor && !db.AuditLeaves.Any(l => l.EntrySequence > floor && l.EntrySequence == e.Sequence))
+                .Where(e => e.Sequence > from && !db.AuditLeaves.Any(l => l.EntrySequence > from && l.EntrySequence == e.Sequence))
                 .OrderBy(e => e.Sequence)
                 .Take(batchSize)
                 .ToListAsync(cancellationToken);

@@ -124,6 +124,18 @@ public sealed class LateCommitSweepSchedule(TimeSpan interval, long maxAdvance, 
     public bool IsDue(DateTimeOffset now, long highWater) =>
         _lastSweep is not { } last || now < last || now - last >= interval || highWater + batchSize - _highWaterAtSweep >= maxAdvance;
 
+    /// <summary>
+    /// For a pass that started at <paramref name="now"/> and read the mark <paramref name="highWater"/>: the floor to
+    /// sweep above, or null for an ordinary pass. A sweep reaches <see cref="LedgerIntegrator.SweepReach"/> below the
+    /// mark and at least the window below the mark the last complete sweep read, so a late commit within the window of
+    /// that sweep is found however far the mark has moved since (batches of committed entries skip the sequence
+    /// numbers of uncommitted and rolled-back ones, so the mark can move further than the passes' counts suggest).
+    /// </summary>
+    public long? FloorFor(DateTimeOffset now, long highWater) =>
+        !IsDue(now, highWater) ? null
+        : _lastSweep is null ? LedgerIntegrator.SweepFloor(highWater)
+        : Math.Min(LedgerIntegrator.SweepFloor(highWater), _highWaterAtSweep - LedgerIntegrator.LateCommitWindow);
+
     /// <summary>Records a finished pass, which started at <paramref name="startedAt"/>.</summary>
     public void Completed(LedgerPass pass, DateTimeOffset startedAt)
     {
@@ -161,7 +173,7 @@ public sealed class AuditLedgerService(IServiceScopeFactory scopes, AuditLedgerO
                 do
                 {
                     var startedAt = clock.GetUtcNow();
-                    pass = await integrator.PassAsync(options.BatchSize, mark => sweeps.IsDue(startedAt, mark), stoppingToken);
+                    pass = await integrator.PassAsync(options.BatchSize, mark => sweeps.FloorFor(startedAt, mark), stoppingToken);
                     sweeps.Completed(pass, startedAt);
                     if (logger.IsEnabled(LogLevel.Debug))
                     {

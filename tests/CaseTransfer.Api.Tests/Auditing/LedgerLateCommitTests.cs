@@ -170,7 +170,7 @@ public abstract class LedgerLateCommitTests
     private static async Task<LedgerPass> PassAsync(CaseTransferApp app, bool sweep)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<LedgerIntegrator>().PassAsync(5_000, _ => sweep, Ct);
+        return await scope.ServiceProvider.GetRequiredService<LedgerIntegrator>().PassAsync(5_000, mark => sweep ? LedgerIntegrator.SweepFloor(mark) : null, Ct);
     }
 
     private static async Task<long> TreeSizeAsync(CaseTransferApp app)
@@ -386,7 +386,34 @@ public sealed class LateCommitSweepScheduleTests
             mark += 5_000;
         }
 
-        Assert.True(LedgerIntegrator.SweepFloor(mark) < late, $"a sweep at mark {mark} reads only above {LedgerIntegrator.SweepFloor(mark)}");
+        Assert.True(schedule.FloorFor(Start.AddSeconds(1), mark) < late, $"a sweep at mark {mark} reads only above {schedule.FloorFor(Start.AddSeconds(1), mark)}");
+    }
+
+    /// <summary>
+    /// The second review's case: the same, but a batch held or rolled back by a bulk transfer leaves 10,000 sequence
+    /// numbers unused just before the schedule would sweep, so the last ordinary pass of 5,000 entries carries the mark
+    /// 15,000 (to 205,006: a floor of the reach below it, 55,006, would miss the late entry). The sweep still reaches the
+    /// window below the mark the last sweep read.
+    /// </summary>
+    [Fact]
+    public void Gaps_in_the_sequence_numbers_do_not_carry_a_late_commit_out_of_reach()
+    {
+        const long sweptAt = 150_003;
+        const long late = sweptAt - LedgerIntegrator.LateCommitWindow + 1;
+        var schedule = new LateCommitSweepSchedule(TimeSpan.FromSeconds(5), LedgerIntegrator.MaxAdvanceBetweenSweeps, 5_000);
+        schedule.Completed(new LedgerPass(true, 3, sweptAt, sweptAt + 3), Start);
+
+        var mark = sweptAt + 3;
+        while (!schedule.IsDue(Start.AddSeconds(1), mark + 5_000))
+        {
+            schedule.Completed(new LedgerPass(false, 5_000, mark, mark + 5_000), Start.AddSeconds(1));
+            mark += 5_000;
+        }
+
+        Assert.Null(schedule.FloorFor(Start.AddSeconds(1), mark));
+        schedule.Completed(new LedgerPass(false, 5_000, mark, mark + 15_000), Start.AddSeconds(1));
+        mark += 15_000;
+        Assert.True(schedule.FloorFor(Start.AddSeconds(1), mark) < late, $"a sweep at mark {mark} reads only above {schedule.FloorFor(Start.AddSeconds(1), mark)}");
     }
 
     [Theory]
