@@ -26,7 +26,7 @@ public sealed class AuditLedgerOptions
     /// <summary>
     /// How often the background integrator sweeps its late-commit window (entries that committed after higher
     /// sequence numbers were integrated); the passes between sweeps read only the entries above what is integrated.
-    /// 0 sweeps on every pass. Sweep and integration intervals together must stay within <see cref="MaxMergeDelaySeconds"/>.
+    /// 0 sweeps on every pass. With the integration and checkpoint intervals it must fit in <see cref="MaxMergeDelaySeconds"/> (<see cref="Validate"/>).
     /// </summary>
     public int LateCommitSweepSeconds { get; set; } = 5;
 
