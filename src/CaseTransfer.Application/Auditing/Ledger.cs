@@ -61,8 +61,7 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// late commit, an entry whose transaction committed after entries with higher sequence numbers were integrated,
     /// is below that mark, so only a sweep finds it: the anti-join of at least the last <see cref="SweepReach"/>
     /// sequence numbers against their leaves, which costs tens of milliseconds of the database whether or not anything
-    /// was written.
-    /// Either way the pending entries go in in sequence order at the next free leaf indexes.
+    /// was written. Either way the pending entries go in in sequence order at the next free leaf indexes.
     /// <para>
     /// The entries are read and hashed before the write transaction begins, so the transaction only inserts: on
     /// SQLite, whose one write lock every command shares, the tree no longer holds that lock while it reads and hashes
