@@ -366,54 +366,35 @@ public sealed class LateCommitSweepScheduleTests
     }
 
     /// <summary>
-    /// The review's case: an entry takes its sequence number and commits only after a complete sweep read the mark
-    /// 99,999 above it (just within the window); ordinary passes then carry the mark on through a bulk load. Whatever
-    /// pass the schedule makes sweep next, its floor must still be below the late entry (with a floor of the window
-    /// alone below the new mark, it was not).
+    /// The reviews' case: an entry takes its sequence number and commits only after a complete sweep read the mark
+    /// 99,999 above it (just within the window); ordinary passes of 5,000 entries then carry the mark on through a bulk
+    /// load, the last of them (still ordinary) also past <paramref name="gap"/> numbers that a batch held or rolled back
+    /// by a bulk transfer left unused. Whatever pass the schedule makes sweep next, its floor must still be below the late
+    /// entry: a floor of the window alone below the new mark missed it with no gap (first review), and one of the reach
+    /// below the new mark missed it with a gap (second review: 55,006 at mark 205,006).
     /// </summary>
-    [Fact]
-    public void A_late_commit_within_the_window_of_the_last_sweep_is_within_reach_of_the_next_one()
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(10_000L)]
+    public void A_late_commit_within_the_window_of_the_last_sweep_is_within_reach_of_the_next_one(long gap)
     {
         const long sweptAt = 150_003;
         const long late = sweptAt - LedgerIntegrator.LateCommitWindow + 1;
+        var now = Start.AddSeconds(1);
         var schedule = new LateCommitSweepSchedule(TimeSpan.FromSeconds(5), LedgerIntegrator.MaxAdvanceBetweenSweeps, 5_000);
         schedule.Completed(new LedgerPass(true, 3, sweptAt, sweptAt + 3), Start);
 
         var mark = sweptAt + 3;
-        while (!schedule.IsDue(Start.AddSeconds(1), mark))
+        while (!schedule.IsDue(now, mark + 5_000))
         {
-            schedule.Completed(new LedgerPass(false, 5_000, mark, mark + 5_000), Start.AddSeconds(1));
+            schedule.Completed(new LedgerPass(false, 5_000, mark, mark + 5_000), now);
             mark += 5_000;
         }
 
-        Assert.True(schedule.FloorFor(Start.AddSeconds(1), mark) < late, $"a sweep at mark {mark} reads only above {schedule.FloorFor(Start.AddSeconds(1), mark)}");
-    }
-
-    /// <summary>
-    /// The second review's case: the same, but a batch held or rolled back by a bulk transfer leaves 10,000 sequence
-    /// numbers unused just before the schedule would sweep, so the last ordinary pass of 5,000 entries carries the mark
-    /// 15,000 (to 205,006: a floor of the reach below it, 55,006, would miss the late entry). The sweep still reaches the
-    /// window below the mark the last sweep read.
-    /// </summary>
-    [Fact]
-    public void Gaps_in_the_sequence_numbers_do_not_carry_a_late_commit_out_of_reach()
-    {
-        const long sweptAt = 150_003;
-        const long late = sweptAt - LedgerIntegrator.LateCommitWindow + 1;
-        var schedule = new LateCommitSweepSchedule(TimeSpan.FromSeconds(5), LedgerIntegrator.MaxAdvanceBetweenSweeps, 5_000);
-        schedule.Completed(new LedgerPass(true, 3, sweptAt, sweptAt + 3), Start);
-
-        var mark = sweptAt + 3;
-        while (!schedule.IsDue(Start.AddSeconds(1), mark + 5_000))
-        {
-            schedule.Completed(new LedgerPass(false, 5_000, mark, mark + 5_000), Start.AddSeconds(1));
-            mark += 5_000;
-        }
-
-        Assert.Null(schedule.FloorFor(Start.AddSeconds(1), mark));
-        schedule.Completed(new LedgerPass(false, 5_000, mark, mark + 15_000), Start.AddSeconds(1));
-        mark += 15_000;
-        Assert.True(schedule.FloorFor(Start.AddSeconds(1), mark) < late, $"a sweep at mark {mark} reads only above {schedule.FloorFor(Start.AddSeconds(1), mark)}");
+        Assert.Null(schedule.FloorFor(now, mark));
+        schedule.Completed(new LedgerPass(false, 5_000, mark, mark + 5_000 + gap), now);
+        mark += 5_000 + gap;
+        Assert.True(schedule.FloorFor(now, mark) < late, $"a sweep at mark {mark} reads only above {schedule.FloorFor(now, mark)}");
     }
 
     [Theory]
