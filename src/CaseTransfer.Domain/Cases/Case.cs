@@ -237,13 +237,9 @@ public sealed class Case : AggregateRoot
         var officer = kind == AccessLimitKind.Restriction && responsibleOfficerStaffCode is { } code && !after.Allows(code)
             ? new CaseAccessLimit(Guid.CreateVersion7(at), Id, AccessLimitKind.Restriction, code, ResponsibleOfficerNamedReason, addedBy, at)
             : null;
-        ChangeAccess(limit.Id, true, at);
-        if (officer is not null)
-        {
-            Raise(new CaseAccessLimitsChanged(Crn.Value, officer.Id, at));
-        }
-
-        return new AccessLimitChange(limit, officer);
+        var change = new AccessLimitChange(limit, officer);
+        ChangeAccess(change, true, at);
+        return change;
     }
 
     /// <summary>The reason stored on the entry that names the responsible officer on a restriction list (see <see cref="LimitAccess"/>).</summary>
@@ -263,8 +259,9 @@ public sealed class Case : AggregateRoot
             throw new DomainRuleViolation("access-limit-already-removed", "That access limit was already removed.");
         }
 
+        var restriction = limit.Kind == AccessLimitKind.Restriction;
         var after = lists.Without(limit);
-        var officerEntry = limit.Kind == AccessLimitKind.Restriction && limit.StaffCode == removedBy && responsibleOfficerStaffCode is { } code
+        var officerEntry = restriction && limit.StaffCode == removedBy && responsibleOfficerStaffCode is { } code
             ? after.OnlyRestriction(code)
             : null;
         if (officerEntry is not null)
@@ -272,7 +269,7 @@ public sealed class Case : AggregateRoot
             after = after.Without(officerEntry);
         }
 
-        if (limit.Kind == AccessLimitKind.Restriction && !after.Allows(removedBy))
+        if (restriction && !after.Allows(removedBy))
         {
             throw new DomainRuleViolation(
                 "restriction-would-lock-out-caller", "Removing yourself from the restriction list would lock you out; remove the others first.");
@@ -280,7 +277,7 @@ public sealed class Case : AggregateRoot
 
         // Only a change that would newly hide the case from its officer is refused: a list that already left them out
         // (made before lists kept the officer) can still be worked down and lifted.
-        if (limit.Kind == AccessLimitKind.Restriction && responsibleOfficerStaffCode is { } officer && lists.Allows(officer) && !after.Allows(officer))
+        if (restriction && responsibleOfficerStaffCode is { } officer && lists.Allows(officer) && !after.Allows(officer))
         {
             throw new DomainRuleViolation(
                 "restriction-would-lock-out-responsible-officer",
@@ -288,21 +285,22 @@ public sealed class Case : AggregateRoot
         }
 
         limit.Remove(removedBy, at);
-        ChangeAccess(limit.Id, after.Active.Count > 0, at);
-        if (officerEntry is not null)
-        {
-            officerEntry.Remove(removedBy, at);
-            Raise(new CaseAccessLimitsChanged(Crn.Value, officerEntry.Id, at));
-        }
-
-        return new AccessLimitChange(limit, officerEntry);
+        officerEntry?.Remove(removedBy, at);
+        var change = new AccessLimitChange(limit, officerEntry);
+        ChangeAccess(change, after.Active.Count > 0, at);
+        return change;
     }
 
-    private void ChangeAccess(Guid limitId, bool hasLimits, DateTimeOffset at)
+    /// <summary>One version step for the change; an event for each entry it added or removed.</summary>
+    private void ChangeAccess(AccessLimitChange change, bool hasLimits, DateTimeOffset at)
     {
         HasAccessLimits = hasLimits;
         Touch(at);
-        Raise(new CaseAccessLimitsChanged(Crn.Value, limitId, at));
+        Raise(new CaseAccessLimitsChanged(Crn.Value, change.Limit.Id, at));
+        if (change.ResponsibleOfficer is { } officer)
+        {
+            Raise(new CaseAccessLimitsChanged(Crn.Value, officer.Id, at));
+        }
     }
 
     private void StartHolding(string organisationCode, Guid? officer, DateTimeOffset at, string reason, string? capacityAcknowledgement = null)
