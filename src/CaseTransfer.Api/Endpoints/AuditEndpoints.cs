@@ -3,6 +3,8 @@ using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Auditing;
 using CsvHelper;
+using CsvHelper.Configuration;
+using CsvHelper.TypeConversion;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -88,8 +90,9 @@ public static class AuditEndpoints
         }
 
         await using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        await using (var csvWriter = new CsvWriter(writer, CultureInfo.InvariantCulture))
+        await using (var csvWriter = new CsvWriter(writer, AuditCsv.Configuration))
         {
+            AuditCsv.UseUtcInstants(csvWriter);
             await csvWriter.WriteRecordsAsync(page.Items, cancellationToken);
         }
 
@@ -113,6 +116,32 @@ public static class AuditEndpoints
 
     public static async Task<Ok<IReadOnlyList<DisclosureLogEntry>>> GetDisclosureLog(string crn, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new GetDisclosureLog(crn), cancellationToken));
+}
+
+/// <summary>
+/// How the trail is written for a spreadsheet. Instants are ISO 8601 UTC, as in JSON: the invariant culture's
+/// <c>12/07/2026 14:35:48 +00:00</c> reads as the 12th of July in England. Text that a spreadsheet would take for a
+/// formula (a justification, or a name from an identity provider, starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>,
+/// a tab or a carriage return) is neutralised by CsvHelper's own injection escaping: a leading apostrophe, quoted.
+/// </summary>
+internal static class AuditCsv
+{
+    public static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
+    {
+        InjectionOptions = InjectionOptions.Escape,
+    };
+
+    public static void UseUtcInstants(CsvWriter csv)
+    {
+        csv.Context.TypeConverterCache.AddConverter<DateTimeOffset>(new UtcInstantConverter());
+        csv.Context.TypeConverterCache.AddConverter<DateTimeOffset?>(new UtcInstantConverter());
+    }
+
+    private sealed class UtcInstantConverter : DefaultTypeConverter
+    {
+        public override string? ConvertToString(object? value, IWriterRow row, MemberMapData memberMapData) =>
+            value is DateTimeOffset instant ? AppJson.FormatInstant(instant) : "";
+    }
 }
 
 /// <summary>Optionally, the signed checkpoints your organisation kept, to be checked against the log as it is now.</summary>

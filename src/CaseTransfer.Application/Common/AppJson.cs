@@ -21,6 +21,10 @@ public static class AppJson
         return options;
     }
 
+    /// <summary>An instant as the service writes it everywhere (JSON, CSV): ISO 8601 in UTC with <c>Z</c>.</summary>
+    public static string FormatInstant(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>Writes instants as ISO 8601 UTC with <c>Z</c>; reads any ISO 8601 instant and normalises it to UTC.</summary>
     private sealed class UtcInstantConverter : JsonConverter<DateTimeOffset>
     {
@@ -28,6 +32,6 @@ public static class AppJson
             reader.GetDateTimeOffset().ToUniversalTime();
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+            writer.WriteStringValue(FormatInstant(value));
     }
 }

