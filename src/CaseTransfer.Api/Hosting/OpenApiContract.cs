@@ -157,3 +157,24 @@ public sealed class TextResponses : IOperationFilter
         }
     }
 }
+
+/// <summary>
+/// Documents on every operation the answer to a fault of the service's own (500, problem details like every other
+/// error), never caused by what the client sent: a read whose audit entry cannot be written is one (it is refused
+/// rather than answered unlogged).
+/// </summary>
+public sealed class ServerFaults : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        operation.Responses ??= [];
+        operation.Responses.TryAdd("500", new OpenApiResponse
+        {
+            Description = "The service failed: its fault, not the request's. Quote the traceId when reporting it.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository) },
+            },
+        });
+    }
+}

@@ -222,6 +222,7 @@ public static class ServiceRegistration
             o.SchemaFilter<RequiredAndNullable>();
             o.CustomSchemaIds(OpenApiSchemaIds.For);
             o.OperationFilter<TextResponses>();
+            o.OperationFilter<ServerFaults>();
             o.OperationFilter<OpenApiExamples>();
             foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))
             {

@@ -5,6 +5,7 @@ using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -95,7 +96,7 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
             PostgresCluster.RequireOrSkip();
         }
 
-        var client = CreateClient();
+        var client = CheckedClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(organisation, userId, roles));
         return client;
     }
@@ -107,8 +108,12 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
             PostgresCluster.RequireOrSkip();
         }
 
-        return CreateClient();
+        return CheckedClient();
     }
+
+    /// <summary>A client as CreateClient makes it, whose every answer is checked against the committed OpenAPI document.</summary>
+    private HttpClient CheckedClient() =>
+        CreateDefaultClient(ClientOptions.BaseAddress, new RedirectHandler(ClientOptions.MaxAutomaticRedirections), new ResponsesMatchTheContract());
 
     public string TokenFor(string organisation, string userId, string[] roles, TimeSpan? lifetime = null) =>
         new TokenIssuer(
