@@ -115,7 +115,14 @@ public static class ServiceRegistration
             : new HttpCaller(sp.GetRequiredService<IHttpContextAccessor>()));
 
         // HTTP: JSON shape, problem details everywhere, bad binding throws so it is answered with the field named
-        services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
+        // A property the operation does not define is refused (400 naming it), so a misspelt optional field is not
+        // dropped in silence. Only here, where request bodies are read: stored responses and payloads read back
+        // with AppJson.Options must still read after a type loses a property.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            AppJson.Configure(o.SerializerOptions);
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
