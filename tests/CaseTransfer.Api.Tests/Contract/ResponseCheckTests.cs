@@ -12,129 +12,54 @@ namespace CaseTransfer.Api.Tests.Contract;
 /// </summary>
 public sealed class ResponseCheckTests
 {
+    private const string CasePath = "/api/v1/cases/X123456";
+
+    /// <summary>Answers that break the document, each with what the refusal must name.</summary>
+    private static readonly Dictionary<string, (string Path, HttpStatusCode Status, string MediaType, string Body, string Named)> Faults = new()
+    {
+        ["a null where none is allowed"] = CaseSummary(s => s["holder"] = null, "'/holder'"),
+        ["a required property missing"] = CaseSummary(s => s.Remove("keyDates"), "keyDates"),
+        ["an officer of the wrong shape"] = CaseSummary(s => s["responsibleOfficer"] = new JsonObject { ["name"] = 7 }, "'/responsibleOfficer"),
+        ["a property the document does not define"] = CaseSummary(s => s["internalNotes"] = "not for partners", "internalNotes"),
+        ["a date where the document says instant"] = CaseSummary(s => s["holder"]!["since"] = "2026-10-01", "'/holder/since'"),
+        ["an enum value the document does not list"] = (
+            $"/api/v1/allocations/{Guid.NewGuid()}", HttpStatusCode.OK, "application/json", Example("GetAllocation", a => a["state"] = "Mislaid"), "'/state'"),
+        ["a status the operation does not list"] = (CasePath, HttpStatusCode.Gone, "application/problem+json", "{}", "status 410 is not among its responses"),
+        ["a media type the answer does not list"] = (CasePath, HttpStatusCode.OK, "text/plain", "John Smith", "media type text/plain"),
+        ["a problem without its trace id"] = (
+            CasePath,
+            HttpStatusCode.NotFound,
+            "application/problem+json",
+            """{"type":"https://case-transfer.example/problems/not-found","title":"Not found.","status":404,"detail":"Case 'X123456' was not found.","instance":"/api/v1/cases/X123456"}""",
+            "traceId"),
+    };
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The document's own example of a case summary: responsibleOfficer, currentRisk and others null.</summary>
-    private static JsonObject CaseSummary() => Example("GetCase");
+    public static TheoryData<string> FaultNames() => [.. Faults.Keys];
 
-    private static JsonObject Example(string operationId) =>
-        CommittedContract.Operations().Single(o => o.Id == operationId)
-            .Definition["responses"]!["200"]!["content"]!["application/json"]!["example"]!.DeepClone().AsObject();
-
-    private static async Task<HttpResponseMessage> AnswerAsync(string path, HttpStatusCode status, string mediaType, string body)
+    [Theory]
+    [MemberData(nameof(FaultNames))]
+    public async Task An_answer_that_breaks_the_document_fails_the_test_that_received_it(string fault)
     {
-        using var client = new HttpClient(new ResponsesMatchTheContract(new Answering(status, mediaType, body))) { BaseAddress = new Uri("http://service") };
-        return await client.GetAsync(path, Ct);
-    }
+        var (path, status, mediaType, body, named) = Faults[fault];
 
-    private static async Task<string> RefusedAsync(string path, HttpStatusCode status, string mediaType, string body) =>
-        (await Assert.ThrowsAsync<ContractViolationException>(() => AnswerAsync(path, status, mediaType, body))).Message;
+        var refusal = await Assert.ThrowsAsync<ContractViolationException>(() => AnswerAsync(path, status, mediaType, body));
+
+        Assert.Contains($"answered {(int)status} {mediaType}", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(named, refusal.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task A_case_summary_as_the_document_gives_it_passes_with_its_nulls()
     {
-        var summary = CaseSummary();
+        var summary = JsonNode.Parse(Example("GetCase", _ => { }))!;
         Assert.Null(summary["responsibleOfficer"]);
         Assert.Null(summary["currentRisk"]);
 
-        var response = await AnswerAsync("/api/v1/cases/X123456", HttpStatusCode.OK, "application/json", summary.ToJsonString());
+        var response = await AnswerAsync(CasePath, HttpStatusCode.OK, "application/json", summary.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task A_null_where_the_document_allows_none_is_caught()
-    {
-        var summary = CaseSummary();
-        summary["holder"] = null;
-
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.OK, "application/json", summary.ToJsonString());
-
-        Assert.Contains("GET /api/v1/cases/{crn} (GetCase) answered 200 application/json", message, StringComparison.Ordinal);
-        Assert.Contains("'/holder'", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_missing_required_property_is_caught()
-    {
-        var summary = CaseSummary();
-        summary.Remove("keyDates");
-
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.OK, "application/json", summary.ToJsonString());
-
-        Assert.Contains("keyDates", message, StringComparison.Ordinal);
-        Assert.Contains("required", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_officer_of_the_wrong_shape_is_caught()
-    {
-        var summary = CaseSummary();
-        summary["responsibleOfficer"] = new JsonObject { ["name"] = 7 };
-
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.OK, "application/json", summary.ToJsonString());
-
-        Assert.Contains("'/responsibleOfficer", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_property_the_document_does_not_define_is_caught()
-    {
-        var summary = CaseSummary();
-        summary["internalNotes"] = "not for partners";
-
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.OK, "application/json", summary.ToJsonString());
-
-        Assert.Contains("internalNotes", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_unknown_enum_value_is_caught()
-    {
-        var allocation = Example("GetAllocation");
-        allocation["state"] = "Mislaid";
-
-        var message = await RefusedAsync($"/api/v1/allocations/{Guid.NewGuid()}", HttpStatusCode.OK, "application/json", allocation.ToJsonString());
-
-        Assert.Contains("GET /api/v1/allocations/{id} (GetAllocation) answered 200", message, StringComparison.Ordinal);
-        Assert.Contains("'/state'", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_date_where_the_document_says_instant_is_caught()
-    {
-        var summary = CaseSummary();
-        summary["holder"]!["since"] = "2026-10-01";
-
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.OK, "application/json", summary.ToJsonString());
-
-        Assert.Contains("'/holder/since'", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_status_the_operation_does_not_list_is_caught()
-    {
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.Gone, "application/problem+json", "{}");
-
-        Assert.Contains("status 410 is not among its responses", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_problem_without_its_trace_id_is_caught()
-    {
-        var problem = """{"type":"https://case-transfer.example/problems/not-found","title":"Not found.","status":404,"detail":"Case 'X123456' was not found.","instance":"/api/v1/cases/X123456"}""";
-
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.NotFound, "application/problem+json", problem);
-
-        Assert.Contains("traceId", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_media_type_the_response_does_not_list_is_caught()
-    {
-        var message = await RefusedAsync("/api/v1/cases/X123456", HttpStatusCode.OK, "text/plain", "John Smith");
-
-        Assert.Contains("media type text/plain", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,6 +68,24 @@ public sealed class ResponseCheckTests
         var response = await AnswerAsync("/health/ready", HttpStatusCode.OK, "text/plain", "Healthy");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>The document's own example of a case summary (responsibleOfficer, currentRisk and others null), changed.</summary>
+    private static (string, HttpStatusCode, string, string, string) CaseSummary(Action<JsonObject> change, string named) =>
+        (CasePath, HttpStatusCode.OK, "application/json", Example("GetCase", change), named);
+
+    private static string Example(string operationId, Action<JsonObject> change)
+    {
+        var example = CommittedContract.Operations().Single(o => o.Id == operationId)
+            .Definition["responses"]!["200"]!["content"]!["application/json"]!["example"]!.DeepClone().AsObject();
+        change(example);
+        return example.ToJsonString();
+    }
+
+    private static async Task<HttpResponseMessage> AnswerAsync(string path, HttpStatusCode status, string mediaType, string body)
+    {
+        using var client = new HttpClient(new ResponsesMatchTheContract(new Answering(status, mediaType, body))) { BaseAddress = new Uri("http://service") };
+        return await client.GetAsync(path, Ct);
     }
 
     private sealed class Answering(HttpStatusCode status, string mediaType, string body) : HttpMessageHandler

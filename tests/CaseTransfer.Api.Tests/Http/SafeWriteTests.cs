@@ -259,15 +259,9 @@ public abstract class SafeWriteTests(CaseTransferApp app)
     [InlineData("\"1\" \"2\"")]
     public async Task A_malformed_If_Match_is_a_400_and_writes_nothing(string ifMatch)
     {
-        var client = NpsAllocator();
-        var crn = await CreateCaseAsync(client);
-        var before = await app.CountRowsAsync();
+        var problem = await RefusedAssessmentAsync(ifMatch, HttpStatusCode.BadRequest);
 
-        var response = await client.SendAsync(RecordRisk(crn, ifMatch), Ct);
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("If-Match", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(before, await app.CountRowsAsync());
     }
 
     /// <summary>
@@ -286,15 +280,9 @@ public abstract class SafeWriteTests(CaseTransferApp app)
     [InlineData("\"stale\", W/\"1\"")]
     public async Task A_risk_assessment_against_a_tag_that_is_not_the_current_ETag_is_a_412_and_writes_nothing(string ifMatch)
     {
-        var client = NpsAllocator();
-        var crn = await CreateCaseAsync(client);
-        var before = await app.CountRowsAsync();
+        var problem = await RefusedAssessmentAsync(ifMatch, HttpStatusCode.PreconditionFailed, "/precondition-failed");
 
-        var response = await client.SendAsync(RecordRisk(crn, ifMatch), Ct);
-
-        var problem = await AssertProblemAsync(response, HttpStatusCode.PreconditionFailed, "/precondition-failed");
         Assert.Contains("version 1", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(before, await app.CountRowsAsync());
     }
 
     [Theory]
@@ -321,16 +309,20 @@ public abstract class SafeWriteTests(CaseTransferApp app)
     }
 
     [Fact]
-    public async Task A_weak_If_Match_never_matches_so_the_change_is_a_412_and_writes_nothing()
+    public async Task A_weak_If_Match_never_matches_so_the_change_is_a_412_and_writes_nothing() =>
+        await RefusedAssessmentAsync("W/\"1\"", HttpStatusCode.PreconditionFailed, "/precondition-failed");
+
+    /// <summary>A risk assessment for a new case (version 1) under the If-Match given: refused, with nothing written.</summary>
+    private async Task<JsonObject> RefusedAssessmentAsync(string ifMatch, HttpStatusCode status, string? typeEndsWith = null)
     {
         var client = NpsAllocator();
         var crn = await CreateCaseAsync(client);
         var before = await app.CountRowsAsync();
 
-        var response = await client.SendAsync(RecordRisk(crn, "W/\"1\""), Ct);
+        var problem = await AssertProblemAsync(await client.SendAsync(RecordRisk(crn, ifMatch), Ct), status, typeEndsWith);
 
-        await AssertProblemAsync(response, HttpStatusCode.PreconditionFailed, "/precondition-failed");
         Assert.Equal(before, await app.CountRowsAsync());
+        return problem;
     }
 
     [Fact]
