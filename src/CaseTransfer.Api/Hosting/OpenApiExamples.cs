@@ -98,7 +98,7 @@ public sealed class OpenApiExamples : IOperationFilter
     {
         ["GetAuditTrail"] = """
             Sequence,Id,OccurredAt,Operation,Action,ActorUserId,ActorUserName,ActorOrganisation,ClientId,TraceId,Crn,ResourceType,ResourceId,ResourceVersion,Summary,Justification,Recipients
-            42,0193c1d2-7a8b-7c3d-9e4f-0123456789ab,11/20/2026 10:15:30 +00:00,Consultation,GetCaseSummary,nw-spo-01,Priya Patel,NPS-NW,case-transfer-cli,4bf92f3577b34da6a3ce929d0e0e4736,X123456,case,X123456,3,case summary,,
+            42,0193c1d2-7a8b-7c3d-9e4f-0123456789ab,2026-11-20T10:15:30.123456Z,Consultation,GetCaseSummary,nw-spo-01,Priya Patel,NPS-NW,case-transfer-cli,4bf92f3577b34da6a3ce929d0e0e4736,X123456,case,X123456,3,case summary,,
 
             """,
     };

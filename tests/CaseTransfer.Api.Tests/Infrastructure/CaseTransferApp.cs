@@ -88,6 +88,13 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
+    /// <summary>
+    /// A client as CreateClient makes it (redirects followed; no cookies, which the API does not use), whose every answer
+    /// is checked against the committed OpenAPI document (<see cref="ResponsesMatchTheContract"/>).
+    /// </summary>
+    private HttpClient CheckedClient() =>
+        CreateDefaultClient(ClientOptions.BaseAddress, new RedirectHandler(ClientOptions.MaxAutomaticRedirections), new ResponsesMatchTheContract());
+
     /// <summary>A client acting as one person of one organisation with the given roles.</summary>
     public HttpClient ClientFor(string organisation, string userId, params string[] roles)
     {
@@ -110,10 +117,6 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
 
         return CheckedClient();
     }
-
-    /// <summary>A client as CreateClient makes it, whose every answer is checked against the committed OpenAPI document.</summary>
-    private HttpClient CheckedClient() =>
-        CreateDefaultClient(ClientOptions.BaseAddress, new RedirectHandler(ClientOptions.MaxAutomaticRedirections), new ResponsesMatchTheContract());
 
     public string TokenFor(string organisation, string userId, string[] roles, TimeSpan? lifetime = null) =>
         new TokenIssuer(
