@@ -22,7 +22,7 @@ public static class AuditEndpoints
             .WithName(nameof(GetAuditTrail))
             .WithSummary("Read the audit trail, filtered, oldest first, as JSON or CSV")
             .WithDescription($"Filters: crn, actor, organisation, operation, from, to (instants). Cursor paging: limit defaults to {Application.Auditing.GetAuditTrail.DefaultLimit}, at most {Application.Auditing.GetAuditTrail.MaxLimit}. format=csv (or Accept: text/csv) answers CSV. An organisation's auditor sees entries about cases it holds or held and its own staff's actions; the national NPS auditor sees all. Reading the trail is itself logged.")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesText(StatusCodes.Status200OK, "text/csv")
             .WritesProblems(400, 401, 403);
 
         group.MapGet("/checkpoints", GetCheckpoints)

@@ -23,6 +23,13 @@ public static class EndpointConventions
     }
 
     /// <summary>
+    /// Documents a text answer (CSV) beside the JSON one of the same status, as a string (see
+    /// <see cref="Hosting.TextResponses"/>).
+    /// </summary>
+    public static RouteHandlerBuilder ProducesText(this RouteHandlerBuilder builder, int status, string mediaType) =>
+        builder.WithMetadata(new ProducesTextMetadata(status, mediaType));
+
+    /// <summary>
     /// As <see cref="WritesProblems"/>, for an operation that gives a case to a practitioner: its 409 is documented as
     /// a <see cref="CapacityRuleProblemDetails"/>, whose workload figures come with the practitioner-over-capacity rule.
     /// </summary>
@@ -32,6 +39,9 @@ public static class EndpointConventions
         return builder.WritesProblems([.. statuses.Where(s => s != StatusCodes.Status409Conflict)]);
     }
 }
+
+/// <summary>A text answer of an operation, beside its JSON one.</summary>
+public sealed record ProducesTextMetadata(int Status, string MediaType);
 
 /// <summary>
 /// A 409 problem of an operation that gives a case to a practitioner. Its type names the rule that refused the change

@@ -93,6 +93,16 @@ public sealed class OpenApiExamples : IOperationFilter
             """[{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","staffCode":"cgm-po-02","name":"Tom Riley","organisationCode":"CRC-CGM","grade":"Po","contractedHours":37.0,"availableHours":37.0,"caseloadCount":26,"points":2280,"availablePoints":2176.0,"capacityPercent":104.8}]"""),
     };
 
+    /// <summary>The text answer (CSV) of an operation that gives one beside its JSON: the same example, as that text.</summary>
+    private static readonly Dictionary<string, string> TextExamples = new()
+    {
+        ["GetAuditTrail"] = """
+            Sequence,Id,OccurredAt,Operation,Action,ActorUserId,ActorUserName,ActorOrganisation,ClientId,TraceId,Crn,ResourceType,ResourceId,ResourceVersion,Summary,Justification,Recipients
+            42,0193c1d2-7a8b-7c3d-9e4f-0123456789ab,2026-11-20T10:15:30.123456Z,Consultation,GetCaseSummary,nw-spo-01,Priya Patel,NPS-NW,case-transfer-cli,4bf92f3577b34da6a3ce929d0e0e4736,X123456,case,X123456,3,case summary,,
+
+            """,
+    };
+
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         if (operation.OperationId is null || !Examples.TryGetValue(operation.OperationId, out var example))
@@ -112,9 +122,11 @@ public sealed class OpenApiExamples : IOperationFilter
         {
             if (status.StartsWith('2') && response.Content is { } content)
             {
-                foreach (var media in content.Values)
+                foreach (var (mediaType, media) in content)
                 {
-                    media.Example = JsonNode.Parse(example.Response);
+                    media.Example = mediaType.StartsWith("text/", StringComparison.Ordinal)
+                        ? TextExamples.TryGetValue(operation.OperationId, out var text) ? JsonValue.Create(text) : null
+                        : JsonNode.Parse(example.Response);
                 }
             }
         }

@@ -115,7 +115,14 @@ public static class ServiceRegistration
             : new HttpCaller(sp.GetRequiredService<IHttpContextAccessor>()));
 
         // HTTP: JSON shape, problem details everywhere, bad binding throws so it is answered with the field named
-        services.ConfigureHttpJsonOptions(o => AppJson.Configure(o.SerializerOptions));
+        // A property the operation does not define is refused (400 naming it), so a misspelt optional field is not
+        // dropped in silence. Only here, where request bodies are read: stored responses and payloads read back
+        // with AppJson.Options must still read after a type loses a property.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            AppJson.Configure(o.SerializerOptions);
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
@@ -133,7 +140,7 @@ public static class ServiceRegistration
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         AddAuthentication(builder);
-        AddOpenApi(services);
+        AddOpenApi(services, configuration);
         return builder;
     }
 
@@ -182,18 +189,7 @@ public static class ServiceRegistration
         });
     }
 
-    /// <summary>
-    /// Short schema names (<c>Cases.CaseSummary</c>); a generic type is named by its arguments too
-    /// (<c>Common.PageOfAllocationView</c>), so two pages of different items are two schemas.
-    /// </summary>
-    private static string SchemaId(Type type)
-    {
-        var name = (type.IsGenericType ? type.GetGenericTypeDefinition() : type).FullName!
-            .Replace("CaseTransfer.", "", StringComparison.Ordinal).Replace("Application.", "", StringComparison.Ordinal).Replace('+', '.').Split('`')[0];
-        return type.IsGenericType ? $"{name}Of{string.Join("And", type.GetGenericArguments().Select(a => a.Name))}" : name;
-    }
-
-    private static void AddOpenApi(IServiceCollection services)
+    private static void AddOpenApi(IServiceCollection services, IConfiguration configuration)
     {
         services.AddEndpointsApiExplorer();
 
@@ -217,8 +213,23 @@ public static class ServiceRegistration
                 Description = "A JWT with claims org (organisation code), sub (user id), name, role (one per role).",
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+
+            // Where the API is: the configured public address, or "/" (the host that serves the document), which is
+            // right for the committed contract whatever the deployment.
+            o.AddServer(new OpenApiServer
+            {
+                Url = configuration["Api:PublicBaseUrl"]?.TrimEnd('/') is { Length: > 0 } publicBaseUrl ? publicBaseUrl : "/",
+                Description = "The CaseTransfer service",
+            });
+
+            // Null comes from C# nullability; RequiredAndNullable writes a nullable reference in the one form OpenAPI 3.0
+            // tools honour, and says which properties are required (the generator's NonNullableReferenceTypesAsRequired
+            // knows neither value types nor defaults, nor that a response always carries every property).
             o.SupportNonNullableReferenceTypes();
-            o.CustomSchemaIds(SchemaId);
+            o.SchemaFilter<RequiredAndNullable>();
+            o.CustomSchemaIds(OpenApiSchemaIds.For);
+            o.OperationFilter<TextResponses>();
+            o.OperationFilter<ServerFaults>();
             o.OperationFilter<OpenApiExamples>();
             foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))
             {

@@ -106,6 +106,24 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
                 : Problem(StatusCodes.Status400BadRequest, ProblemTypes.MalformedRequest, "The request is malformed.", exception.Message);
         }
 
+        // A property the request type does not define (refused, so that a misspelt field is not dropped in silence):
+        // named as the client spelt it, with the path to it.
+        if (UnmappedMember().Match(json.Message) is { Success: true } unmapped)
+        {
+            var name = unmapped.Groups["name"].Value;
+            var path = json.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : name;
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [path] = ["is not a property of this request; check its spelling against the API's schema"],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.MalformedRequest,
+                Title = "The request body could not be read.",
+                Detail = $"'{path}' is not a property of this request.",
+            };
+        }
+
         // A syntax error (truncated or broken JSON) comes from the reader, wrapped with the path where reading stopped;
         // it is not a wrong value at that path.
         var syntax = json.Path is null or "$" || json.InnerException is JsonException;
@@ -123,6 +141,9 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
                 : $"The value at '{json.Path}' has the wrong type or an unknown value.",
         };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^The JSON property '(?<name>.*)' could not be mapped to any \\.NET member", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex UnmappedMember();
 
     [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?:[^\"]* )?(?<name>[A-Za-z0-9_]+)\" from \"(?<value>.*)\"\\.$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex BindFailure();

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using CaseTransfer.Application.Common;
+using Microsoft.Net.Http.Headers;
 
 namespace CaseTransfer.Api.Http;
 
@@ -42,24 +44,31 @@ public static class ETags
 {
     public static string For(long version) => $"\"{version}\"";
 
-    /// <summary>The version an If-Match header demands, or null when absent or <c>*</c>.</summary>
-    public static long? IfMatch(HttpRequest request)
+    /// <summary>
+    /// The versions an If-Match header allows a change at, or null when there is no condition (no header, or
+    /// <c>*</c>: any current version). Any well-formed entity tag, or list of them, is a condition (RFC 9110 section
+    /// 13.1.1): a tag that is not this service's strong <c>"version"</c> names no version and so never matches
+    /// (412 once the resource is found). Only a value that is not an entity tag at all is a 400.
+    /// </summary>
+    public static IfMatch? IfMatch(HttpRequest request)
     {
-        var header = request.Headers.IfMatch.ToString().Trim();
-        if (header.Length == 0 || header == "*")
+        var values = request.Headers.IfMatch;
+        if (string.IsNullOrWhiteSpace(values.ToString()))
         {
             return null;
         }
 
-        // If-Match uses strong comparison (RFC 9110 13.1.1): a weak tag never matches, so the change is refused.
-        if (header.StartsWith("W/", StringComparison.Ordinal))
+        if (!EntityTagHeaderValue.TryParseStrictList(values, out var tags) || tags.Count == 0)
         {
-            throw new PreconditionFailedException("If-Match needs a strong ETag; a weak one never matches.");
+            throw new BadHttpRequestException(
+                "If-Match must be * or a list of entity tags such as \"3\" (RFC 9110 section 13.1.1).", StatusCodes.Status400BadRequest);
         }
 
-        var tag = header;
-        return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
-            ? version
-            : throw new BadHttpRequestException("If-Match must be a single ETag this service issued, such as \"3\".", StatusCodes.Status400BadRequest);
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any))
+            ? null
+            : new IfMatch([.. tags.Where(t => !t.IsWeak).Select(VersionOf).OfType<long>().Distinct()]);
     }
+
+    private static long? VersionOf(EntityTagHeaderValue tag) =>
+        long.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
 }

@@ -18,7 +18,7 @@ namespace CaseTransfer.Application.Allocations;
 /// transaction, through the one gate for giving a case to a practitioner (capacity, exclusions).
 /// </summary>
 [Authorise(Roles.Allocator, Roles.CaseManager)]
-public sealed record AcceptAllocation(Guid Id, Guid? ResponsibleOfficerId, CapacityAcknowledgement? CapacityAcknowledgement, long? ExpectedVersion)
+public sealed record AcceptAllocation(Guid Id, Guid? ResponsibleOfficerId, CapacityAcknowledgement? CapacityAcknowledgement, IfMatch? ExpectedVersion)
     : ICommand<AllocationView>, IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]

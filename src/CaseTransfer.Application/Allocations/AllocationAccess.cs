@@ -70,7 +70,7 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
     /// The allocation, tracked, for an action that belongs to one side: 404 when the caller cannot see it, 403 when it
     /// can but the action is the other side's; 412 when <paramref name="expectedVersion"/> is stale.
     /// </summary>
-    public Task<Allocation> GetForChangeAsync(Guid id, AllocationSide side, long? expectedVersion, CancellationToken cancellationToken) =>
+    public Task<Allocation> GetForChangeAsync(Guid id, AllocationSide side, IfMatch? expectedVersion, CancellationToken cancellationToken) =>
         GetForChangeAsync(
             id, side, expectedVersion, codes => FindVisibleAsync(codes, id, cancellationToken), allocation => allocation, cancellationToken);
 
@@ -82,7 +82,7 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
     public async Task<TRead> GetForChangeAsync<TRead>(
         Guid id,
         AllocationSide side,
-        long? expectedVersion,
+        IfMatch? expectedVersion,
         Func<IReadOnlyList<string>, Task<TRead?>> read,
         Func<TRead, Allocation> allocationOf,
         CancellationToken cancellationToken)
@@ -99,12 +99,7 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
                 : "Only the provider the allocation was sent to may do this.");
         }
 
-        if (expectedVersion is { } version && version != allocation.Version)
-        {
-            throw new PreconditionFailedException(
-                $"The allocation is at version {allocation.Version}, not {version}: it changed since you read it.");
-        }
-
+        IfMatch.Ensure(expectedVersion, "allocation", allocation.Version);
         return row;
     }
 }

@@ -11,7 +11,7 @@ namespace CaseTransfer.Application.Allocations;
 public sealed class AllocationChanges(AllocationAccess access, AllocationViews views)
 {
     public async Task<AllocationView> ApplyAsync(
-        Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task> change, CancellationToken cancellationToken)
+        Guid id, AllocationSide side, IfMatch? expectedVersion, Func<Allocation, Task> change, CancellationToken cancellationToken)
     {
         var allocation = await access.GetForChangeAsync(id, side, expectedVersion, cancellationToken);
         var before = allocation.State;
@@ -21,7 +21,7 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
 
     /// <summary>As above, for a change that reads the case itself: it returns the case's view, so the answer reads nothing more.</summary>
     public Task<AllocationView> ApplyAsync(
-        Guid id, AllocationSide side, long? expectedVersion, Func<Allocation, Task<AllocationCaseView>> change, CancellationToken cancellationToken) =>
+        Guid id, AllocationSide side, IfMatch? expectedVersion, Func<Allocation, Task<AllocationCaseView>> change, CancellationToken cancellationToken) =>
         ApplyAsync(id, side, expectedVersion, codes => access.FindVisibleAsync(codes, id, cancellationToken), allocation => allocation, change, cancellationToken);
 
     /// <summary>
@@ -30,7 +30,7 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
     public async Task<AllocationView> ApplyAsync<TRead>(
         Guid id,
         AllocationSide side,
-        long? expectedVersion,
+        IfMatch? expectedVersion,
         Func<IReadOnlyList<string>, Task<TRead?>> read,
         Func<TRead, Allocation> allocationOf,
         Func<TRead, Task<AllocationCaseView>> change,
@@ -56,7 +56,7 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
 /// An action on an allocation that carries at most some words (approve, refuse, withdraw): an alteration whose text
 /// stays out of the audit summary.
 /// </summary>
-public abstract record AllocationTextAction(Guid Id, string? Text, long? ExpectedVersion) : IVersionedCommand, IAuditedCommand
+public abstract record AllocationTextAction(Guid Id, string? Text, IfMatch? ExpectedVersion) : IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]
     public AuditOperation Operation => AuditOperation.Alteration;

@@ -10,7 +10,7 @@ namespace CaseTransfer.Application.Allocations;
 /// words, if any, go into the audit entry as its justification.
 /// </summary>
 [Authorise(Roles.Manager)]
-public sealed record ApproveAllocation(Guid Id, string? Text, long? ExpectedVersion)
+public sealed record ApproveAllocation(Guid Id, string? Text, IfMatch? ExpectedVersion)
     : AllocationTextAction(Id, Text, ExpectedVersion), ICommand<AllocationView>, IAuditedCommand
 {
     [JsonIgnore]

@@ -7,7 +7,7 @@ namespace CaseTransfer.Application.Allocations;
 
 /// <summary>A second NPS manager refuses an override, saying why; it is never sent and the case stays with the NPS.</summary>
 [Authorise(Roles.Manager)]
-public sealed record RefuseAllocation(Guid Id, string? Text, long? ExpectedVersion)
+public sealed record RefuseAllocation(Guid Id, string? Text, IfMatch? ExpectedVersion)
     : AllocationTextAction(Id, Text, ExpectedVersion), ICommand<AllocationView>
 {
     [JsonIgnore]

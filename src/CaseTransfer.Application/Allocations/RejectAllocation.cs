@@ -11,7 +11,7 @@ namespace CaseTransfer.Application.Allocations;
 
 /// <summary>The provider rejects the allocation with a coded reason; the case stays with the NPS.</summary>
 [Authorise(Roles.Allocator, Roles.CaseManager)]
-public sealed record RejectAllocation(Guid Id, AllocationRejectionReason? Reason, string? Text, long? ExpectedVersion)
+public sealed record RejectAllocation(Guid Id, AllocationRejectionReason? Reason, string? Text, IfMatch? ExpectedVersion)
     : ICommand<AllocationView>, IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]

@@ -6,7 +6,7 @@ namespace CaseTransfer.Application.Allocations;
 
 /// <summary>The NPS organisation that proposed the allocation (or the NPS above it) withdraws it before a decision.</summary>
 [Authorise(Roles.Allocator)]
-public sealed record WithdrawAllocation(Guid Id, string? Text, long? ExpectedVersion)
+public sealed record WithdrawAllocation(Guid Id, string? Text, IfMatch? ExpectedVersion)
     : AllocationTextAction(Id, Text, ExpectedVersion), ICommand<AllocationView>
 {
     [JsonIgnore]

@@ -10,7 +10,7 @@ namespace CaseTransfer.Application.Cases;
 
 /// <summary>Names the practitioner, in the organisation holding the case, who is responsible for it.</summary>
 [Authorise(Roles.CaseManager, Roles.Allocator)]
-public sealed record AssignResponsibleOfficer(string Crn, Guid? PractitionerId, CapacityAcknowledgement? CapacityAcknowledgement, long? ExpectedVersion)
+public sealed record AssignResponsibleOfficer(string Crn, Guid? PractitionerId, CapacityAcknowledgement? CapacityAcknowledgement, IfMatch? ExpectedVersion)
     : ICommand<CaseChanged>, ICaseMessage, IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]

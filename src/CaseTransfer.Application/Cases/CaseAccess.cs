@@ -106,14 +106,7 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, OrganisationDir
         return found ?? throw new NotFoundException("Case", crn);
     }
 
-    public static void EnsureVersion(Case @case, long? expected)
-    {
-        if (expected is { } version && version != @case.Version)
-        {
-            throw new PreconditionFailedException(
-                $"The case is at version {@case.Version}, not {version}: it changed since you read it.");
-        }
-    }
+    public static void EnsureVersion(Case @case, IfMatch? expected) => IfMatch.Ensure(expected, "case", @case.Version);
 }
 
 /// <summary>

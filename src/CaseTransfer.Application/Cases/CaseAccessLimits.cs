@@ -23,7 +23,7 @@ public sealed record GetAccessLimits(string Crn) : IQuery<IReadOnlyList<AccessLi
 /// (they must not see it) or restriction list (only those named may see it).
 /// </summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.Manager, Roles.Admin)]
-public sealed record AddAccessLimit(string Crn, AccessLimitKind? Kind, string? StaffCode, string? Reason, long? ExpectedVersion)
+public sealed record AddAccessLimit(string Crn, AccessLimitKind? Kind, string? StaffCode, string? Reason, IfMatch? ExpectedVersion)
     : ICommand<AccessLimitView>, ICaseMessage, IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]
@@ -35,7 +35,7 @@ public sealed record AddAccessLimit(string Crn, AccessLimitKind? Kind, string? S
 
 /// <summary>Takes a name off the case's exclusion or restriction list. The entry stays, marked removed.</summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.Manager, Roles.Admin)]
-public sealed record RemoveAccessLimit(string Crn, Guid LimitId, long? ExpectedVersion)
+public sealed record RemoveAccessLimit(string Crn, Guid LimitId, IfMatch? ExpectedVersion)
     : ICommand<AccessLimitView>, ICaseMessage, IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]

@@ -33,7 +33,7 @@ public enum RiskFlag
 
 /// <summary>Records a new risk assessment on a case. The history is kept; the newest is the current risk.</summary>
 [Authorise(Roles.CaseManager, Roles.Allocator, Roles.PartnerSystem)]
-public sealed record RecordRiskAssessment(string Crn, RiskAssessmentInput Assessment, long? ExpectedVersion)
+public sealed record RecordRiskAssessment(string Crn, RiskAssessmentInput Assessment, IfMatch? ExpectedVersion)
     : ICommand<RiskAssessmentView>, ICaseMessage, IVersionedCommand, IAuditedCommand
 {
     [JsonIgnore]

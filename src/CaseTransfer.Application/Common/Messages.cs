@@ -23,7 +23,27 @@ public interface IAuditedResult
 /// <summary>A command that changes a versioned resource and honours If-Match.</summary>
 public interface IVersionedCommand
 {
-    long? ExpectedVersion { get; }
+    /// <summary>The versions If-Match allows the change at; null when there is no condition (no header, or <c>*</c>).</summary>
+    IfMatch? ExpectedVersion { get; }
+}
+
+/// <summary>
+/// An If-Match header as a change sees it (RFC 9110 section 13.1.1): the change goes ahead only when the resource is at
+/// one of these versions. Every tag counts: a weak tag (If-Match compares strongly) or one this service never issued
+/// names no version, so it never matches and the change is refused like a stale one (412), whatever the tag.
+/// </summary>
+public sealed record IfMatch(IReadOnlyList<long> Versions)
+{
+    /// <summary>412 (<see cref="PreconditionFailedException"/>) unless <paramref name="current"/> is a version the header named.</summary>
+    public static void Ensure(IfMatch? condition, string resource, long current)
+    {
+        if (condition is not null && !condition.Versions.Contains(current))
+        {
+            throw new PreconditionFailedException(condition.Versions.Count == 0
+                ? $"The {resource} is at version {current}, and If-Match names no version of it (its ETag is \"{current}\"): it does not match."
+                : $"The {resource} is at version {current}, not {string.Join(" or ", condition.Versions)}: it changed since you read it.");
+        }
+    }
 }
 
 /// <summary>A page of results with an opaque cursor to the next page.</summary>

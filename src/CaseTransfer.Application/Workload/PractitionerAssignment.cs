@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Common;
@@ -11,7 +12,16 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseTransfer.Application.Workload;
 
 /// <summary>The workload figures a person saw on screen when they chose to give a case to someone over capacity.</summary>
-public sealed record CapacityAcknowledgement(decimal CapacityPercent, decimal Points, decimal AvailablePoints, int CaseCount);
+/// <param name="IsOverCapacity">
+/// Taken as sent and kept with the rest, so that the <c>current</c> figures of a practitioner-over-capacity answer can be
+/// sent back as they are; not needed.
+/// </param>
+public sealed record CapacityAcknowledgement(
+    decimal CapacityPercent,
+    decimal Points,
+    decimal AvailablePoints,
+    int CaseCount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? IsOverCapacity = null);
 
 /// <summary>
 /// The one gate every giving of a case to a practitioner passes (naming a responsible officer, accepting an

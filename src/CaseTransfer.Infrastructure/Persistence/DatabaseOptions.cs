@@ -150,7 +150,8 @@ public sealed class DatabaseErrors : IDatabaseErrors
         {
             switch (e)
             {
-                case SqliteException { SqliteErrorCode: 19 }:
+                // Only UNIQUE and PRIMARY KEY: a trigger's RAISE(ABORT) or a CHECK also fails with SQLITE_CONSTRAINT (19).
+                case SqliteException { SqliteExtendedErrorCode: 2067 or 1555 }:
                 case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:
                 case DbException db when db.GetType().Name == "SqlException" && db.ErrorCode is 2627 or 2601:
                     return true;

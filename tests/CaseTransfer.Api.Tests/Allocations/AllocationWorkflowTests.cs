@@ -345,8 +345,12 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
         }
     }
 
-    [Fact]
-    public async Task A_decision_against_a_stale_ETag_is_a_412_and_changes_nothing()
+    /// <summary>Any tag but the current one fails the precondition (RFC 9110 13.1.1), even one the service never issued.</summary>
+    [Theory]
+    [InlineData("\"7\"")]
+    [InlineData("\"stale\"")]
+    [InlineData("W/\"1\"")]
+    public async Task A_decision_against_an_ETag_that_is_not_the_current_one_is_a_412_and_changes_nothing(string ifMatch)
     {
         var nps = NpsAllocator();
         var crn = await CaseForTheProviderAsync(nps);
@@ -354,7 +358,7 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
         var before = await app.CountRowsAsync();
 
         await AssertProblemAsync(
-            await Provider().SendAsync(Post(Act(allocation, "accept"), Acceptance, "\"7\""), Ct), HttpStatusCode.PreconditionFailed, "/precondition-failed");
+            await Provider().SendAsync(Post(Act(allocation, "accept"), Acceptance, ifMatch), Ct), HttpStatusCode.PreconditionFailed, "/precondition-failed");
 
         Assert.Equal(before, await app.CountRowsAsync());
         var read = await Provider().GetAsync($"/api/v1/allocations/{Id(allocation)}", Ct);

@@ -2,7 +2,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CaseTransfer.Api.Hosting;
 using CaseTransfer.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace CaseTransfer.Api.Tests.Contract;
 
@@ -97,6 +100,156 @@ public sealed class OpenApiContractTests(SqliteApp app) : IClassFixture<SqliteAp
 
         Assert.True(operations > 0, "The document has no operations.");
         Assert.True(problems.Count == 0, $"{problems.Count} problem(s) in {CommittedPath}:\n" + string.Join('\n', problems));
+    }
+
+    /// <summary>Each example the document gives, of a request body or an answer, validates against the schema beside it.</summary>
+    [Fact]
+    public void Every_example_validates_against_its_schema()
+    {
+        var problems = new List<string>();
+        var examples = 0;
+        foreach (var operation in CommittedContract.Operations())
+        {
+            var bodies = operation.Definition["requestBody"]?["content"]?.AsObject().Select(c => ("request body", c.Key, c.Value)) ?? [];
+            var answers = operation.Definition["responses"]!.AsObject()
+                .SelectMany(r => r.Value?["content"]?.AsObject().Select(c => ($"{r.Key} answer", c.Key, c.Value)) ?? []);
+            foreach (var (what, mediaType, media) in bodies.Concat(answers))
+            {
+                if (media?["example"] is not { } example || media["schema"] is not { } schema)
+                {
+                    continue;
+                }
+
+                examples++;
+                var faults = mediaType.EndsWith("json", StringComparison.Ordinal)
+                    ? CommittedContract.Check(schema, JsonSerializer.SerializeToElement(example))
+                    : example.GetValueKind() == JsonValueKind.String ? [] : ["a text answer's example is not text"];
+                problems.AddRange(faults.Select(f => $"{operation} {what} {mediaType}: {f}"));
+            }
+        }
+
+        Assert.True(examples > 0, "The document has no examples.");
+        Assert.True(problems.Count == 0, $"{problems.Count} example fault(s) in {CommittedPath}:\n" + string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void Schema_names_are_the_domains_names_not_our_namespaces()
+    {
+        var names = CommittedContract.Document["components"]!["schemas"]!.AsObject().Select(s => s.Key).ToList();
+
+        Assert.All(names, name => Assert.Matches("^[A-Z][A-Za-z0-9]*$", name));
+        Assert.Contains("AllocationReason", names);
+        Assert.Contains("AcceptAllocationRequest", names);
+        Assert.Contains("ProblemDetails", names);
+        Assert.Contains("PageOfAllocationView", names);
+    }
+
+    /// <summary>A clash is not settled by renaming one of them (AllocationReason2), which a partner's client would keep.</summary>
+    [Fact]
+    public void Two_types_of_one_name_stop_the_document_rather_than_one_being_renamed()
+    {
+        var generator = new SchemaGenerator(
+            new SchemaGeneratorOptions { SchemaIdSelector = OpenApiSchemaIds.For },
+            new JsonSerializerDataContractResolver(CaseTransfer.Application.Common.AppJson.Options));
+        var schemas = new SchemaRepository();
+        generator.GenerateSchema(typeof(InCases.Note), schemas);
+
+        var clash = Assert.Throws<InvalidOperationException>(() => generator.GenerateSchema(typeof(InAllocations.Note), schemas));
+
+        Assert.Contains("Note", clash.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers always carry every property (nulls included), so a response schema requires them all.</summary>
+    [Fact]
+    public void Every_property_of_an_answer_is_required()
+    {
+        var schemas = CommittedContract.Document["components"]!["schemas"]!.AsObject();
+        var sent = Reachable(CommittedContract.Operations().Select(o => o.Definition["requestBody"]), schemas);
+        var answered = Reachable(CommittedContract.Operations().Select(o => o.Definition["responses"]), schemas);
+        var problems = new List<string>();
+        foreach (var name in answered.Except(sent))
+        {
+            var schema = schemas[name]!;
+            var properties = schema["properties"]?.AsObject().Select(p => p.Key).ToHashSet() ?? [];
+            var required = schema["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToHashSet() ?? [];
+
+            // Problem details are open (extension members) and list the members always present.
+            if (schema["additionalProperties"] is JsonObject)
+            {
+                continue;
+            }
+
+            problems.AddRange(properties.Except(required).Select(p => $"{name}.{p} is not required"));
+        }
+
+        Assert.True(answered.Except(sent).Any(), "No schema is only answered.");
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void A_request_schema_requires_what_must_be_sent_and_no_more()
+    {
+        var required = CommittedContract.Document["components"]!["schemas"]!["CreateCase"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+
+        Assert.Superset(new HashSet<string> { "crn", "firstName", "lastName", "areaCode" }, required.ToHashSet());
+        Assert.DoesNotContain("middleNames", required);
+        Assert.DoesNotContain("pncId", required);
+        Assert.DoesNotContain("requirements", required);
+    }
+
+    [Fact]
+    public void The_document_names_the_server_that_serves_it()
+    {
+        Assert.Equal("/", (string?)CommittedContract.Document["servers"]?[0]?["url"]);
+    }
+
+    [Fact]
+    public async Task A_configured_public_base_URL_is_the_documents_server()
+    {
+        await using var configured = app.WithWebHostBuilder(b => b.UseSetting("Api:PublicBaseUrl", "https://case-transfer.example/"));
+        using var client = configured.CreateClient();
+
+        var document = JsonNode.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken))!;
+
+        Assert.Equal("https://case-transfer.example", (string?)document["servers"]?[0]?["url"]);
+    }
+
+    private static class InCases
+    {
+        public sealed record Note(string Text);
+    }
+
+    private static class InAllocations
+    {
+        public sealed record Note(string Text);
+    }
+
+    private static HashSet<string> Reachable(IEnumerable<JsonNode?> roots, JsonObject schemas)
+    {
+        var found = new HashSet<string>();
+        var pending = new Stack<JsonNode?>(roots);
+        while (pending.TryPop(out var node))
+        {
+            switch (node)
+            {
+                case JsonObject o when o["$ref"] is JsonValue reference:
+                    var name = reference.GetValue<string>().Split('/')[^1];
+                    if (found.Add(name))
+                    {
+                        pending.Push(schemas[name]);
+                    }
+
+                    break;
+                case JsonObject o:
+                    o.Select(p => p.Value).ToList().ForEach(pending.Push);
+                    break;
+                case JsonArray a:
+                    a.ToList().ForEach(pending.Push);
+                    break;
+            }
+        }
+
+        return found;
     }
 
     private static IEnumerable<string> CheckOperation(JsonObject operation)
@@ -206,3 +359,4 @@ public sealed class OpenApiContractTests(SqliteApp app) : IClassFixture<SqliteAp
     private static Dictionary<string, JsonNode?> PathsOf(string json) =>
         JsonNode.Parse(json)?["paths"]?.AsObject().ToDictionary(p => p.Key, p => p.Value) ?? [];
 }
+

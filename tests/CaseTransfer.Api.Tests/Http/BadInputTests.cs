@@ -136,6 +136,64 @@ public abstract class BadInputTests(CaseTransferApp app)
         AssertNamesField(problem, "riskOfSeriousHarm");
     }
 
+    /// <summary>Every operation that takes a body, from the committed document.</summary>
+    public static TheoryData<string> OperationsWithABody() =>
+        [.. CommittedContract.Operations().Where(o => o.Definition["requestBody"] is not null).Select(o => o.Id)];
+
+    /// <summary>
+    /// A property the operation does not define is refused, naming it, rather than dropped: the body is the document's
+    /// own example for the operation, with one property more.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OperationsWithABody))]
+    public async Task A_property_the_operation_does_not_define_is_a_400_naming_it(string operationId)
+    {
+        var operation = CommittedContract.Operations().Single(o => o.Id == operationId);
+        var body = operation.Definition["requestBody"]!["content"]!["application/json"]!["example"]!.DeepClone().AsObject();
+        body["unknownProperty"] = "whatever";
+        var path = operation.PathTemplate.Replace("{crn}", NewCrn(), StringComparison.Ordinal).Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+
+        var problem = await RefusedAsync(() => NpsAllocator().PostAsJsonAsync(path, body, Ct), HttpStatusCode.BadRequest, "/malformed-request");
+
+        Assert.Equal(["unknownProperty"], ErrorFields(problem));
+        Assert.StartsWith("is not a property of this request", problem["errors"]!["unknownProperty"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_optional_field_is_a_400_naming_it_as_sent_not_lost_in_silence()
+    {
+        var body = NewCase(NewCrn());
+        body.Remove("middleNames");
+        body["middleName"] = "Paul";
+
+        var problem = await RefusedAsync(() => PostCaseAsync(NpsAllocator(), body), HttpStatusCode.BadRequest, "/malformed-request");
+
+        Assert.Equal(["middleName"], ErrorFields(problem));
+        Assert.Equal("'middleName' is not a property of this request.", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_unknown_property_inside_the_sentence_is_a_400_naming_its_path()
+    {
+        var body = NewCase(NewCrn());
+        body["sentence"]!["expectedEnd"] = "2027-10-01";
+
+        var problem = await RefusedAsync(() => PostCaseAsync(NpsAllocator(), body), HttpStatusCode.BadRequest, "/malformed-request");
+
+        Assert.Equal(["sentence.expectedEnd"], ErrorFields(problem));
+    }
+
+    [Fact]
+    public async Task An_unknown_property_of_a_requirement_is_a_400_naming_the_requirement()
+    {
+        var body = NewCase(NewCrn());
+        body["requirements"] = new JsonArray(new JsonObject { ["type"] = "UnpaidWork", ["hours"] = 120 });
+
+        var problem = await RefusedAsync(() => PostCaseAsync(NpsAllocator(), body), HttpStatusCode.BadRequest, "/malformed-request");
+
+        Assert.Equal(["requirements[0].hours"], ErrorFields(problem));
+    }
+
     [Fact]
     public async Task A_null_requirement_is_a_400_naming_it_not_a_500()
     {

@@ -250,35 +250,79 @@ public abstract class SafeWriteTests(CaseTransferApp app)
         Assert.Equal("\"3\"", current.Headers.ETag?.Tag);
     }
 
+    /// <summary>Only a value that is not an entity tag at all (RFC 9110 section 8.8.3) is refused as malformed.</summary>
     [Theory]
     [InlineData("2")]
-    [InlineData("\"abc\"")]
-    [InlineData("\"1\", \"2\"")]
-    [InlineData("\"-1\"")]
+    [InlineData("\"1")]
+    [InlineData("stale")]
+    [InlineData("W/1")]
+    [InlineData("\"1\" \"2\"")]
     public async Task A_malformed_If_Match_is_a_400_and_writes_nothing(string ifMatch)
+    {
+        var problem = await RefusedAssessmentAsync(ifMatch, HttpStatusCode.BadRequest);
+
+        Assert.Contains("If-Match", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// If-Match with a tag that is not the current one fails, whatever the tag (RFC 9110 section 13.1.1): a stale
+    /// version, one never reached, or one this service never issued.
+    /// </summary>
+    [Theory]
+    [InlineData("\"stale\"")]
+    [InlineData("\"abc\"")]
+    [InlineData("\"-1\"")]
+    [InlineData("\"0\"")]
+    [InlineData("\"7\"")]
+    [InlineData("\"99999999999999999999\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"2\", \"3\"")]
+    [InlineData("\"stale\", W/\"1\"")]
+    public async Task A_risk_assessment_against_a_tag_that_is_not_the_current_ETag_is_a_412_and_writes_nothing(string ifMatch)
+    {
+        var problem = await RefusedAssessmentAsync(ifMatch, HttpStatusCode.PreconditionFailed, "/precondition-failed");
+
+        Assert.Contains("version 1", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"7\", \"1\"")]
+    [InlineData("\"stale\",\"1\"")]
+    [InlineData("W/\"1\", \"1\"")]
+    public async Task A_list_of_tags_that_holds_the_current_ETag_records_the_assessment(string ifMatch)
     {
         var client = NpsAllocator();
         var crn = await CreateCaseAsync(client);
-        var before = await app.CountRowsAsync();
 
         var response = await client.SendAsync(RecordRisk(crn, ifMatch), Ct);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains("If-Match", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(before, await app.CountRowsAsync());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
     }
 
     [Fact]
-    public async Task A_weak_If_Match_never_matches_so_the_change_is_a_412_and_writes_nothing()
+    public async Task An_If_Match_tag_on_a_case_the_caller_cannot_see_is_a_404_not_a_412()
+    {
+        var response = await NpsAllocator().SendAsync(RecordRisk("Y000002", "\"stale\""), Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound, "/not-found");
+    }
+
+    [Fact]
+    public async Task A_weak_If_Match_never_matches_so_the_change_is_a_412_and_writes_nothing() =>
+        await RefusedAssessmentAsync("W/\"1\"", HttpStatusCode.PreconditionFailed, "/precondition-failed");
+
+    /// <summary>A risk assessment for a new case (version 1) under the If-Match given: refused, with nothing written.</summary>
+    private async Task<JsonObject> RefusedAssessmentAsync(string ifMatch, HttpStatusCode status, string? typeEndsWith = null)
     {
         var client = NpsAllocator();
         var crn = await CreateCaseAsync(client);
         var before = await app.CountRowsAsync();
 
-        var response = await client.SendAsync(RecordRisk(crn, "W/\"1\""), Ct);
+        var problem = await AssertProblemAsync(await client.SendAsync(RecordRisk(crn, ifMatch), Ct), status, typeEndsWith);
 
-        await AssertProblemAsync(response, HttpStatusCode.PreconditionFailed, "/precondition-failed");
         Assert.Equal(before, await app.CountRowsAsync());
+        return problem;
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
@@ -87,6 +88,13 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
+    /// <summary>
+    /// A client as CreateClient makes it (redirects followed; no cookies, which the API does not use), whose every answer
+    /// is checked against the committed OpenAPI document (<see cref="ResponsesMatchTheContract"/>).
+    /// </summary>
+    private HttpClient CheckedClient() =>
+        CreateDefaultClient(ClientOptions.BaseAddress, new RedirectHandler(ClientOptions.MaxAutomaticRedirections), new ResponsesMatchTheContract());
+
     /// <summary>A client acting as one person of one organisation with the given roles.</summary>
     public HttpClient ClientFor(string organisation, string userId, params string[] roles)
     {
@@ -95,7 +103,7 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
             PostgresCluster.RequireOrSkip();
         }
 
-        var client = CreateClient();
+        var client = CheckedClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(organisation, userId, roles));
         return client;
     }
@@ -107,7 +115,7 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
             PostgresCluster.RequireOrSkip();
         }
 
-        return CreateClient();
+        return CheckedClient();
     }
 
     /// <summary>A token for one person; their display name is their user id unless <paramref name="userName"/> says otherwise.</summary>

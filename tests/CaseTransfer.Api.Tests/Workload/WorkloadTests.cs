@@ -26,6 +26,19 @@ public abstract class WorkloadTests(CaseTransferApp app)
     private static Guid Staff(string staffCode) => ReferenceData.Practitioners.Single(p => p.StaffCode == staffCode).Id;
 
     [Fact]
+    public async Task Each_area_is_covered_by_an_NPS_region_and_a_provider()
+    {
+        var organisations = await app.ClientFor(CrcGreaterManchester, "cgm-po-02", Roles.CaseManager)
+            .GetFromJsonAsync<JsonArray>("/api/v1/organisations", Ct);
+
+        var provider = organisations!.Single(o => (string?)o!["code"] == CrcGreaterManchester)!;
+        Assert.Equal("Provider", (string?)provider["kind"]);
+        var greaterManchester = provider["areas"]!.AsArray().Single(a => (string?)a!["code"] == "GMAN")!;
+        Assert.Equal(NpsNorthWest, (string?)greaterManchester["npsRegionCode"]);
+        Assert.Equal(CrcGreaterManchester, (string?)greaterManchester["providerCode"]);
+    }
+
+    [Fact]
     public async Task The_practitioners_list_gives_each_caseload_its_points_and_capacity()
     {
         var client = NpsNwAllocator();
