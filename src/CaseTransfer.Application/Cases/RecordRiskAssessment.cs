@@ -125,7 +125,7 @@ public sealed class RecordRiskAssessmentHandler(IAppDbContext db, CaseAccess acc
         await db.Cases.Where(c => c.Id == @case.Id).SelectMany(c => c.Requirements).LoadAsync(cancellationToken);
         var tierBefore = @case.Tier;
         var now = clock.GetUtcNow();
-        var (assessment, tier) = @case.RecordRiskAssessment(facts, caller.UserId, caller.OrganisationCode, now, previous, rules.Active);
+        var (assessment, tier, _, _) = @case.RecordRiskAssessment(facts, caller.UserId, caller.OrganisationCode, now, previous, rules.Active);
         db.RiskAssessments.Add(assessment);
         db.CaseTiers.Add(CaseTiering.Row(@case.Id, tier, assessment.Id, now));
         var tierChange = tierBefore == tier.Tier ? "" : $"; computed tier: {tierBefore ?? "none"} -> {tier.Tier ?? "none"}";
