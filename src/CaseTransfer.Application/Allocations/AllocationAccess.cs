@@ -102,12 +102,7 @@ public sealed class AllocationAccess(IAppDbContext db, CaseAccess cases)
                 : "Only the provider the allocation was sent to may do this.");
         }
 
-        if (expectedVersion is { } version && version != allocation.Version)
-        {
-            throw new PreconditionFailedException(
-                $"The allocation is at version {allocation.Version}, not {version}: it changed since you read it.");
-        }
-
+        PreconditionFailedException.Unless("allocation", allocation.Version, expectedVersion);
         return row;
     }
 }

@@ -8,7 +8,17 @@ public sealed class NotFoundException(string resource, string key)
 public sealed class ForbiddenException(string message) : Exception(message);
 
 /// <summary>An If-Match precondition did not hold (412); nothing was written.</summary>
-public sealed class PreconditionFailedException(string message) : Exception(message);
+public sealed class PreconditionFailedException(string message) : Exception(message)
+{
+    /// <summary>412 unless the caller's If-Match (<paramref name="expected"/>, when sent) is the resource's version.</summary>
+    public static void Unless(string resource, long version, long? expected)
+    {
+        if (expected is { } sent && sent != version)
+        {
+            throw new PreconditionFailedException($"The {resource} is at version {version}, not {sent}: it changed since you read it.");
+        }
+    }
+}
 
 /// <summary>The Idempotency-Key was used before with a different request (422).</summary>
 public sealed class IdempotencyKeyReusedException()

@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Auditing;
+
 namespace CaseTransfer.Application.Common;
 
 /// <summary>A message about one case: its CRN is written into the audit entry.</summary>
@@ -18,12 +22,28 @@ public interface IAuditedResult
 
     /// <summary>What changed, as field names with old and new values of non-sensitive fields; no free text.</summary>
     string? ChangeSummary => null;
+
+    /// <summary>For a disclosure whose recipient the handler decides (not the message): who receives the information.</summary>
+    string? Recipients => null;
 }
 
 /// <summary>A command that changes a versioned resource and honours If-Match.</summary>
 public interface IVersionedCommand
 {
     long? ExpectedVersion { get; }
+}
+
+/// <summary>
+/// An action on one versioned resource (an allocation, an escalation): an alteration that honours If-Match. Any words
+/// it carries stay out of the audit summary, which says what was done.
+/// </summary>
+public abstract record AlterationCommand(long? ExpectedVersion) : IVersionedCommand, IAuditedCommand
+{
+    [JsonIgnore]
+    public AuditOperation Operation => AuditOperation.Alteration;
+
+    [JsonIgnore]
+    public abstract string? AuditSummary { get; }
 }
 
 /// <summary>A page of results with an opaque cursor to the next page.</summary>

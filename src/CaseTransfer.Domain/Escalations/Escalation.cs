@@ -102,7 +102,7 @@ public sealed class Escalation : AggregateRoot
 {
     public const int TextMaxLength = 1000;
     public const int TriggeringEventsMaxLength = 4000;
-    public const int DocumentReferenceMaxLength = 200;
+    public const int DocumentReferenceMaxLength = 150;
     public const int MaxDocumentReferences = 20;
 
     private Escalation()
@@ -268,7 +268,7 @@ public sealed class Escalation : AggregateRoot
             throw new ArgumentException($"Escalation {Id} is for case {CaseId}, not {@case.Id}.", nameof(@case));
         }
 
-        EnsureAcknowledged("accept");
+        EnsureAwaitingDecision("accept");
         RequireText(
             reason is EscalationAcceptanceReason.Other or EscalationAcceptanceReason.ProfessionalJudgement,
             text,
@@ -288,7 +288,7 @@ public sealed class Escalation : AggregateRoot
     /// <summary>The NPS region leaves the case with the provider, with a coded reason.</summary>
     public void Decline(string declinedBy, DateTimeOffset at, EscalationDeclineReason reason, string? text)
     {
-        EnsureAcknowledged("decline");
+        EnsureAwaitingDecision("decline");
         RequireText(reason == EscalationDeclineReason.Other, text, "A decline reason of Other needs a text saying what it is.");
         DeclineReason = reason;
         Close(EscalationState.Declined, declinedBy, at, text);
@@ -321,7 +321,11 @@ public sealed class Escalation : AggregateRoot
         Touch();
     }
 
-    private void EnsureAcknowledged(string action)
+    /// <summary>
+    /// Refuses <paramref name="action"/> (accept, decline) unless the escalation is acknowledged and undecided; a caller
+    /// about to check other things first (a practitioner's capacity) asks here so the answer names the state.
+    /// </summary>
+    public void EnsureAwaitingDecision(string action)
     {
         if (State == EscalationState.Requested)
         {
