@@ -213,6 +213,10 @@ public abstract class EscalationWorkflowTests(CaseTransferApp app)
     [Fact]
     public async Task The_provider_may_withdraw_before_a_decision_and_the_region_can_then_no_longer_accept()
     {
+        var unacknowledged = await _scenario.RequestedAsync();
+        Assert.Equal("Withdrawn", State(await DoneAsync(await Provider().SendAsync(Post(Act(unacknowledged, "withdraw"), null, "\"1\""), Ct))));
+        Assert.Contains("case-transfer.escalation.withdrawn", await EventsAsync(EscalationScenario.Crn(unacknowledged)));
+
         var escalation = await _scenario.AcknowledgedAsync();
 
         await AssertProblemAsync(await Decider().SendAsync(Post(Act(escalation, "withdraw"), new { }), Ct), HttpStatusCode.Forbidden);
