@@ -127,14 +127,14 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
     {
         var cases = await CaseViewsAsync(db, [.. allocations.Select(a => a.CaseId)], cancellationToken);
         var now = clock.GetUtcNow();
-        return [.. allocations.Select(a => Build(a, cases[a.CaseId], now))];
+        return [.. allocations.Select(a => Build(a, cases[a.CaseId].View, now))];
     }
 
     /// <summary>
-    /// The case part of a view for each case, by id, a page at a time (two queries): what a workflow's other side needs
-    /// to decide on a case it does not hold (an allocation's provider, an escalation's NPS region).
+    /// The case part of a view for each case, by id, with the case's version, a page at a time (two queries): what a
+    /// workflow's other side needs to decide on a case it does not hold (an allocation's provider, an escalation's NPS region).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<Guid, AllocationCaseView>> CaseViewsAsync(
+    public static async Task<IReadOnlyDictionary<Guid, (AllocationCaseView View, long Version)>> CaseViewsAsync(
         IAppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         var caseIds = ids.Distinct().ToList();
@@ -149,6 +149,7 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
                 c.LastName,
                 c.DateOfBirth,
                 c.Tier,
+                c.Version,
                 SentenceType = c.Sentence.Type,
                 Area = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => new OrganisationRef(a.Code, a.Name)).First(),
             })
@@ -161,8 +162,8 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
         return cases.Values.ToDictionary(c => c.Id, c =>
         {
             var risk = current.GetValueOrDefault(c.Id);
-            return new AllocationCaseView(
-                c.Crn.Value, new PersonName(c.FirstName, c.MiddleNames, c.LastName), c.DateOfBirth, c.Area, c.Tier ?? risk?.Tier, risk?.Rosh, c.SentenceType);
+            return (new AllocationCaseView(
+                c.Crn.Value, new PersonName(c.FirstName, c.MiddleNames, c.LastName), c.DateOfBirth, c.Area, c.Tier ?? risk?.Tier, risk?.Rosh, c.SentenceType), c.Version);
         });
     }
 

@@ -124,13 +124,5 @@ public sealed class EscalationAccess(IAppDbContext db, CaseAccess cases)
         return escalation;
     }
 
-    /// <summary>
-    /// Past the deadline that applies now, as <see cref="Escalation.IsOverdue"/> says, for a query (the nulls checked
-    /// explicitly, so that the negation means "not overdue" on every engine).
-    /// </summary>
-    public static Expression<Func<Escalation, bool>> OverdueAt(DateTimeOffset now) => e =>
-        (e.State == EscalationState.Requested && e.AcknowledgeBy != null && e.AcknowledgeBy < now)
-        || ((e.State == EscalationState.Requested || e.State == EscalationState.Acknowledged) && e.DecideBy != null && e.DecideBy < now);
-
     private IQueryable<Escalation> Visible(IReadOnlyList<string> codes) => db.Escalations.Where(QueryParts.Bind(SeesEscalation, codes));
 }

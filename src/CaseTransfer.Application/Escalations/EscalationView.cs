@@ -87,19 +87,16 @@ public sealed class EscalationViews(IAppDbContext db, TimeProvider clock)
 
     private async Task<IReadOnlyList<EscalationView>> ForAsync(IReadOnlyList<Escalation> escalations, Case? changedCase, CancellationToken cancellationToken)
     {
-        var caseIds = escalations.Select(e => e.CaseId).Distinct().ToList();
-        var cases = await AllocationViews.CaseViewsAsync(db, caseIds, cancellationToken);
-        var versions = await db.Cases.AsNoTracking().Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Version, cancellationToken);
-        if (changedCase is not null)
-        {
-            versions[changedCase.Id] = changedCase.Version;
-        }
-
+        var cases = await AllocationViews.CaseViewsAsync(db, [.. escalations.Select(e => e.CaseId)], cancellationToken);
         var assessmentIds = escalations.Select(e => e.RiskAssessmentId).Distinct().ToList();
         var assessments = await db.RiskAssessments.AsNoTracking().Where(r => assessmentIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         var now = clock.GetUtcNow();
-        return [.. escalations.Select(e => Build(
-            e, cases[e.CaseId], RiskAssessmentView.From(e.Crn.Value, assessments[e.RiskAssessmentId], versions[e.CaseId]), now))];
+        return [.. escalations.Select(e =>
+        {
+            var (view, version) = cases[e.CaseId];
+            var caseVersion = changedCase is { } changed && changed.Id == e.CaseId ? changed.Version : version;
+            return Build(e, view, RiskAssessmentView.From(e.Crn.Value, assessments[e.RiskAssessmentId], caseVersion), now);
+        })];
     }
 
     private static EscalationView WithChange(EscalationView view, Escalation e, EscalationState? before) => view with

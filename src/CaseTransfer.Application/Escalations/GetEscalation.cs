@@ -87,7 +87,7 @@ public sealed class ListEscalationsHandler(EscalationAccess access, EscalationVi
 
         if (query.Overdue is { } overdue)
         {
-            var overdueNow = EscalationAccess.OverdueAt(clock.GetUtcNow());
+            var overdueNow = QueryParts.Bind(Escalation.OverdueAt, clock.GetUtcNow());
             escalations = escalations.Where(overdue
                 ? overdueNow
                 : Expression.Lambda<Func<Escalation, bool>>(Expression.Not(overdueNow.Body), overdueNow.Parameters));

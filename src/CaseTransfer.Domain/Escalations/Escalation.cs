@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Common;
 using CaseTransfer.Domain.Identifiers;
@@ -304,12 +305,19 @@ public sealed class Escalation : AggregateRoot
     }
 
     /// <summary>
-    /// Past the deadline that applies now: an emergency not yet acknowledged after its clock hours, a standard one not
-    /// yet decided after its working days. Late answers are still allowed: the deadline flags the delay.
+    /// Past the deadline that applies at the instant given: an emergency not yet acknowledged after its clock hours, a
+    /// standard one not yet decided after its working days. Late answers are still allowed: the deadline flags the
+    /// delay. One definition for an escalation in memory (<see cref="IsOverdue"/>) and for queries; the nulls are
+    /// checked explicitly so that its negation means "not overdue" in SQL too.
     /// </summary>
-    public bool IsOverdue(DateTimeOffset now) =>
-        (State == EscalationState.Requested && AcknowledgeBy is { } acknowledgeBy && now > acknowledgeBy)
-        || (IsOpen && DecideBy is { } decideBy && now > decideBy);
+    public static readonly Expression<Func<Escalation, DateTimeOffset, bool>> OverdueAt = (e, now) =>
+        (e.State == EscalationState.Requested && e.AcknowledgeBy != null && e.AcknowledgeBy < now)
+        || ((e.State == EscalationState.Requested || e.State == EscalationState.Acknowledged) && e.DecideBy != null && e.DecideBy < now);
+
+    private static readonly Func<Escalation, DateTimeOffset, bool> IsOverdueAt = OverdueAt.Compile();
+
+    /// <summary>Past the deadline that applies at <paramref name="now"/> (see <see cref="OverdueAt"/>).</summary>
+    public bool IsOverdue(DateTimeOffset now) => IsOverdueAt(this, now);
 
     private void Close(EscalationState state, string by, DateTimeOffset at, string? text)
     {
