@@ -56,29 +56,14 @@ public static class AllocationEndpoints
             "The proposing NPS organisation or the NPS above it.");
     }
 
-    private static void MapAction(RouteGroupBuilder group, string action, Delegate handler, string name, string summary, string description, bool capacityFigures = false)
-    {
-        var endpoint = group.MapPost($"/{{id}}/{action}", handler)
-            .WithName(name)
-            .WithSummary(summary)
-            .WithDescription(description + " Honours If-Match (the allocation's ETag) and Idempotency-Key.");
-        int[] problems = [400, 401, 403, 404, 409, 412, 413, 422];
-        if (capacityFigures)
-        {
-            endpoint.WritesProblemsWithCapacityFigures(problems);
-        }
-        else
-        {
-            endpoint.WritesProblems(problems);
-        }
-    }
+    private static void MapAction(RouteGroupBuilder group, string action, Delegate handler, string name, string summary, string description, bool capacityFigures = false) =>
+        group.MapAction(action, handler, name, summary, description, "allocation", capacityFigures);
 
     public static async Task<Created<AllocationView>> ProposeAllocation(
         Application.Allocations.ProposeAllocation body, IMediator mediator, HttpResponse response, CancellationToken cancellationToken)
     {
         var result = await mediator.Send(body, cancellationToken);
-        response.Headers.ETag = ETags.For(result.Version);
-        return TypedResults.Created(result.Links.Self, result);
+        return EndpointConventions.CreatedWithETag(result, result.Links.Self, result.Version, response);
     }
 
     public static async Task<Ok<Page<AllocationView>>> ListAllocations(
@@ -115,11 +100,7 @@ public static class AllocationEndpoints
         Guid id, AllocationTextRequest? body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken cancellationToken) =>
         Ok(await mediator.Send(new Application.Allocations.WithdrawAllocation(id, body?.Text, ETags.IfMatch(request)), cancellationToken), response);
 
-    private static Ok<AllocationView> Ok(AllocationView view, HttpResponse response)
-    {
-        response.Headers.ETag = ETags.For(view.Version);
-        return TypedResults.Ok(view);
-    }
+    private static Ok<AllocationView> Ok(AllocationView view, HttpResponse response) => EndpointConventions.OkWithETag(view, view.Version, response);
 }
 
 /// <summary>The provider's acceptance: who will hold the case, and the workload figures acknowledged when that takes them over capacity.</summary>

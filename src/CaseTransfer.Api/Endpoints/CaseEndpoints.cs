@@ -38,7 +38,7 @@ public static class CaseEndpoints
         group.MapPost("/{crn}/risk-assessments", RecordRiskAssessment)
             .WithName(nameof(RecordRiskAssessment))
             .WithSummary("Record a new risk assessment")
-            .WithDescription("Adds to the case's risk history; the newest assessment is the current risk. Honours If-Match and Idempotency-Key.")
+            .WithDescription("Adds to the case's risk history; the newest assessment is the current risk. When a provider holds the case and the active allocation ruleset now keeps such a case with the NPS, the answer says escalationRequired with the rules that fired and the NPS region to escalate to (escalation), and a case-transfer.case.escalation-required event is written. Honours If-Match and Idempotency-Key.")
             .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
 
         group.MapGet("/{crn}/risk-assessments", GetRiskAssessments)
@@ -105,7 +105,7 @@ public static class CaseEndpoints
         return TypedResults.Ok(summary);
     }
 
-    public static async Task<Created<RiskAssessmentView>> RecordRiskAssessment(
+    public static async Task<Created<RecordedRiskAssessment>> RecordRiskAssessment(
         string crn, RiskAssessmentInput body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var result = await mediator.Send(new RecordRiskAssessment(crn, body, ETags.IfMatch(request)), cancellationToken);

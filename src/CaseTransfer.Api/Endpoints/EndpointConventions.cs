@@ -4,6 +4,35 @@ namespace CaseTransfer.Api.Endpoints;
 
 public static class EndpointConventions
 {
+    /// <summary>
+    /// An action on a workflow resource (<c>POST .../{id}/{action}</c>): named, summarised, and documented with every
+    /// problem an action can answer; one that gives a case to a practitioner documents its 409's capacity figures.
+    /// </summary>
+    public static RouteHandlerBuilder MapAction(
+        this RouteGroupBuilder group, string action, Delegate handler, string name, string summary, string description, string resource, bool capacityFigures = false)
+    {
+        var endpoint = group.MapPost($"/{{id}}/{action}", handler)
+            .WithName(name)
+            .WithSummary(summary)
+            .WithDescription(description + $" Honours If-Match (the {resource}'s ETag) and Idempotency-Key.");
+        int[] problems = [400, 401, 403, 404, 409, 412, 413, 422];
+        return capacityFigures ? endpoint.WritesProblemsWithCapacityFigures(problems) : endpoint.WritesProblems(problems);
+    }
+
+    /// <summary>201 with the new resource at <paramref name="location"/>, its version as the ETag.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.Created<T> CreatedWithETag<T>(T resource, string location, long version, HttpResponse response)
+    {
+        response.Headers.ETag = Http.ETags.For(version);
+        return TypedResults.Created(location, resource);
+    }
+
+    /// <summary>200 with the resource, its version as the ETag.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.Ok<T> OkWithETag<T>(T resource, long version, HttpResponse response)
+    {
+        response.Headers.ETag = Http.ETags.For(version);
+        return TypedResults.Ok(resource);
+    }
+
     /// <summary>Documents each error status the operation can answer, all as problem details.</summary>
     public static RouteHandlerBuilder WritesProblems(this RouteHandlerBuilder builder, params int[] statuses)
     {

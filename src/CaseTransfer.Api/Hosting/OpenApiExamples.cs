@@ -5,7 +5,7 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace CaseTransfer.Api.Hosting;
 
 /// <summary>An example request (where there is a body) and an example success response for every operation.</summary>
-public sealed class OpenApiExamples : IOperationFilter
+public sealed partial class OpenApiExamples : IOperationFilter
 {
     private static readonly Dictionary<string, (string? Request, string Response)> Examples = new()
     {
@@ -15,10 +15,10 @@ public sealed class OpenApiExamples : IOperationFilter
         ["SearchCases"] = (null,
             """{"items":[{"crn":"X123456","name":{"firstName":"John","middleNames":"Paul","lastName":"Smith"},"dateOfBirth":"1985-03-14","pncId":"2012/0052494Q","nomsNumber":"A1234BC","holderOrganisationCode":"NPS-NW","score":0.93,"matchedOn":"name"}],"nextCursor":null}"""),
         ["GetCase"] = (null,
-            """{"crn":"X123456","name":{"firstName":"John","middleNames":"Paul","lastName":"Smith"},"dateOfBirth":"1985-03-14","pncId":"2012/0052494Q","nomsNumber":"A1234BC","area":{"code":"GMAN","name":"Greater Manchester"},"holder":{"code":"NPS-NW","name":"NPS North West","since":"2026-10-01T09:00:00Z"},"responsibleOfficer":null,"currentRisk":null,"sentence":{"type":"CommunityOrder","sentenceDate":"2026-10-01","startDate":"2026-10-01","expectedEndDate":"2027-10-01","releaseDate":null,"licenceEndDate":null},"keyDates":{"sentenceDate":"2026-10-01","startDate":"2026-10-01","expectedEndDate":"2027-10-01","nextReleaseDate":null,"licenceEndDate":null,"nextRequirementEndDate":"2027-04-08"},"requirements":[],"pending":{"total":0,"items":[]},"version":1,"links":{"self":"/api/v1/cases/X123456","riskAssessments":"/api/v1/cases/X123456/risk-assessments","holders":"/api/v1/cases/X123456/holders","tiers":"/api/v1/cases/X123456/tiers"},"computedTier":{"tier":"C2","provisional":false,"missingFacts":[],"rulesetVersion":"2026.1","rulesetHash":"5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e","computedAt":"2026-11-20T10:15:30Z"}}"""),
+            """{"crn":"X123456","name":{"firstName":"John","middleNames":"Paul","lastName":"Smith"},"dateOfBirth":"1985-03-14","pncId":"2012/0052494Q","nomsNumber":"A1234BC","area":{"code":"GMAN","name":"Greater Manchester"},"holder":{"code":"NPS-NW","name":"NPS North West","since":"2026-10-01T09:00:00Z"},"responsibleOfficer":null,"currentRisk":null,"sentence":{"type":"CommunityOrder","sentenceDate":"2026-10-01","startDate":"2026-10-01","expectedEndDate":"2027-10-01","releaseDate":null,"licenceEndDate":null},"keyDates":{"sentenceDate":"2026-10-01","startDate":"2026-10-01","expectedEndDate":"2027-10-01","nextReleaseDate":null,"licenceEndDate":null,"nextRequirementEndDate":"2027-04-08"},"requirements":[],"pending":{"total":0,"items":[]},"version":1,"links":{"self":"/api/v1/cases/X123456","riskAssessments":"/api/v1/cases/X123456/risk-assessments","holders":"/api/v1/cases/X123456/holders","tiers":"/api/v1/cases/X123456/tiers"},"computedTier":{"tier":"C2","provisional":false,"missingFacts":[],"rulesetVersion":"2026.1","rulesetHash":"5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e","computedAt":"2026-11-20T10:15:30Z"},"readOnlyUntil":null}"""),
         ["RecordRiskAssessment"] = (
             """{"assessedOn":"2026-11-20","riskOfSeriousHarm":"Medium","rsrPercent":3.2,"ogrsPercent":41,"mappaCategory":"None","mappaLevel":"None","tier":"B2","flags":["DomesticAbuse"]}""",
-            """{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","assessedOn":"2026-11-20","riskOfSeriousHarm":"Medium","rsrPercent":3.2,"ogrsPercent":41,"mappaCategory":"None","mappaLevel":"None","tier":"B2","flags":["DomesticAbuse"],"recordedAt":"2026-11-20T10:15:30Z","recordedBy":"jbloggs","recordedByOrganisation":"NPS-NW","caseVersion":2}"""),
+            """{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","assessedOn":"2026-11-20","riskOfSeriousHarm":"Medium","rsrPercent":3.2,"ogrsPercent":41,"mappaCategory":"None","mappaLevel":"None","tier":"B2","flags":["DomesticAbuse"],"recordedAt":"2026-11-20T10:15:30Z","recordedBy":"jbloggs","recordedByOrganisation":"NPS-NW","caseVersion":2,"escalationRequired":false,"escalation":null}"""),
         ["GetRiskAssessments"] = (null,
             """[{"id":"0193c1d2-7a8b-7c3d-9e4f-0123456789ab","crn":"X123456","assessedOn":"2026-11-20","riskOfSeriousHarm":"Medium","rsrPercent":3.2,"ogrsPercent":41,"mappaCategory":"None","mappaLevel":"None","tier":"B2","flags":[],"recordedAt":"2026-11-20T10:15:30Z","recordedBy":"jbloggs","recordedByOrganisation":"NPS-NW","caseVersion":2}]"""),
         ["GetCaseHolders"] = (null,
@@ -105,7 +105,8 @@ public sealed class OpenApiExamples : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (operation.OperationId is null || !Examples.TryGetValue(operation.OperationId, out var example))
+        if (operation.OperationId is null
+            || !(Examples.TryGetValue(operation.OperationId, out var example) || EscalationExamples.TryGetValue(operation.OperationId, out example)))
         {
             return;
         }

@@ -31,6 +31,7 @@ public static class Pipeline
         app.MapAuditEndpoints();
         app.MapAllocationRuleEndpoints();
         app.MapAllocationEndpoints();
+        app.MapEscalationEndpoints();
         app.MapTransferEndpoints();
         return app;
     }

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Allocations;
+using CaseTransfer.Domain.Common;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,8 +13,10 @@ public sealed record AllocationOptions
 {
     public const string Section = "Allocation";
 
+    public const int DefaultDecisionWorkingDays = 5;
+
     /// <summary>How many working days (England and Wales) a provider has to accept or reject an allocation.</summary>
-    public int DecisionWorkingDays { get; init; } = WorkingDays.DefaultDecisionWorkingDays;
+    public int DecisionWorkingDays { get; init; } = DefaultDecisionWorkingDays;
 
     /// <summary>When a provider sent an allocation at <paramref name="sentAt"/> must decide by.</summary>
     public DateTimeOffset DueBy(DateTimeOffset sentAt) => WorkingDays.DueBy(sentAt, DecisionWorkingDays);

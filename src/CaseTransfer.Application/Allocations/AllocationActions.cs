@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
 using CaseTransfer.Application.Common;
-using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Domain.Allocations;
-using CaseTransfer.Domain.Auditing;
 using FluentValidation;
 
 namespace CaseTransfer.Application.Allocations;
@@ -56,14 +53,7 @@ public sealed class AllocationChanges(AllocationAccess access, AllocationViews v
 /// An action on an allocation that carries at most some words (approve, refuse, withdraw): an alteration whose text
 /// stays out of the audit summary.
 /// </summary>
-public abstract record AllocationTextAction(Guid Id, string? Text, IfMatch? ExpectedVersion) : IVersionedCommand, IAuditedCommand
-{
-    [JsonIgnore]
-    public AuditOperation Operation => AuditOperation.Alteration;
-
-    [JsonIgnore]
-    public abstract string? AuditSummary { get; }
-}
+public abstract record AllocationTextAction(Guid Id, string? Text, IfMatch? ExpectedVersion) : AlterationCommand(ExpectedVersion);
 
 /// <summary>The shape every text action shares: an allocation id and words of a bounded length.</summary>
 public abstract class AllocationTextActionValidator<T> : AbstractValidator<T>

@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
+using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Allocations;
+using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,22 +59,33 @@ public sealed record AllocationView(
     string? DecisionText,
     Guid? ResponsibleOfficerId,
     long Version,
-    AllocationLinks Links) : IAuditedResult
+    AllocationLinks Links) : ICaseWorkflowView
 {
     [JsonIgnore]
     public string ResourceType => "allocation";
 
     [JsonIgnore]
-    public string ResourceId => Id.ToString();
-
-    [JsonIgnore]
-    public long? ResourceVersion => Version;
-
-    [JsonIgnore]
-    public string Crn => Case.Crn;
-
-    [JsonIgnore]
     public string? ChangeSummary { get; init; }
+}
+
+/// <summary>
+/// A workflow object about one case (an allocation, an escalation) as the audit log names it: its id and version are
+/// the resource's, its case gives the CRN. Implemented explicitly, so none of it is part of the JSON.
+/// </summary>
+public interface ICaseWorkflowView : IAuditedResult
+{
+    Guid Id { get; }
+    long Version { get; }
+    AllocationCaseView Case { get; }
+
+    string IAuditedResult.ResourceId => Id.ToString();
+
+    long? IAuditedResult.ResourceVersion => Version;
+
+    string? IAuditedResult.Crn => Case.Crn;
+
+    /// <summary>The consultation entry for reading it with <paramref name="action"/>.</summary>
+    AuditFacts Consulted(string action) => new(AuditOperation.Consultation, action, Case.Crn, ResourceType, Id.ToString(), Version, ResourceType);
 }
 
 /// <summary>Builds allocation views with the case facts a provider needs, a page at a time (two queries per page).</summary>
@@ -112,7 +125,19 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
 
     public async Task<IReadOnlyList<AllocationView>> ForAsync(IReadOnlyList<Allocation> allocations, CancellationToken cancellationToken)
     {
-        var caseIds = allocations.Select(a => a.CaseId).Distinct().ToList();
+        var cases = await CaseViewsAsync(db, [.. allocations.Select(a => a.CaseId)], cancellationToken);
+        var now = clock.GetUtcNow();
+        return [.. allocations.Select(a => Build(a, cases[a.CaseId].View, now))];
+    }
+
+    /// <summary>
+    /// The case part of a view for each case, by id, with the case's version, a page at a time (two queries): what a
+    /// workflow's other side needs to decide on a case it does not hold (an allocation's provider, an escalation's NPS region).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, (AllocationCaseView View, long Version)>> CaseViewsAsync(
+        IAppDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var caseIds = ids.Distinct().ToList();
         var cases = await db.Cases.AsNoTracking()
             .Where(c => caseIds.Contains(c.Id))
             .Select(c => new
@@ -124,6 +149,7 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
                 c.LastName,
                 c.DateOfBirth,
                 c.Tier,
+                c.Version,
                 SentenceType = c.Sentence.Type,
                 Area = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => new OrganisationRef(a.Code, a.Name)).First(),
             })
@@ -133,17 +159,12 @@ public sealed class AllocationViews(IAppDbContext db, TimeProvider clock)
         var assessments = await db.RiskAssessments.AsNoTracking().Where(r => caseIds.Contains(r.CaseId)).ToListAsync(cancellationToken);
         var current = assessments.GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => g.NewestFirst().First().Facts);
 
-        var now = clock.GetUtcNow();
-        return [.. allocations.Select(a =>
+        return cases.Values.ToDictionary(c => c.Id, c =>
         {
-            var c = cases[a.CaseId];
-            var risk = current.GetValueOrDefault(a.CaseId);
-            return Build(
-                a,
-                new AllocationCaseView(
-                    c.Crn.Value, new PersonName(c.FirstName, c.MiddleNames, c.LastName), c.DateOfBirth, c.Area, c.Tier ?? risk?.Tier, risk?.Rosh, c.SentenceType),
-                now);
-        })];
+            var risk = current.GetValueOrDefault(c.Id);
+            return (new AllocationCaseView(
+                c.Crn.Value, new PersonName(c.FirstName, c.MiddleNames, c.LastName), c.DateOfBirth, c.Area, c.Tier ?? risk?.Tier, risk?.Rosh, c.SentenceType), c.Version);
+        });
     }
 
     private static AllocationView Build(Allocation a, AllocationCaseView @case, DateTimeOffset now) => new(

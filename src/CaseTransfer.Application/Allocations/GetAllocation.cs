@@ -12,11 +12,7 @@ namespace CaseTransfer.Application.Allocations;
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.Manager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
 public sealed record GetAllocation(Guid Id) : IQuery<AllocationView>, IConsultation
 {
-    public AuditFacts Consulted(object result)
-    {
-        var view = (AllocationView)result;
-        return new(AuditOperation.Consultation, nameof(GetAllocation), view.Crn, view.ResourceType, view.ResourceId, view.Version, "allocation");
-    }
+    public AuditFacts Consulted(object result) => ((ICaseWorkflowView)result).Consulted(nameof(GetAllocation));
 }
 
 public sealed class GetAllocationValidator : AbstractValidator<GetAllocation>

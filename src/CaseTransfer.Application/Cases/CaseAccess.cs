@@ -9,10 +9,11 @@ namespace CaseTransfer.Application.Cases;
 
 /// <summary>
 /// The heart of the security model: an organisation sees a case only while it (or an organisation below it, such as
-/// an NPS region below the NPS) holds it. Every read and change of a case goes through here, and anything else is a
+/// an NPS region below the NPS) holds it, or, for reading only, while a <see cref="CaseAccessGrant"/> shares it with
+/// the organisation and has not expired. Every read and change of a case goes through here, and anything else is a
 /// 404 indistinguishable from a case that does not exist.
 /// </summary>
-public sealed class CaseAccess(IAppDbContext db, ICaller caller, OrganisationDirectory? directory = null)
+public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider clock, OrganisationDirectory? directory = null)
 {
     private IReadOnlyList<string>? _holderCodes;
     private Organisation? _callerOrganisation;
@@ -73,15 +74,35 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, OrganisationDir
         (await VisibleHolderCodesAsync(cancellationToken), caller.UserId);
 
     /// <summary>
+    /// Whether the case's exclusion and restriction lists let the user see it (<see cref="AccessLists.Allows"/>); a case
+    /// with none (most) reads nothing more. It applies however the organisation sees the case, held or granted.
+    /// </summary>
+    private static readonly Expression<Func<DbContext, Case, string, bool>> LimitsAllowOf = (db, c, user) =>
+        !c.HasAccessLimits
+        || (!db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Exclusion && l.StaffCode == user)
+            && (!db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction)
+                || db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction && l.StaffCode == user)));
+
+    [ExpandsTo(nameof(LimitsAllowOf))]
+    private static bool LimitsAllow(DbContext db, Case @case, string user) => throw new InvalidOperationException("Only inside an expanded query.");
+
+    /// <summary>
     /// The one definition of who sees a case (for <see cref="VisibleCasesAsync"/>, and through <see cref="Sees"/> in
     /// compiled queries): the context, the case, the holder codes the caller sees and the caller's user id.
     /// </summary>
-    internal static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, bool>> SeesCase = (db, c, codes, user) =>
-        codes.Contains(c.HolderOrganisationCode)
-        && (!c.HasAccessLimits
-            || (!db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Exclusion && l.StaffCode == user)
-                && (!db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction)
-                    || db.Set<CaseAccessLimit>().Any(l => l.RemovedAt == null && l.CaseId == c.Id && l.Kind == AccessLimitKind.Restriction && l.StaffCode == user))));
+    internal static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, bool>> SeesCase =
+        QueryParts.Expand<Func<DbContext, Case, IReadOnlyList<string>, string, bool>>((db, c, codes, user) =>
+            codes.Contains(c.HolderOrganisationCode) && LimitsAllow(db, c, user));
+
+    /// <summary>
+    /// Who may read a case (<see cref="ReadableCasesAsync"/>): whoever sees it, and an organisation with a grant of it in
+    /// force at the instant given (read-only: changes go through <see cref="SeesCase"/> alone).
+    /// </summary>
+    private static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>> ReadsCase =
+        QueryParts.Expand<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>>((db, c, codes, user, now) =>
+            (codes.Contains(c.HolderOrganisationCode)
+                || db.Set<CaseAccessGrant>().Any(g => g.CaseId == c.Id && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now))
+            && LimitsAllow(db, c, user));
 
     /// <summary>Stands for <see cref="SeesCase"/> in a query given to <see cref="QueryParts.Expand{TDelegate}"/>; not callable.</summary>
     [ExpandsTo(nameof(SeesCase))]
@@ -98,10 +119,43 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, OrganisationDir
     }
 
     /// <summary>The id of a visible case, for reads; 404 when the caller may not see it.</summary>
-    public async Task<Guid> GetVisibleIdAsync(string crn, CancellationToken cancellationToken)
+    public async Task<Guid> GetVisibleIdAsync(string crn, CancellationToken cancellationToken) =>
+        await IdIn(await VisibleCasesAsync(cancellationToken), crn, cancellationToken);
+
+    /// <summary>
+    /// The cases the caller may read: those it sees, and those shared with its organisation by a grant in force now
+    /// (read-only). For the case summary and its history only; search, changes and everything else see held cases.
+    /// </summary>
+    public async Task<IQueryable<Case>> ReadableCasesAsync(CancellationToken cancellationToken) =>
+        db.Cases.Where(QueryParts.Bind(ReadsCase, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now));
+
+    /// <summary>The id of a case the caller may read (see <see cref="ReadableCasesAsync"/>); 404 otherwise.</summary>
+    public async Task<Guid> GetReadableIdAsync(string crn, CancellationToken cancellationToken) =>
+        await IdIn(await ReadableCasesAsync(cancellationToken), crn, cancellationToken);
+
+    /// <summary>
+    /// When the caller reads a case it does not hold, through a grant: when its sight of the case ends (the latest
+    /// grant in force). Null when the caller's organisation holds it.
+    /// </summary>
+    public async Task<DateTimeOffset?> ReadOnlyUntilAsync(Guid caseId, string holderOrganisationCode, CancellationToken cancellationToken)
+    {
+        var codes = await VisibleHolderCodesAsync(cancellationToken);
+        if (codes.Contains(holderOrganisationCode))
+        {
+            return null;
+        }
+
+        var now = Now;
+        return await db.CaseAccessGrants
+            .Where(g => g.CaseId == caseId && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now)
+            .MaxAsync(g => (DateTimeOffset?)g.Until, cancellationToken);
+    }
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    private static async Task<Guid> IdIn(IQueryable<Case> cases, string crn, CancellationToken cancellationToken)
     {
         var id = Crn.Parse(crn);
-        var cases = await VisibleCasesAsync(cancellationToken);
         var found = await cases.Where(c => c.Crn == id).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(cancellationToken);
         return found ?? throw new NotFoundException("Case", crn);
     }

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Cases;
 
-/// <summary>Every risk assessment recorded on the case, newest first.</summary>
+/// <summary>Every risk assessment recorded on the case, newest first. Readable through an access grant, as the summary is.</summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
 public sealed record GetRiskAssessments(string Crn) : IQuery<IReadOnlyList<RiskAssessmentView>>, ICaseMessage, IConsultation
 {
@@ -17,7 +17,7 @@ public sealed record GetRiskAssessments(string Crn) : IQuery<IReadOnlyList<RiskA
         new(AuditOperation.Consultation, nameof(GetRiskAssessments), Crn, "risk-assessments", Crn, null, $"{((IReadOnlyList<RiskAssessmentView>)result).Count} risk assessments");
 }
 
-/// <summary>Every organisation and responsible officer that has held the case, oldest first.</summary>
+/// <summary>Every organisation and responsible officer that has held the case, oldest first. Readable through an access grant, as the summary is.</summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
 public sealed record GetCaseHolders(string Crn) : IQuery<IReadOnlyList<HoldingView>>, ICaseMessage, IConsultation
 {
@@ -48,7 +48,7 @@ public sealed class GetRiskAssessmentsHandler(IAppDbContext db, CaseAccess acces
 {
     public async ValueTask<IReadOnlyList<RiskAssessmentView>> Handle(GetRiskAssessments query, CancellationToken cancellationToken)
     {
-        var caseId = await access.GetVisibleIdAsync(query.Crn, cancellationToken);
+        var caseId = await access.GetReadableIdAsync(query.Crn, cancellationToken);
         var version = await db.Cases.Where(c => c.Id == caseId).Select(c => c.Version).SingleAsync(cancellationToken);
         var assessments = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == caseId)
@@ -62,7 +62,7 @@ public sealed class GetCaseHoldersHandler(IAppDbContext db, CaseAccess access) :
 {
     public async ValueTask<IReadOnlyList<HoldingView>> Handle(GetCaseHolders query, CancellationToken cancellationToken)
     {
-        var caseId = await access.GetVisibleIdAsync(query.Crn, cancellationToken);
+        var caseId = await access.GetReadableIdAsync(query.Crn, cancellationToken);
         return await db.CaseHoldings.AsNoTracking()
             .Where(h => h.CaseId == caseId)
             .OrderBy(h => h.From)

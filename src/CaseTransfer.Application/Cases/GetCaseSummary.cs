@@ -11,12 +11,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Cases;
 
-/// <summary>The whole picture of a case in one request: who holds it, its risk, its key dates, what is pending.</summary>
+/// <summary>
+/// The whole picture of a case in one request: who holds it, its risk, its key dates, what is pending. An organisation
+/// that no longer holds the case but has a grant of it in force (a provider in its handover period) reads it too, and
+/// is told until when (<see cref="CaseSummary.ReadOnlyUntil"/>).
+/// </summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
 public sealed record GetCaseSummary(string Crn) : IQuery<CaseSummary>, ICaseMessage, IConsultation
 {
-    public AuditFacts Consulted(object result) =>
-        new(AuditOperation.Consultation, nameof(GetCaseSummary), Crn, "case", Crn, ((CaseSummary)result).Version, "case summary");
+    public AuditFacts Consulted(object result)
+    {
+        var summary = (CaseSummary)result;
+        return new(AuditOperation.Consultation, nameof(GetCaseSummary), Crn, "case", Crn, summary.Version,
+            summary.ReadOnlyUntil is null ? "case summary" : "case summary, through a read-only access grant");
+    }
 }
 
 public sealed record PersonName(string FirstName, string? MiddleNames, string LastName);
@@ -45,10 +53,19 @@ public sealed record KeyDates(
 
 public sealed record RequirementView(Guid Id, RequirementType Type, DateOnly? StartDate, DateOnly? ExpectedEndDate);
 
+/// <summary>One piece of open work on the case: its kind (allocation, escalation; disputes and alerts to come) and where to read it.</summary>
 public sealed record PendingItem(string Kind, string Href);
 
-/// <summary>Anything awaiting action on the case. Allocations, escalations and information requests add to it as they arrive.</summary>
-public sealed record Pending(int Total, IReadOnlyList<PendingItem> Items);
+/// <summary>Anything awaiting action on the case. Allocations and escalations today; disputes, alerts and information requests add to it as they arrive.</summary>
+public sealed record Pending(int Total, IReadOnlyList<PendingItem> Items)
+{
+    /// <summary>The open work of each kind there is: a kind with nothing open (a null id) is left out.</summary>
+    public static Pending Of(params (string Kind, string Resource, Guid? Id)[] open)
+    {
+        List<PendingItem> items = [.. open.Where(o => o.Id is not null).Select(o => new PendingItem(o.Kind, $"/api/v1/{o.Resource}/{o.Id}"))];
+        return new Pending(items.Count, items);
+    }
+}
 
 public sealed record CaseLinks(string Self, string RiskAssessments, string Holders, string Tiers);
 
@@ -71,7 +88,8 @@ public sealed record CaseSummary(
     Pending Pending,
     long Version,
     CaseLinks Links,
-    ComputedTier? ComputedTier);
+    ComputedTier? ComputedTier,
+    DateTimeOffset? ReadOnlyUntil);
 
 public sealed class GetCaseSummaryValidator : AbstractValidator<GetCaseSummary>
 {
@@ -83,7 +101,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
     public async ValueTask<CaseSummary> Handle(GetCaseSummary query, CancellationToken cancellationToken)
     {
         var crn = Crn.Parse(query.Crn);
-        var cases = await access.VisibleCasesAsync(cancellationToken);
+        var cases = await access.ReadableCasesAsync(cancellationToken);
         var row = await cases.AsNoTracking()
             .Where(c => c.Crn == crn)
             .Select(c => new
@@ -95,6 +113,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 OfficerSince = c.Holdings.Where(h => h.To == null).Select(h => (DateTimeOffset?)h.From).FirstOrDefault(),
                 Requirements = c.Requirements.OrderBy(r => r.StartDate).ThenBy(r => r.Type).ToList(),
                 OpenAllocation = db.Allocations.Where(a => a.OpenCaseId == c.Id).Select(a => (Guid?)a.Id).FirstOrDefault(),
+                OpenEscalation = db.Escalations.Where(e => e.OpenCaseId == c.Id).Select(e => (Guid?)e.Id).FirstOrDefault(),
             })
             .AsSplitQuery()
             .SingleOrDefaultAsync(cancellationToken)
@@ -113,6 +132,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
         var computed = tier is null ? null : CaseTiering.Assessment(tier);
 
         var c = row.Case;
+        var readOnlyUntil = await access.ReadOnlyUntilAsync(c.Id, c.HolderOrganisationCode, cancellationToken);
         var s = c.Sentence;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var self = $"/api/v1/cases/{c.Crn.Value}";
@@ -135,9 +155,10 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 s.LicenceEndDate,
                 row.Requirements.Where(r => r.ExpectedEndDate >= today).Min(r => r.ExpectedEndDate)),
             [.. row.Requirements.Select(r => new RequirementView(r.Id, r.Type, r.StartDate, r.ExpectedEndDate))],
-            row.OpenAllocation is { } allocation ? new Pending(1, [new PendingItem("allocation", $"/api/v1/allocations/{allocation}")]) : new Pending(0, []),
+            Pending.Of(("allocation", "allocations", row.OpenAllocation), ("escalation", "escalations", row.OpenEscalation)),
             c.Version,
             new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders", $"{self}/tiers"),
-            computed is null ? null : new ComputedTier(computed.Tier, computed.Provisional, computed.MissingFacts, computed.RulesetVersion, computed.RulesetHash, tier!.ComputedAt));
+            computed is null ? null : new ComputedTier(computed.Tier, computed.Provisional, computed.MissingFacts, computed.RulesetVersion, computed.RulesetHash, tier!.ComputedAt),
+            readOnlyUntil);
     }
 }

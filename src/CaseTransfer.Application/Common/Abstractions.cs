@@ -1,6 +1,7 @@
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Transfers;
 using CaseTransfer.Domain.Workload;
@@ -23,7 +24,9 @@ public interface IAppDbContext
     DbSet<CaseNameKey> CaseNameKeys { get; }
     DbSet<CaseTier> CaseTiers { get; }
     DbSet<CaseAccessLimit> CaseAccessLimits { get; }
+    DbSet<CaseAccessGrant> CaseAccessGrants { get; }
     DbSet<Allocation> Allocations { get; }
+    DbSet<Escalation> Escalations { get; }
     DbSet<StoredRuleset> StoredRulesets { get; }
     DbSet<WorkloadWeighting> WorkloadWeightings { get; }
     DbSet<GradeTarget> GradeTargets { get; }

@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Domain.Auditing;
+
 namespace CaseTransfer.Application.Common;
 
 /// <summary>A message about one case: its CRN is written into the audit entry.</summary>
@@ -18,6 +22,9 @@ public interface IAuditedResult
 
     /// <summary>What changed, as field names with old and new values of non-sensitive fields; no free text.</summary>
     string? ChangeSummary => null;
+
+    /// <summary>For a disclosure whose recipient the handler decides (not the message): who receives the information.</summary>
+    string? Recipients => null;
 }
 
 /// <summary>A command that changes a versioned resource and honours If-Match.</summary>
@@ -44,6 +51,19 @@ public sealed record IfMatch(IReadOnlyList<long> Versions)
                 : $"The {resource} is at version {current}, not {string.Join(" or ", condition.Versions)}: it changed since you read it.");
         }
     }
+}
+
+/// <summary>
+/// An action on one versioned resource (an allocation, an escalation): an alteration that honours If-Match. Any words
+/// it carries stay out of the audit summary, which says what was done.
+/// </summary>
+public abstract record AlterationCommand(IfMatch? ExpectedVersion) : IVersionedCommand, IAuditedCommand
+{
+    [JsonIgnore]
+    public AuditOperation Operation => AuditOperation.Alteration;
+
+    [JsonIgnore]
+    public abstract string? AuditSummary { get; }
 }
 
 /// <summary>A page of results with an opaque cursor to the next page.</summary>

@@ -14,16 +14,23 @@ public static class QueryParts
     /// The predicate <paramref name="part"/> for one item, its other parameters bound to these values: the context as
     /// itself (EF reads <c>db.Set&lt;T&gt;()</c> off it as a query root) and the rest as query parameters, not constants.
     /// </summary>
-    public static Expression<Func<T2, bool>> Bind<T1, T2, T3, T4>(Expression<Func<T1, T2, T3, T4, bool>> part, T1 db, T3 third, T4 fourth)
+    public static Expression<Func<T2, bool>> Bind<T1, T2, T3, T4>(Expression<Func<T1, T2, T3, T4, bool>> part, T1 db, T3 third, T4 fourth) =>
+        BindAround<T1, T2>(part, db, Captured(third), Captured(fourth));
+
+    /// <summary>As above, for a part with one more parameter.</summary>
+    public static Expression<Func<T2, bool>> Bind<T1, T2, T3, T4, T5>(Expression<Func<T1, T2, T3, T4, T5, bool>> part, T1 db, T3 third, T4 fourth, T5 fifth) =>
+        BindAround<T1, T2>(part, db, Captured(third), Captured(fourth), Captured(fifth));
+
+    // The part's first parameter is the context, its second the item; the rest take these values, in order.
+    private static Expression<Func<T2, bool>> BindAround<T1, T2>(LambdaExpression part, T1 db, params Expression[] rest)
     {
-        var item = part.Parameters[1];
-        var body = new Substitute(new Dictionary<ParameterExpression, Expression>
+        var map = new Dictionary<ParameterExpression, Expression> { [part.Parameters[0]] = Expression.Constant(db, typeof(T1)) };
+        for (var i = 0; i < rest.Length; i++)
         {
-            [part.Parameters[0]] = Expression.Constant(db, typeof(T1)),
-            [part.Parameters[2]] = Captured(third),
-            [part.Parameters[3]] = Captured(fourth),
-        }).Visit(part.Body);
-        return Expression.Lambda<Func<T2, bool>>(body, item);
+            map[part.Parameters[i + 2]] = rest[i];
+        }
+
+        return Expression.Lambda<Func<T2, bool>>(new Substitute(map).Visit(part.Body), part.Parameters[1]);
     }
 
     /// <summary>The predicate <paramref name="part"/> for one item, its second parameter bound to <paramref name="second"/> as a query parameter.</summary>

@@ -231,22 +231,10 @@ public sealed class Allocation : AggregateRoot
         }
 
         Ensure(AllocationState.Proposed, "accept");
-        if (@case.HolderOrganisationCode != FromOrganisationCode)
-        {
-            throw new DomainRuleViolation(
-                "case-moved",
-                $"The case is now held by {@case.HolderOrganisationCode}, not {FromOrganisationCode} which proposed this allocation.");
-        }
 
-        // Checked here as well as by the case, so a refusal leaves the allocation as it was.
-        if (responsibleOfficer.OrganisationCode != ToOrganisationCode)
-        {
-            throw new DomainRuleViolation(
-                "responsible-officer-outside-holder", $"The responsible officer must work for {ToOrganisationCode}, which is accepting the case.");
-        }
-
+        // The case first: a refusal (case-moved, an officer of another organisation) leaves the allocation as it was.
+        @case.HandOver(FromOrganisationCode, ToOrganisationCode, at, $"Allocation accepted ({Reason})", responsibleOfficer);
         Accept(acceptedBy, at, responsibleOfficer.Id, capacityAcknowledgement);
-        @case.TransferTo(ToOrganisationCode, at, $"Allocation accepted ({Reason})", responsibleOfficer);
     }
 
     /// <summary>The provider rejects with a reason; the case stays with the NPS.</summary>

@@ -1,5 +1,6 @@
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Common;
+using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
 
@@ -130,14 +131,30 @@ public sealed class Case : AggregateRoot
     /// the history), so an assessment entered late with an older date does not become the current risk. The case's
     /// requirements must be loaded: they are need indicators for the tier.
     /// </summary>
-    public (RiskAssessment Assessment, TierAssessment Tier) RecordRiskAssessment(
+    /// <remarks>Returns the current assessment after this one and the facts the rules read from it, for any other decision on them.</remarks>
+    public (RiskAssessment Assessment, TierAssessment Tier, RiskAssessment Current, AllocationFacts Facts) RecordRiskAssessment(
         RiskFacts facts, string recordedBy, string recordedByOrganisation, DateTimeOffset at, RiskAssessment? currentBefore, Ruleset rules)
     {
         var assessment = RecordRiskAssessment(facts, recordedBy, recordedByOrganisation, at);
-        var current = AllocationFacts.CurrentAssessment(currentBefore is null ? [assessment] : [currentBefore, assessment]);
-        var tier = rules.Tier(AllocationFacts.From(this, current));
+        var current = AllocationFacts.CurrentAssessment(currentBefore is null ? [assessment] : [currentBefore, assessment])!;
+        var read = AllocationFacts.From(this, current);
+        var tier = rules.Tier(read);
         Tier = tier.Tier;
-        return (assessment, tier);
+        return (assessment, tier, current, read);
+    }
+
+    /// <summary>
+    /// A provider holds the case and the rules now keep such a case with the NPS: says so to partner systems
+    /// (<c>case-transfer.case.escalation-required</c>), with what an alert needs (the provider, the NPS region, when).
+    /// </summary>
+    public void RequireEscalation(EscalationRequirement requirement, DateTimeOffset at)
+    {
+        if (requirement.Crn != Crn.Value || requirement.Provider != HolderOrganisationCode)
+        {
+            throw new ArgumentException($"The requirement is for {requirement.Crn} held by {requirement.Provider}.", nameof(requirement));
+        }
+
+        Raise(new CaseEscalationRequired(requirement, at));
     }
 
     /// <summary>Names the practitioner in the holding organisation who is responsible for the case.</summary>
@@ -157,6 +174,21 @@ public sealed class Case : AggregateRoot
 
         StartHolding(HolderOrganisationCode, practitioner.Id, at, "Responsible officer assigned", capacityAcknowledgement);
         Raise(new ResponsibleOfficerAssigned(Crn.Value, HolderOrganisationCode, practitioner.Id, at));
+    }
+
+    /// <summary>
+    /// Hands the case from <paramref name="from"/> to another organisation and the practitioner there who will hold it
+    /// (an allocation or an escalation accepted). Refused when the case has since left <paramref name="from"/>: the
+    /// receiver would take it from someone else. Nothing changes unless everything is allowed.
+    /// </summary>
+    public void HandOver(string from, string to, DateTimeOffset at, string reason, Practitioner responsibleOfficer)
+    {
+        if (HolderOrganisationCode != from)
+        {
+            throw new DomainRuleViolation("case-moved", $"The case is now held by {HolderOrganisationCode}, not {from}.");
+        }
+
+        TransferTo(to, at, reason, responsibleOfficer);
     }
 
     /// <summary>

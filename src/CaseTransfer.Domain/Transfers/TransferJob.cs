@@ -30,7 +30,8 @@ public sealed record TransferCandidate(
     long Version,
     int OpenHoldings,
     DateTimeOffset? OpenHoldingFrom,
-    bool HasOpenAllocation);
+    bool HasOpenAllocation,
+    bool HasOpenEscalation);
 
 /// <summary>
 /// A bulk transfer of every case held by one organisation (optionally in one area) to another at an effective
@@ -217,6 +218,11 @@ public sealed class TransferJob
             return TransferSkipReasons.OpenAllocation;
         }
 
+        if (candidate.HasOpenEscalation)
+        {
+            return TransferSkipReasons.OpenEscalation;
+        }
+
         if (candidate.OpenHoldings != 1 || candidate.OpenHoldingFrom is not { } from)
         {
             return TransferSkipReasons.NotOneOpenHolding;
@@ -266,6 +272,7 @@ public sealed class TransferJob
 public static class TransferSkipReasons
 {
     public const string OpenAllocation = "an allocation of the case is open; decide or withdraw it, then move the case";
+    public const string OpenEscalation = "an escalation of the case is open; decide or withdraw it, then move the case";
     public const string NotOneOpenHolding = "the case does not have exactly one open holding to close";
     public const string HoldingBeganAfterEffectiveInstant = "the case's current holding began after the effective instant";
 

@@ -3,11 +3,14 @@ using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Transfers;
 using CaseTransfer.Domain.Workload;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CaseTransfer.Infrastructure.Persistence;
@@ -41,7 +44,9 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<CaseNameKey> CaseNameKeys => Set<CaseNameKey>();
     public DbSet<CaseTier> CaseTiers => Set<CaseTier>();
     public DbSet<CaseAccessLimit> CaseAccessLimits => Set<CaseAccessLimit>();
+    public DbSet<CaseAccessGrant> CaseAccessGrants => Set<CaseAccessGrant>();
     public DbSet<Allocation> Allocations => Set<Allocation>();
+    public DbSet<Escalation> Escalations => Set<Escalation>();
     public DbSet<StoredRuleset> StoredRulesets => Set<StoredRuleset>();
     public DbSet<WorkloadWeighting> WorkloadWeightings => Set<WorkloadWeighting>();
     public DbSet<GradeTarget> GradeTargets => Set<GradeTarget>();
@@ -228,6 +233,50 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.HasOne<Case>().WithMany().HasForeignKey(a => a.CaseId);
         });
 
+        modelBuilder.Entity<CaseAccessGrant>(b =>
+        {
+            b.HasKey(g => g.Id);
+            b.Property(g => g.Id).ValueGeneratedNever();
+
+            // Every read of a case by an organisation that does not hold it asks for the grants of that case to it.
+            b.HasIndex(g => new { g.CaseId, g.OrganisationCode, g.Until });
+            b.Property(g => g.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(g => g.Reason).HasMaxLength(CaseAccessGrant.ReasonMaxLength);
+            b.Property(g => g.GrantedBy).HasMaxLength(100);
+            b.HasOne<Case>().WithMany().HasForeignKey(g => g.CaseId);
+        });
+
+        modelBuilder.Entity<Escalation>(b =>
+        {
+            b.HasKey(e => e.Id);
+            b.Property(e => e.Id).ValueGeneratedNever();
+            b.HasIndex(e => e.CaseId);
+
+            // One open escalation per case, enforced by the database: two requests racing past the handler's check meet here.
+            b.HasIndex(e => e.OpenCaseId).IsUnique();
+            b.HasIndex(e => new { e.ProviderCode, e.State });
+            b.HasIndex(e => new { e.NpsRegionCode, e.State });
+            b.Property(e => e.AreaCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(e => e.ProviderCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(e => e.NpsRegionCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(e => e.ReasonText).HasMaxLength(Escalation.TextMaxLength);
+            b.Property(e => e.TriggeringEvents).HasMaxLength(Escalation.TriggeringEventsMaxLength);
+            b.Property(e => e.DocumentReferences)
+                .HasConversion(new StringListConverter(), new StringListComparer())
+                .HasMaxLength(Escalation.MaxDocumentReferences * (Escalation.DocumentReferenceMaxLength + 3) + 2);
+            b.Property(e => e.DecisionText).HasMaxLength(Escalation.TextMaxLength);
+            b.Property(e => e.RequestedBy).HasMaxLength(100);
+            b.Property(e => e.AcknowledgedBy).HasMaxLength(100);
+            b.Property(e => e.DecidedBy).HasMaxLength(100);
+            b.Property(e => e.Version).IsConcurrencyToken();
+            b.Ignore(e => e.IsOpen);
+            b.Ignore(e => e.DomainEvents);
+            b.HasOne<Case>().WithMany().HasForeignKey(e => e.CaseId);
+
+            // Not cascading: the case's own key already cascades here, and SQL Server refuses two cascade paths.
+            b.HasOne<RiskAssessment>().WithMany().HasForeignKey(e => e.RiskAssessmentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
         modelBuilder.Entity<StoredRuleset>(b =>
         {
             b.HasKey(r => r.Hash);
@@ -348,6 +397,16 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(r => r.AuditReceipt).HasMaxLength(1000);
         });
     }
+
+    /// <summary>A short list of strings as a JSON array in one column, the same on every engine.</summary>
+    private sealed class StringListConverter() : ValueConverter<IReadOnlyList<string>, string>(
+        v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+        v => JsonSerializer.Deserialize<List<string>>(v, (JsonSerializerOptions?)null) ?? new List<string>());
+
+    private sealed class StringListComparer() : ValueComparer<IReadOnlyList<string>>(
+        (a, b) => a!.SequenceEqual(b!),
+        v => v.Aggregate(0, (hash, s) => HashCode.Combine(hash, s.GetHashCode(StringComparison.Ordinal))),
+        v => v.ToList());
 
     private sealed class CrnConverter() : ValueConverter<Crn, string>(v => v.Value, v => Crn.Parse(v));
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CaseTransfer.Api.Tests.Infrastructure;
 using CaseTransfer.Application.Common;
-using CaseTransfer.Domain.Allocations;
+using CaseTransfer.Domain.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

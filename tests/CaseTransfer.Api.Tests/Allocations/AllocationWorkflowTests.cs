@@ -303,11 +303,8 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
 
             var answers = await Task.WhenAll(ProposeAsync(nps, crn), ProposeAsync(nps, crn));
 
-            var statuses = answers.Select(a => a.StatusCode).ToList();
-            Assert.True(
-                statuses.Count(s => s == HttpStatusCode.Created) == 1 && statuses.Count(s => s == HttpStatusCode.Conflict) == 1,
-                $"round {round}: {string.Join(", ", statuses)}");
-            await AssertProblemAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
+            await AssertOneWinsAsync(answers, HttpStatusCode.Created, $"{round}");
+            Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Conflict);
             Assert.Equal(1, await app.InDatabaseAsync(db => db.Allocations.CountAsync(a => a.Crn == Crn.Parse(crn), Ct)));
         }
     }
@@ -329,18 +326,12 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
                     ? accepting.SendAsync(Post(Act(allocation, "accept"), Acceptance), Ct)
                     : rejecting.SendAsync(Post(Act(allocation, "reject"), new { reason = "ConflictOfInterest" }), Ct));
 
-            var statuses = answers.Select(a => a.StatusCode).ToList();
-            Assert.True(
-                statuses.Count(s => s == HttpStatusCode.OK) == 1
-                && statuses.Count(s => s is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed) == 1,
-                $"round {round}: {string.Join(", ", statuses)}");
-            var loser = answers.Single(a => a.StatusCode != HttpStatusCode.OK);
-            await AssertProblemAsync(loser, loser.StatusCode);
+            var winner = await AssertOneWinsAsync(answers, HttpStatusCode.OK, $"{round}");
             var (holdings, decisions) = await app.InDatabaseAsync(async db => (
                 await db.CaseHoldings.CountAsync(h => db.Cases.Any(c => c.Id == h.CaseId && c.Crn == Crn.Parse(crn)), Ct),
                 await db.AuditEntries.CountAsync(e => e.Crn == (Crn?)Crn.Parse(crn) && (e.Action == "AcceptAllocation" || e.Action == "RejectAllocation"), Ct)));
             Assert.Equal(1, decisions);
-            var accepted = (await answers.Single(a => a.StatusCode == HttpStatusCode.OK).ReadJsonAsync())["state"]!.GetValue<string>() == "Accepted";
+            var accepted = (await winner.ReadJsonAsync())["state"]!.GetValue<string>() == "Accepted";
             Assert.Equal(accepted ? 2 : 1, holdings);
         }
     }
@@ -372,20 +363,7 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
         var nps = NpsAllocator();
         var crn = await CaseForTheProviderAsync(nps);
         var allocation = await ProposedAsync(nps, crn);
-        HttpRequestMessage Accept()
-        {
-            var request = Post(Act(allocation, "accept"), Acceptance);
-            request.Headers.Add("Idempotency-Key", $"accept-{Id(allocation)}");
-            return request;
-        }
-
-        var first = await Provider().SendAsync(Accept(), Ct);
-        var retry = await Provider().SendAsync(Accept(), Ct);
-
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
-        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
-        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await retry.Content.ReadAsStringAsync(Ct));
+        await AssertRetryReplaysAsync(Provider(), () => Post(Act(allocation, "accept"), Acceptance), $"accept-{Id(allocation)}", HttpStatusCode.OK);
     }
 
     [Theory]
@@ -429,16 +407,7 @@ public abstract class AllocationWorkflowTests(CaseTransferApp app)
             await ProposedAsync(nps, crns[^1]);
         }
 
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = (await Provider().GetFromJsonAsync<JsonObject>($"/api/v1/allocations?state=Proposed&limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", Ct))!;
-            Assert.True(page["items"]!.AsArray().Count <= 2);
-            seen.AddRange(page["items"]!.AsArray().Select(i => i!["case"]!["crn"]!.GetValue<string>()));
-            cursor = page["nextCursor"]?.GetValue<string>();
-        }
-        while (cursor is not null);
+        var seen = await AllPagesAsync(Provider(), "/api/v1/allocations?state=Proposed", 2, i => i["case"]!["crn"]!.GetValue<string>());
 
         Assert.Equal(seen.Distinct().Count(), seen.Count);
         Assert.Superset(crns.ToHashSet(), seen.ToHashSet());

@@ -47,6 +47,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         }, Ct);
         var transferId = (await transfer.ReadJsonAsync())["id"]!.GetValue<string>();
 
+        // An escalation of another case, which a provider holds, to the region: the region reads it.
+        var escalationId = (await new Escalations.EscalationScenario(app, TimeProvider.System).RequestedAsync())["id"]!.GetValue<string>();
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -55,7 +58,8 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             }
 
             var isTransfer = path.StartsWith("/api/v1/transfers", StringComparison.Ordinal);
-            var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", isTransfer ? transferId : allocationId, StringComparison.Ordinal)
+            var id = isTransfer ? transferId : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId : allocationId;
+            var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
 
@@ -69,6 +73,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/cases/{crn}", checkedPaths);
         Assert.Contains("/api/v1/audit", checkedPaths);
         Assert.Contains("/api/v1/allocations/{id}", checkedPaths);
+        Assert.Contains("/api/v1/escalations/{id}", checkedPaths);
         Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
     }
 

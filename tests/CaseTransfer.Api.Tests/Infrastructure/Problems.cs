@@ -29,6 +29,24 @@ public static class Problems
         return body;
     }
 
+    /// <summary>
+    /// Of answers to one change sent at once: exactly one is <paramref name="success"/>, every other a 409 or a 412 as
+    /// problem details. Returns the winner.
+    /// </summary>
+    public static async Task<HttpResponseMessage> AssertOneWinsAsync(IReadOnlyList<HttpResponseMessage> answers, HttpStatusCode success, string round)
+    {
+        var statuses = answers.Select(a => a.StatusCode).ToList();
+        Assert.True(
+            statuses.Count(s => s == success) == 1 && statuses.Count(s => s is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed) == answers.Count - 1,
+            $"round {round}: {string.Join(", ", statuses)}");
+        foreach (var loser in answers.Where(a => a.StatusCode != success))
+        {
+            await AssertProblemAsync(loser, loser.StatusCode);
+        }
+
+        return answers.Single(a => a.StatusCode == success);
+    }
+
     /// <summary>The field names listed under <c>errors</c>.</summary>
     public static IReadOnlyCollection<string> ErrorFields(JsonObject problem) =>
         problem["errors"] is JsonObject errors ? errors.Select(e => e.Key).ToList() : [];

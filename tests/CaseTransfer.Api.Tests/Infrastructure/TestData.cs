@@ -70,6 +70,42 @@ public static class TestData
         return crn;
     }
 
+    /// <summary>Every item of a cursor-paged list, page by page (each at most <paramref name="limit"/> long), as <paramref name="key"/> names it.</summary>
+    public static async Task<List<string>> AllPagesAsync(HttpClient client, string path, int limit, Func<JsonNode, string> key)
+    {
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = (await client.GetFromJsonAsync<JsonObject>($"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}limit={limit}{(cursor is null ? "" : $"&cursor={cursor}")}", TestContext.Current.CancellationToken))!;
+            Assert.True(page["items"]!.AsArray().Count <= limit);
+            seen.AddRange(page["items"]!.AsArray().Select(i => key(i!)));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+
+        return seen;
+    }
+
+    /// <summary>Sends the request twice with one Idempotency-Key: the retry answers as the first did, byte for byte, marked as replayed.</summary>
+    public static async Task AssertRetryReplaysAsync(HttpClient client, Func<HttpRequestMessage> request, string idempotencyKey, System.Net.HttpStatusCode status)
+    {
+        HttpRequestMessage Keyed()
+        {
+            var message = request();
+            message.Headers.Add("Idempotency-Key", idempotencyKey);
+            return message;
+        }
+
+        var first = await client.SendAsync(Keyed(), TestContext.Current.CancellationToken);
+        var retry = await client.SendAsync(Keyed(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(status, first.StatusCode);
+        Assert.Equal(status, retry.StatusCode);
+        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), await retry.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     public static async Task<JsonObject> ReadJsonAsync(this HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonObject>())!;
 }

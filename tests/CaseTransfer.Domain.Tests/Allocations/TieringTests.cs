@@ -102,12 +102,13 @@ public class TieringTests
         var high = new RiskFacts(new(2026, 2, 1), RoshLevel.High, 3.2m, 41m, MappaCategory.None, MappaLevel.None, null, RiskFlags.None);
         var olderLow = high with { AssessedOn = new(2026, 1, 1), Rosh = RoshLevel.Low, RsrPercent = 0.5m };
 
-        var (first, tier) = @case.RecordRiskAssessment(high, "a", "NPS-NW", at, null, Default);
-        var (_, unchanged) = @case.RecordRiskAssessment(olderLow, "b", "NPS-NW", at.AddHours(1), first, Default);
+        var (first, tier, _, _) = @case.RecordRiskAssessment(high, "a", "NPS-NW", at, null, Default);
+        var (_, unchanged, current, _) = @case.RecordRiskAssessment(olderLow, "b", "NPS-NW", at.AddHours(1), first, Default);
 
         Assert.Equal("B1", tier.Tier);
         Assert.Equal("B1", unchanged.Tier);
         Assert.Equal("B1", @case.Tier);
+        Assert.Same(first, current);
         Assert.Equal(3, @case.Version);
     }
 }

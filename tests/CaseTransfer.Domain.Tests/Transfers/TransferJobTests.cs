@@ -11,8 +11,9 @@ public class TransferJobTests
     private static TransferJob Schedule(int total = 3, DateTimeOffset? effectiveAt = null, string to = "NPS-NW") =>
         TransferJob.Schedule(Guid.CreateVersion7(), "CRC-CGM", null, to, effectiveAt ?? At, "Reunification", total, "nps-mgr-01", "Dana", "NPS", null, "trace", At);
 
-    private static TransferCandidate Candidate(string? holder = "CRC-CGM", int openHoldings = 1, DateTimeOffset? openFrom = null, bool allocation = false) =>
-        new(1, Guid.CreateVersion7(), Crn.Parse("X123456"), holder, 4, openHoldings, openFrom ?? At.AddDays(-30), allocation);
+    private static TransferCandidate Candidate(
+        string? holder = "CRC-CGM", int openHoldings = 1, DateTimeOffset? openFrom = null, bool allocation = false, bool escalation = false) =>
+        new(1, Guid.CreateVersion7(), Crn.Parse("X123456"), holder, 4, openHoldings, openFrom ?? At.AddDays(-30), allocation, escalation);
 
     private static void AssertRefusedBy(string rule, Action action) =>
         Assert.Equal(rule, Assert.Throws<DomainRuleViolation>(action).Rule);
@@ -74,6 +75,7 @@ public class TransferJobTests
         Assert.Equal(TransferSkipReasons.NoLongerHeld("CRC-CGM"), job.SkipReason(Candidate(holder: "CRC-LDN")));
         Assert.Equal(TransferSkipReasons.NoLongerHeld("CRC-CGM"), job.SkipReason(Candidate(holder: null)));
         Assert.Equal(TransferSkipReasons.OpenAllocation, job.SkipReason(Candidate(allocation: true)));
+        Assert.Equal(TransferSkipReasons.OpenEscalation, job.SkipReason(Candidate(escalation: true)));
         Assert.Equal(TransferSkipReasons.NotOneOpenHolding, job.SkipReason(Candidate(openHoldings: 2)));
         Assert.Equal(TransferSkipReasons.HoldingBeganAfterEffectiveInstant, job.SkipReason(Candidate(openFrom: At.AddTicks(10))));
     }

@@ -104,7 +104,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             audited?.ResourceVersion,
             audited?.ChangeSummary ?? command?.AuditSummary,
             command?.Justification,
-            command?.Recipients);
+            audited?.Recipients ?? command?.Recipients);
     }
 
     private void StageOutboxEvents(DateTimeOffset now)

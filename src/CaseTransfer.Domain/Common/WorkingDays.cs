@@ -1,17 +1,15 @@
 using PublicHoliday;
 
-namespace CaseTransfer.Domain.Allocations;
+namespace CaseTransfer.Domain.Common;
 
 /// <summary>
 /// Working days in England and Wales: Monday to Friday except bank holidays (the PublicHoliday calendar, which knows
 /// the moved and one-off ones). Days are London days, so a deadline is the same whether it is read in GMT or BST.
+/// Shared by every deadline counted in working days (an allocation's, a standard escalation's).
 /// </summary>
 public static class WorkingDays
 {
-    public const int DefaultDecisionWorkingDays = 5;
-
     private static readonly UKBankHoliday EnglandAndWales = new(UKBankHoliday.UkCountries.England);
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
     public static bool IsWorkingDay(DateOnly day) =>
         day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)
@@ -39,13 +37,9 @@ public static class WorkingDays
     /// working day after the London day it was sent, that is the following London midnight, as a UTC instant. Sent on
     /// a Friday evening or a bank holiday, the day it was sent does not count; neither does any weekend or bank holiday.
     /// </summary>
-    public static DateTimeOffset DueBy(DateTimeOffset sentAt, int count)
-    {
-        var lastDay = AddWorkingDays(LondonDate(sentAt), count);
-        var endsAt = lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(endsAt, London), TimeSpan.Zero);
-    }
+    public static DateTimeOffset DueBy(DateTimeOffset sentAt, int count) =>
+        London.StartOf(AddWorkingDays(LondonDate(sentAt), count).AddDays(1));
 
     /// <summary>London's date of an instant: the day a deadline counts from.</summary>
-    public static DateOnly LondonDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, London).DateTime);
+    public static DateOnly LondonDate(DateTimeOffset instant) => London.DateOf(instant);
 }

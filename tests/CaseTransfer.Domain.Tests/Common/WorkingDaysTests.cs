@@ -1,6 +1,6 @@
-using CaseTransfer.Domain.Allocations;
+using CaseTransfer.Domain.Common;
 
-namespace CaseTransfer.Domain.Tests.Allocations;
+namespace CaseTransfer.Domain.Tests.Common;
 
 /// <summary>A provider's deadline: the end of the Nth working day after the London day an allocation was sent.</summary>
 public class WorkingDaysTests
@@ -68,4 +68,12 @@ public class WorkingDaysTests
     [Fact]
     public void A_deadline_needs_at_least_one_working_day() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => WorkingDays.DueBy(Utc(2026, 11, 27), 0));
+
+    [Fact]
+    public void London_renders_an_instant_with_the_offset_its_clocks_show()
+    {
+        Assert.Equal("2027-03-28T00:30:00+00:00", London.Render(Utc(2027, 3, 28, 0, 30)));
+        Assert.Equal("2027-03-28T02:30:00+01:00", London.Render(Utc(2027, 3, 28, 1, 30)));
+        Assert.Equal("2027-03-28T02:30:00.25+01:00", London.Render(Utc(2027, 3, 28, 1, 30).AddMilliseconds(250)));
+    }
 }
