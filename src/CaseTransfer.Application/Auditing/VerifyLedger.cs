@@ -192,8 +192,14 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
 
     private void AddCheckpoint(string note, string source, long? storedSize, Action<LedgerProblem> report, SortedDictionary<long, List<(byte[], string)>> into)
     {
-        if (!Checkpoint.TryOpen(note, keys.Verifier, out var checkpoint) || checkpoint is null || checkpoint.Origin != keys.Origin
-            || (storedSize is { } size && checkpoint.TreeSize != size))
+        var opening = Checkpoint.Open(note, keys.Verifier);
+        if (opening.Malformed is { } malformed)
+        {
+            report(new LedgerProblem("malformed-checkpoint", null, null, null, $"A {source} checkpoint cannot be read as a C2SP signed checkpoint: {malformed}."));
+            return;
+        }
+
+        if (opening.Checkpoint is not { } checkpoint || checkpoint.Origin != keys.Origin || (storedSize is { } size && checkpoint.TreeSize != size))
         {
             report(new LedgerProblem("bad-checkpoint", null, null, null, $"A {source} checkpoint does not verify with this log's key."));
             return;
