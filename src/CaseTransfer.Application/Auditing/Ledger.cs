@@ -4,13 +4,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Auditing;
 
-/// <summary>The log's identity: its origin line, its Ed25519 note key and the merge delay its receipts promise.</summary>
+/// <summary>
+/// The log's identity: its origin line, its Ed25519 note key, the merge delay its receipts promise, and how late after
+/// the instant it claims an entry may be integrated before verification calls it inserted after the fact.
+/// </summary>
 public interface IAuditLedgerKeys
 {
     string Origin { get; }
     NoteSigner Signer { get; }
     NoteVerifier Verifier { get; }
     int MaxMergeDelaySeconds { get; }
+    TimeSpan LateEntryLimit { get; }
 }
 
 /// <summary>
@@ -71,13 +75,36 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// the batch is read again.
     /// </para>
     /// </summary>
-    public async Task<LedgerPass> PassAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken)
+    public Task<LedgerPass> PassAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken) =>
+        RunPassAsync(batchSize, sweepFloor, null, cancellationToken);
+
+    /// <summary>
+    /// The start-up recovery: integrates, in one pass and one transaction, everything committed and not yet integrated
+    /// (a full sweep, however many entries), as the service does before it accepts requests. When any of them is late by
+    /// the verifier's rule (the service stopped without integrating them, and started again more than the late-entry
+    /// limit later), the same transaction appends a recovery entry (<see cref="LedgerRecovery"/>, written by
+    /// <paramref name="trail"/> as the system, at the pass's instant) as the pass's last leaf, naming them: verification
+    /// then reports them as recovered, not as inserted after the fact. A crash in the middle leaves neither. The entry is
+    /// a combination (DPA 2018 s.62) of entries into the log, about no person.
+    /// </summary>
+    public Task<LedgerPass> RecoverAsync(AuditTrail trail, CancellationToken cancellationToken) =>
+        RunPassAsync(int.MaxValue, mark => SweepFloor(mark), pass =>
+            LedgerRecovery.For(pass.Entries.Select(e => (e.Sequence, e.OccurredAt)), pass.LastIntegrationBefore, pass.IntegratedAt, keys.LateEntryLimit) is { } recovery
+                ? trail.Describe(
+                    new AuditFacts(
+                        AuditOperation.Combination, LedgerRecovery.Action, ResourceType: LedgerRecovery.ResourceType, Summary: recovery.Summary,
+                        Justification: LedgerRecovery.Reason),
+                    pass.IntegratedAt)
+                : null,
+            cancellationToken);
+
+    private async Task<LedgerPass> RunPassAsync(int batchSize, Func<long, long?> sweepFloor, Func<PendingPass, AuditEntry?>? record, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await PassOnceAsync(batchSize, sweepFloor, cancellationToken);
+                return await PassOnceAsync(batchSize, sweepFloor, record, cancellationToken);
             }
             // The bulk insert reports a key violation as the provider's own DbException (COPY, prepared INSERT),
             // EF's SaveChanges as a DbUpdateException.
@@ -88,7 +115,8 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         }
     }
 
-    private async Task<LedgerPass> PassOnceAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken)
+    private async Task<LedgerPass> PassOnceAsync(
+        int batchSize, Func<long, long?> sweepFloor, Func<PendingPass, AuditEntry?>? record, CancellationToken cancellationToken)
     {
         // The tree's size is read before the entries: if another integrator appends between the two reads, this
         // pass's leaves go in at indexes that are taken and its insert fails, instead of integrating an entry twice.
@@ -128,14 +156,26 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
 
         // The frontier of the size read above: its nodes were committed with its leaves and never change.
         var frontier = await LoadFrontierAsync(size, cancellationToken);
-        var now = clock.GetUtcNow();
-        var leaves = new List<AuditLeaf>(pending.Count);
-        var nodes = new List<AuditTreeNode>(pending.Count);
+        var now = AuditEntry.TruncateToMicroseconds(clock.GetUtcNow());
+        var leaves = new List<AuditLeaf>(pending.Count + 1);
+        var nodes = new List<AuditTreeNode>(pending.Count + 1);
         foreach (var entry in pending)
         {
             var leafHash = AuditEntryEncoding.LeafHash(entry);
             leaves.Add(new AuditLeaf(frontier.Size, entry.Sequence, leafHash, now));
             nodes.AddRange(frontier.Append(leafHash));
+        }
+
+        // A recovery's own entry is the pass's last leaf. Its leaf hash does not depend on the sequence number the
+        // database gives it, so only the leaf row waits for the insert.
+        var lastIntegration = record is null || size == 0 ? null
+            : await db.AuditLeaves.Where(l => l.LeafIndex == size - 1).Select(l => (DateTimeOffset?)l.IntegratedAt).SingleAsync(cancellationToken);
+        var recovery = record?.Invoke(new PendingPass(pending, now, lastIntegration));
+        var recoveryIndex = frontier.Size;
+        var recoveryHash = recovery is null ? null : AuditEntryEncoding.LeafHash(recovery);
+        if (recoveryHash is not null)
+        {
+            nodes.AddRange(frontier.Append(recoveryHash));
         }
 
         // Set-based (COPY on PostgreSQL): tracking 10,000 new rows per batch made SaveChanges the integrator's
@@ -145,11 +185,18 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (recovery is not null)
+            {
+                db.AuditEntries.Add(recovery);
+                await db.SaveChangesAsync(ct);
+                leaves.Add(new AuditLeaf(recoveryIndex, recovery.Sequence, recoveryHash!, now));
+            }
+
             await db.InsertManyAsync(leaves, ct);
             await db.InsertManyAsync(nodes, ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
-        return new LedgerPass(sweep, pending.Count, highWater, Math.Max(highWater, pending[^1].Sequence));
+        return new LedgerPass(sweep, pending.Count, highWater, Math.Max(highWater, recovery?.Sequence ?? pending[^1].Sequence), recovery);
     }
 
     /// <summary>Signs a checkpoint of the current tree when it has grown since the last one.</summary>
@@ -183,10 +230,14 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
 }
 
 /// <summary>
-/// What one integration pass did: whether it swept the late-commit window, how many entries it appended, and the
-/// integrated high-water mark (the largest entry sequence number with a leaf) it read and the one it left.
+/// What one integration pass did: whether it swept the late-commit window, how many entries it appended, the
+/// integrated high-water mark (the largest entry sequence number with a leaf) it read and the one it left, and the
+/// entry a start-up recovery appended after them to name those integrated late, if it did.
 /// </summary>
-public readonly record struct LedgerPass(bool Swept, int Integrated, long HighWaterMarkBefore, long HighWaterMark);
+public readonly record struct LedgerPass(bool Swept, int Integrated, long HighWaterMarkBefore, long HighWaterMark, AuditEntry? Recovery = null);
+
+/// <summary>The entries a pass is about to integrate at <see cref="IntegratedAt"/>, and the instant of the last leaf before them.</summary>
+internal sealed record PendingPass(IReadOnlyList<AuditEntry> Entries, DateTimeOffset IntegratedAt, DateTimeOffset? LastIntegrationBefore);
 
 /// <summary>Reads stored subtree hashes: level 0 from the leaves, higher levels from the node table.</summary>
 public static class LedgerNodes

@@ -35,6 +35,17 @@ public sealed class AuditLedgerOptions
     /// <summary>The longest a receipt promises an entry may wait before it is in a signed checkpoint.</summary>
     public int MaxMergeDelaySeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long after the instant it claims an entry may be integrated before verification reports it as possibly inserted
+    /// after the fact (<c>late-entry</c>), unless a recorded start-up recovery explains it. Null: the merge delay plus five
+    /// minutes. It must exceed the merge delay, within which every entry is integrated in the ordinary way.
+    /// </summary>
+    public int? LateEntryLimitSeconds { get; set; }
+
+    public TimeSpan LateEntryLimit => TimeSpan.FromSeconds(LateEntryLimitSeconds ?? (MaxMergeDelaySeconds + DefaultLateEntryMarginSeconds));
+
+    public const int DefaultLateEntryMarginSeconds = 300;
+
     public int BatchSize { get; set; } = 5_000;
 
     /// <summary>
@@ -48,6 +59,13 @@ public sealed class AuditLedgerOptions
         if (LateCommitSweepSeconds < 0)
         {
             throw new InvalidOperationException($"{Section}:{nameof(LateCommitSweepSeconds)} must not be negative (0 sweeps on every pass); it is {LateCommitSweepSeconds}.");
+        }
+
+        if (LateEntryLimit <= TimeSpan.FromSeconds(MaxMergeDelaySeconds))
+        {
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(LateEntryLimitSeconds)} ({LateEntryLimit.TotalSeconds} s) must be more than {Section}:{nameof(MaxMergeDelaySeconds)} " +
+                $"({MaxMergeDelaySeconds} s): every entry is integrated within the merge delay, so a shorter limit would call ordinary entries late.");
         }
 
         if (BatchSize < 1)
@@ -72,6 +90,7 @@ public sealed class AuditLedgerKeys : IAuditLedgerKeys, IDisposable
     {
         Origin = options.Origin;
         MaxMergeDelaySeconds = options.MaxMergeDelaySeconds;
+        LateEntryLimit = options.LateEntryLimit;
         Signer = NoteSigner.FromSeed(options.Origin, Seed(options));
     }
 
@@ -79,6 +98,7 @@ public sealed class AuditLedgerKeys : IAuditLedgerKeys, IDisposable
     public NoteSigner Signer { get; }
     public NoteVerifier Verifier => Signer.Verifier;
     public int MaxMergeDelaySeconds { get; }
+    public TimeSpan LateEntryLimit { get; }
 
     public void Dispose() => Signer.Dispose();
 
