@@ -65,9 +65,11 @@ public abstract class ServiceCrashTests
         foreach (var longStop in Kills)
         {
             await using var service = await ServiceProcess.StartAsync(app, Rhythm, Ct);
+            Log($"started at {watch.Elapsed.TotalSeconds:F1} s");
             await WriteUnderLoadAsync(service, token, acknowledged, () => service.KillAsync());
             outputs.Add(service.Output);
             var pending = await PendingAsync(app);
+            Log($"killed at {watch.Elapsed.TotalSeconds:F1} s with {acknowledged.Count} writes acknowledged so far and {pending.Count} entries pending");
             mayBeLate.UnionWith(pending);
             if (longStop)
             {
@@ -76,13 +78,12 @@ public abstract class ServiceCrashTests
             }
         }
 
+        var exitCode = 0;
         await using (var service = await ServiceProcess.StartAsync(app, Rhythm, Ct))
         {
-            var exitCode = 0;
+            Log($"started at {watch.Elapsed.TotalSeconds:F1} s");
             await WriteUnderLoadAsync(service, token, acknowledged, async () => exitCode = await service.StopAsync(Ct));
             outputs.Add(service.Output);
-            Assert.True(exitCode == 0, $"the service exited with {exitCode}:\n{service.Output}");
-            Assert.Contains("Audit log drained at stop", service.Output, StringComparison.Ordinal);
         }
 
         var (cases, logged, leaves, signed) = await app.InDatabaseAsync(async db => (
@@ -94,10 +95,12 @@ public abstract class ServiceCrashTests
 
         // Verifying is itself a consultation in the log, so it comes after the log is read as the stop left it.
         var report = await VerifyAsync(app);
+        Log($"stopped and verified at {watch.Elapsed.TotalSeconds:F1} s");
         var recovered = report["notes"]!.AsArray().Where(n => n!["kind"]!.GetValue<string>() == "recovered-late")
             .Select(n => n!["entrySequence"]!.GetValue<long>()).ToHashSet();
         var diagnosis = $"after {watch.Elapsed.TotalSeconds:F0} s\n{report.ToJsonString()}\n{string.Join("\n----\n", outputs)}";
 
+        Assert.True(exitCode == 0, $"the service exited with {exitCode}:\n{outputs[^1]}");
         Assert.NotEmpty(acknowledged);
         Assert.All(acknowledged, write =>
         {
@@ -110,6 +113,7 @@ public abstract class ServiceCrashTests
         Assert.NotEmpty(leftDown);
         Assert.Superset(leftDown.ToHashSet(), recovered);
         Assert.Subset(mayBeLate, recovered);
+        Assert.Contains("Audit log drained at stop", outputs[^1], StringComparison.Ordinal);
         Assert.All(outputs.Where(o => o.Contains("Audit log recovered at start-up", StringComparison.Ordinal)), output =>
             Assert.True(
                 output.IndexOf("Audit log recovered at start-up", StringComparison.Ordinal) < output.IndexOf("Now listening on", StringComparison.Ordinal),
@@ -164,6 +168,8 @@ public abstract class ServiceCrashTests
         await stop.CancelAsync();
         await Task.WhenAll(writers);
     }
+
+    private static void Log(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
 
     private static Task<List<long>> PendingAsync(CaseTransferApp app) => app.InDatabaseAsync(db => db.AuditEntries
         .Where(e => !db.AuditLeaves.Any(l => l.EntrySequence == e.Sequence)).Select(e => e.Sequence).ToListAsync(Ct));
