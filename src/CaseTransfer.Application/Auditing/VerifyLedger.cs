@@ -122,7 +122,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
                 }
 
                 byte[] hash;
-                AuditEntryFields? intact = null;
+                AuditEntryFields? unchanged = null;
                 if (hashes[i] is not { } computed)
                 {
                     Report(new LedgerProblem("missing-entry", leaf.LeafIndex, leaf.EntrySequence, null, "The leaf's audit entry is gone: it was deleted."));
@@ -138,11 +138,11 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
                     }
                     else
                     {
-                        intact = entry;
+                        unchanged = entry;
                     }
                 }
 
-                late.Add(leaf.LeafIndex, leaf.EntrySequence, leaf.IntegratedAt, intact);
+                late.Add(leaf.LeafIndex, leaf.EntrySequence, leaf.IntegratedAt, unchanged);
 
                 frontier.Append(hash);
                 expected = leaf.LeafIndex + 1;

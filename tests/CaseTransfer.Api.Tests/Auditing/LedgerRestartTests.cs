@@ -28,16 +28,9 @@ public abstract class LedgerRestartTests
     [Fact]
     public async Task Entries_committed_just_before_a_crash_are_integrated_at_the_next_start_and_verify_as_recovered_not_as_tampering()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        var clock = NewClock();
         await using var crashed = await StartAsync(clock);
-        var client = Staff(crashed);
-        await CreateCaseAsync(client);
-        await crashed.IntegrateLedgerAsync();
-        var lastIntegration = clock.GetUtcNow();
-        await CreateCaseAsync(client);
-        await CreateCaseAsync(client);
-        var pending = await PendingAsync(crashed);
-        Assert.NotEmpty(pending);
+        var (pending, lastIntegration) = await LeftPendingByACrashAsync(crashed);
 
         // Down overnight, then started again.
         clock.Advance(TimeSpan.FromHours(9));
@@ -49,7 +42,7 @@ public abstract class LedgerRestartTests
 
             Assert.All(pending, sequence => Assert.True(recovery.Record.Names(sequence), $"the recovery does not name {sequence}"));
             Assert.Equal(pending.Count, recovery.Record.LateCount);
-            Assert.True(recovery.Record.LastIntegrationBefore < lastIntegration);
+            Assert.Equal(lastIntegration, recovery.Record.LastIntegrationBefore);
             Assert.Equal("system", recovery.Entry.ActorUserId);
             Assert.Equal(LedgerRecovery.Reason, recovery.Entry.Justification);
             Assert.True(report["intact"]!.GetValue<bool>(), report.ToJsonString());
@@ -60,13 +53,9 @@ public abstract class LedgerRestartTests
     [Fact]
     public async Task An_entry_inserted_with_an_old_timestamp_while_the_service_was_down_is_still_tampering_after_the_restart()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        var clock = NewClock();
         await using var crashed = await StartAsync(clock);
-        var client = Staff(crashed);
-        await CreateCaseAsync(client);
-        await crashed.IntegrateLedgerAsync();
-        await CreateCaseAsync(client);
-        var pending = await PendingAsync(crashed);
+        var (pending, _) = await LeftPendingByACrashAsync(crashed);
 
         // While it is down, someone with the database's credentials adds an entry dated a day before the stop.
         clock.Advance(TimeSpan.FromHours(1));
@@ -94,7 +83,7 @@ public abstract class LedgerRestartTests
     [Fact]
     public async Task A_restart_within_the_late_entry_limit_records_no_recovery()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        var clock = NewClock();
         await using var crashed = await StartAsync(clock);
         await CreateCaseAsync(Staff(crashed));
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -135,6 +124,25 @@ public abstract class LedgerRestartTests
         Assert.Empty(await PendingAsync(before));
         Assert.Equal(leaves, signed);
         Assert.Empty(await RecoveriesAsync(before));
+    }
+
+    private static FakeTimeProvider NewClock() => new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+
+    /// <summary>
+    /// Opens a case and integrates it, then opens two more and leaves them pending, as a crash leaves what was committed
+    /// last; answers their sequence numbers and the instant of the last integration.
+    /// </summary>
+    private static async Task<(List<long> Pending, DateTimeOffset LastIntegration)> LeftPendingByACrashAsync(CaseTransferApp crashed)
+    {
+        var client = Staff(crashed);
+        await CreateCaseAsync(client);
+        await crashed.IntegrateLedgerAsync();
+        var lastIntegration = await crashed.InDatabaseAsync(db => db.AuditLeaves.OrderByDescending(l => l.LeafIndex).Select(l => l.IntegratedAt).FirstAsync(Ct));
+        await CreateCaseAsync(client);
+        await CreateCaseAsync(client);
+        var pending = await PendingAsync(crashed);
+        Assert.NotEmpty(pending);
+        return (pending, lastIntegration);
     }
 
     private async Task<ConfiguredApp> StartAsync(TimeProvider clock)
