@@ -79,24 +79,48 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         RunPassAsync(batchSize, sweepFloor, null, cancellationToken);
 
     /// <summary>
-    /// The start-up recovery: integrates, in one pass and one transaction, everything committed and not yet integrated
-    /// (a full sweep, however many entries), as the service does before it accepts requests. When any of them is late by
-    /// the verifier's rule (the service stopped without integrating them, and started again more than the late-entry
-    /// limit later), the same transaction appends a recovery entry (<see cref="LedgerRecovery"/>, written by
-    /// <paramref name="trail"/> as the system, at the pass's instant) as the pass's last leaf, naming them: verification
-    /// then reports them as recovered, not as inserted after the fact. A crash in the middle leaves neither. The entry is
-    /// a combination (DPA 2018 s.62) of entries into the log, about no person.
+    /// The start-up recovery: integrates everything committed and not yet integrated, as the service does before it
+    /// accepts requests, in full sweeps of up to <paramref name="batchSize"/> entries, each in one transaction, until one
+    /// takes fewer. When any entry of a pass is late by the verifier's rule (the service stopped without integrating it,
+    /// and started again more than the late-entry limit later), the pass's transaction appends a recovery entry
+    /// (<see cref="LedgerRecovery"/>, written by <paramref name="trail"/> as the system, at the pass's instant) as its last
+    /// leaf, naming them and the last integration before the stop (as the first pass read it, so every pass names the
+    /// same): verification then reports them as recovered, not as inserted after the fact. A crash in the middle of a pass
+    /// leaves neither its leaves nor its entry. The entry is a combination (DPA 2018 s.62) of entries into the log, about
+    /// no person.
     /// </summary>
-    public Task<LedgerPass> RecoverAsync(AuditTrail trail, CancellationToken cancellationToken) =>
-        RunPassAsync(int.MaxValue, mark => SweepFloor(mark), pass =>
-            LedgerRecovery.For(pass.Entries.Select(e => (e.Sequence, e.OccurredAt)), pass.LastIntegrationBefore, pass.IntegratedAt, keys.LateEntryLimit) is { } recovery
-                ? trail.Describe(
-                    new AuditFacts(
-                        AuditOperation.Combination, LedgerRecovery.Action, ResourceType: LedgerRecovery.ResourceType, Summary: recovery.Summary,
-                        Justification: LedgerRecovery.Reason),
-                    pass.IntegratedAt)
-                : null,
-            cancellationToken);
+    public async Task<LedgerRecoveryOutcome> RecoverAsync(AuditTrail trail, int batchSize, CancellationToken cancellationToken)
+    {
+        // Read by the first pass that integrates anything; the passes after it would read the recovery's own leaves.
+        DateTimeOffset? lastIntegrationBefore = null;
+        var read = false;
+        var records = new List<AuditEntry>();
+        int integrated = 0, late = 0;
+        LedgerPass pass;
+        do
+        {
+            pass = await RunPassAsync(batchSize, mark => SweepFloor(mark), pending =>
+            {
+                lastIntegrationBefore = read ? lastIntegrationBefore : pending.LastIntegrationBefore;
+                return LedgerRecovery.For(pending.Entries.Select(e => (e.Sequence, e.OccurredAt)), lastIntegrationBefore, pending.IntegratedAt, keys.LateEntryLimit) is { } recovery
+                    ? trail.Describe(
+                        new AuditFacts(
+                            AuditOperation.Combination, LedgerRecovery.Action, ResourceType: LedgerRecovery.ResourceType, Summary: recovery.Summary,
+                            Justification: LedgerRecovery.Reason),
+                        pending.IntegratedAt)
+                    : null;
+            }, cancellationToken);
+            read |= pass.Integrated > 0;
+            integrated += pass.Integrated;
+            if (pass.Recovery is { } record && LedgerRecovery.TryParse(record.Summary, out var recovery))
+            {
+                records.Add(record);
+                late += recovery.LateCount;
+            }
+        }
+        while (pass.Integrated == batchSize);
+        return new LedgerRecoveryOutcome(integrated, late, records, pass);
+    }
 
     private async Task<LedgerPass> RunPassAsync(int batchSize, Func<long, long?> sweepFloor, Func<PendingPass, AuditEntry?>? record, CancellationToken cancellationToken)
     {
@@ -235,6 +259,12 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
 /// entry a start-up recovery appended after them to name those integrated late, if it did.
 /// </summary>
 public readonly record struct LedgerPass(bool Swept, int Integrated, long HighWaterMarkBefore, long HighWaterMark, AuditEntry? Recovery = null);
+
+/// <summary>
+/// What a start-up recovery did: how many entries it integrated, how many of them late, the recovery entries that name
+/// those (one for each pass that had any), and its last pass (a complete sweep).
+/// </summary>
+public sealed record LedgerRecoveryOutcome(int Integrated, int Late, IReadOnlyList<AuditEntry> Records, LedgerPass LastPass);
 
 /// <summary>The entries a pass is about to integrate at <see cref="IntegratedAt"/>, and the instant of the last leaf before them.</summary>
 internal sealed record PendingPass(IReadOnlyList<AuditEntry> Entries, DateTimeOffset IntegratedAt, DateTimeOffset? LastIntegrationBefore);

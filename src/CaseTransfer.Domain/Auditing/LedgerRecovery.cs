@@ -238,8 +238,9 @@ public readonly record struct SequenceRange(long First, long Last)
 
 /// <summary>
 /// What <see cref="LateEntryReview"/> found about one entry logged late: when it claims to have happened, when it was
-/// integrated, and whether a start-up recovery recorded in the log named it (<see cref="RecoveryLeafIndex"/>) and
-/// explains it (<see cref="Explained"/>: named, and plausible as pending when the service stopped).
+/// integrated, and whether a start-up recovery recorded in the log named it (<see cref="RecoveryLeafIndex"/>, with the
+/// last integration before the stop it states) and explains it (<see cref="Explained"/>: named, and plausible as pending
+/// when the service stopped).
 /// </summary>
 public readonly record struct LateEntryFinding(
     long LeafIndex,
@@ -260,13 +261,13 @@ public readonly record struct LateEntryFinding(
 /// the instant of a pass that has not happened, and the service's own record, or its next entry, comes after it).
 /// A late entry is explained only by the record of its own pass, only if the record names it, and only if the instant it
 /// claims is plausible for an entry pending when the service stopped (<see cref="LedgerRecovery.IsPlausible"/> against the
-/// last leaf before the pass, as the log shows it, not as the record says). Every other late entry is reported unexplained.
+/// last integration before the stop, which the service read from the leaves when it recovered and the record states; a
+/// recovery of several passes states the same in each). Every other late entry is reported unexplained.
 /// </summary>
 public sealed class LateEntryReview(TimeSpan limit, Action<LateEntryFinding> report)
 {
     private readonly List<(long LeafIndex, long Sequence, Guid Id, DateTimeOffset OccurredAt)> _late = [];
     private DateTimeOffset? _pass;
-    private DateTimeOffset? _beforePass;
     private (long LeafIndex, LedgerRecovery Recovery)? _record;
 
     /// <summary>The next leaf, with its entry as stored, or null when the entry is gone or no longer matches the leaf.</summary>
@@ -275,7 +276,6 @@ public sealed class LateEntryReview(TimeSpan limit, Action<LateEntryFinding> rep
         if (_pass != integratedAt)
         {
             ClosePass();
-            _beforePass = _pass;
             _pass = integratedAt;
         }
 
@@ -303,10 +303,10 @@ public sealed class LateEntryReview(TimeSpan limit, Action<LateEntryFinding> rep
     {
         foreach (var late in _late)
         {
-            var named = _record is { } record && record.Recovery.Names(late.Sequence) ? record.LeafIndex : (long?)null;
+            var recovery = _record is { } record && record.Recovery.Names(late.Sequence) ? record : ((long LeafIndex, LedgerRecovery Recovery)?)null;
             report(new LateEntryFinding(
-                late.LeafIndex, late.Sequence, late.Id, late.OccurredAt, _pass!.Value, _beforePass, named,
-                named is not null && LedgerRecovery.IsPlausible(late.OccurredAt, _beforePass, limit)));
+                late.LeafIndex, late.Sequence, late.Id, late.OccurredAt, _pass!.Value, recovery?.Recovery.LastIntegrationBefore, recovery?.LeafIndex,
+                recovery is { } named && LedgerRecovery.IsPlausible(late.OccurredAt, named.Recovery.LastIntegrationBefore, limit)));
         }
 
         _late.Clear();

@@ -275,27 +275,27 @@ public sealed class AuditLedgerService(IServiceScopeFactory scopes, AuditLedgerO
         }
     }
 
-    /// <summary>Integrates everything committed so far in one pass, naming what is late in the log, and signs a checkpoint.</summary>
+    /// <summary>Integrates everything committed so far, naming in the log what is late, and signs a checkpoint.</summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        // One trace for the recovery's log lines and its audit entry.
+        // One trace for the recovery's log lines and its audit entries.
         using var activity = new System.Diagnostics.Activity("AuditLogRecovery").Start();
         await using var scope = scopes.CreateAsyncScope();
         var integrator = scope.ServiceProvider.GetRequiredService<LedgerIntegrator>();
         var startedAt = clock.GetUtcNow();
-        var pass = await integrator.RecoverAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), cancellationToken);
-        Completed(pass, startedAt);
+        var recovery = await integrator.RecoverAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), options.BatchSize, cancellationToken);
+        Completed(recovery.LastPass, startedAt);
         await integrator.CheckpointAsync(cancellationToken);
         _recovered = true;
-        if (pass.Recovery is { } recovery)
+        if (recovery.Records.Count > 0)
         {
             logger.LogWarning(
-                "Audit log recovered at start-up: {Integrated} entries committed before the service stopped were integrated, some later than the late-entry limit; recorded as audit entry {RecoveryEntryId}: {Summary}",
-                pass.Integrated, recovery.Id, recovery.Summary);
+                "Audit log recovered at start-up: {Integrated} entries committed before the service stopped were integrated, {Late} of them later than the late-entry limit; recorded in {Records} recovery entries, the first {RecoveryEntryId}: {Summary}",
+                recovery.Integrated, recovery.Late, recovery.Records.Count, recovery.Records[0].Id, recovery.Records[0].Summary);
         }
-        else if (pass.Integrated > 0)
+        else if (recovery.Integrated > 0)
         {
-            logger.LogInformation("Audit log recovered at start-up: {Integrated} entries committed before this instance started were integrated", pass.Integrated);
+            logger.LogInformation("Audit log recovered at start-up: {Integrated} entries committed before this instance started were integrated", recovery.Integrated);
         }
     }
 

@@ -51,6 +51,25 @@ public abstract class LedgerRestartTests
     }
 
     [Fact]
+    public async Task A_recovery_of_more_than_a_batch_is_recorded_pass_by_pass_and_verifies_intact()
+    {
+        var clock = NewClock();
+        await using var crashed = await StartAsync(clock);
+        var (pending, lastIntegration) = await LeftPendingByACrashAsync(crashed);
+        clock.Advance(TimeSpan.FromHours(9));
+
+        await using var restarted = new ConfiguredApp(crashed, new Dictionary<string, string>(Integrating) { ["Audit:BatchSize"] = "1" }, clock);
+
+        var recoveries = await RecoveriesAsync(restarted);
+        Assert.Equal(pending.Count, recoveries.Count);
+        Assert.All(recoveries, r => Assert.Equal(lastIntegration, r.Record.LastIntegrationBefore));
+        Assert.All(pending, sequence => Assert.Contains(recoveries, r => r.Record.Names(sequence)));
+        var report = await VerifyAsync(restarted);
+        Assert.True(report["intact"]!.GetValue<bool>(), report.ToJsonString());
+        Assert.Equal(pending, Notes(report).Where(n => n.Kind == "recovered-late").Select(n => n.Sequence!.Value).Order());
+    }
+
+    [Fact]
     public async Task An_entry_inserted_with_an_old_timestamp_while_the_service_was_down_is_still_tampering_after_the_restart()
     {
         var clock = NewClock();

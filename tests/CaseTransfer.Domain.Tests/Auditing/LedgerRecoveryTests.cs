@@ -114,6 +114,21 @@ public class LedgerRecoveryTests
     }
 
     [Fact]
+    public void A_recovery_of_several_passes_holds_the_entries_of_each_to_the_last_integration_before_the_stop()
+    {
+        var log = new Log();
+        log.Pass(Stop.AddSeconds(-30), (1, Stop.AddSeconds(-31)));
+        log.Recovery(Morning, (2, Stop.AddSeconds(-1)));
+        log.RecoveryContinued(Morning.AddSeconds(1), Stop.AddSeconds(-30), (3, Stop.AddSeconds(-0.5)), (4, Stop.AddDays(-1)));
+
+        var findings = log.Review();
+
+        Assert.Equal([2L, 3L], findings.Where(f => f.Explained).Select(f => f.EntrySequence));
+        Assert.All(findings, f => Assert.Equal(Stop.AddSeconds(-30), f.LastIntegrationBefore));
+        Assert.False(findings.Single(f => f.EntrySequence == 4).Explained);
+    }
+
+    [Fact]
     public void An_entry_claiming_an_instant_just_within_the_limit_of_the_last_integration_is_plausible_and_one_beyond_is_not()
     {
         var last = Stop.AddSeconds(-30);
@@ -194,11 +209,14 @@ public class LedgerRecoveryTests
         }
 
         /// <summary>A recovery pass as the service makes one: the entries, then its record, at one instant.</summary>
-        public void Recovery(DateTimeOffset at, params (long Sequence, DateTimeOffset OccurredAt)[] entries)
+        public void Recovery(DateTimeOffset at, params (long Sequence, DateTimeOffset OccurredAt)[] entries) =>
+            RecoveryContinued(at, _leaves.Count == 0 ? null : _leaves[^1].IntegratedAt, entries);
+
+        /// <summary>A recovery pass whose record states <paramref name="lastIntegrationBefore"/>, as every pass of a recovery after its first does.</summary>
+        public void RecoveryContinued(DateTimeOffset at, DateTimeOffset? lastIntegrationBefore, params (long Sequence, DateTimeOffset OccurredAt)[] entries)
         {
-            var last = _leaves.Count == 0 ? (DateTimeOffset?)null : _leaves[^1].IntegratedAt;
             Pass(at, entries);
-            var recovery = LedgerRecovery.For(entries.Select(e => (e.Sequence, e.OccurredAt)), last, at, Limit)!;
+            var recovery = LedgerRecovery.For(entries.Select(e => (e.Sequence, e.OccurredAt)), lastIntegrationBefore, at, Limit)!;
             Add(at, _nextSequence++, Entry(at, LedgerRecovery.Action, recovery.Summary));
         }
 
