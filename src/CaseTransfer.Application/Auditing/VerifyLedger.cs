@@ -63,9 +63,10 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
         {
             if (!finding.Explained)
             {
+                var logged = $"The entry was logged {(finding.IntegratedAt - finding.OccurredAt).TotalSeconds:F0} s after the instant it claims (the late-entry limit is {keys.LateEntryLimit.TotalSeconds:F0} s): it may have been inserted after the fact.";
                 Report(new LedgerProblem("late-entry", finding.LeafIndex, finding.EntrySequence, finding.EntryId, finding.RecoveryLeafIndex is { } named
-                    ? $"The entry was logged long after the instant it claims: it may have been inserted after the fact. The start-up recovery recorded at leaf {named} integrated it, but it claims an instant more than the late-entry limit before the service's last integration before it stopped ({finding.LastIntegrationBefore:O}), when the service would already have logged it."
-                    : "The entry was logged long after the instant it claims: it may have been inserted after the fact."));
+                    ? $"{logged} The start-up recovery recorded at leaf {named} integrated it, but it claims an instant more than the limit before the service's last integration before it stopped ({finding.LastIntegrationBefore:O}), when the service would already have logged it."
+                    : logged));
             }
             else if (notes.Count < MaxProblemsReported)
             {

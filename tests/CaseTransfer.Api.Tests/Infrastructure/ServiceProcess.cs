@@ -12,7 +12,8 @@ namespace CaseTransfer.Api.Tests.Infrastructure;
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    // Generous: on a shared machine under heavy load a start has taken more than a minute.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -101,7 +102,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             await kill.WaitForExitAsync(cancellationToken);
         }
 
-        await _process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        await _process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
         return _process.ExitCode;
     }
 
