@@ -49,7 +49,7 @@ public static class AuditEndpoints
         group.MapPost("/verify", VerifyLedger)
             .WithName(nameof(VerifyLedger))
             .WithSummary("Recompute the log from the stored entries and check it against every signed checkpoint")
-            .WithDescription("Send the checkpoints your organisation kept (signed notes) to have them checked too. Answers intact with the root, or every entry whose content no longer matches and every missing or extra leaf.")
+            .WithDescription("Send the checkpoints your organisation kept (signed notes) to have them checked too. Answers intact (no problems) with the root, or every entry whose content no longer matches, every missing or extra leaf, every entry logged long after the instant it claims (late-entry), and every checkpoint that is contradicted (checkpoint-mismatch), cannot be read as a signed checkpoint (malformed-checkpoint) or does not verify with the log's key (bad-checkpoint). Entries integrated late because the service stopped without integrating them, which a recovery recorded in the log at the next start explains, are listed under notes (recovered-late) and leave intact true.")
             .WritesProblems(400, 401, 403, 413);
 
         app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization()

@@ -50,9 +50,12 @@ public static class OfflineVerification
             return 2;
         }
 
-        if (!Checkpoint.TryOpen(File.ReadAllText(checkpointPath), key, out var checkpoint) || checkpoint is null)
+        var opening = Checkpoint.Open(File.ReadAllText(checkpointPath), key);
+        if (opening.Checkpoint is not { } checkpoint)
         {
-            output.WriteLine("FAIL: the checkpoint is not signed by this key.");
+            output.WriteLine(opening.Malformed is { } malformed
+                ? $"FAIL: the checkpoint cannot be read as a C2SP signed checkpoint: {malformed}."
+                : "FAIL: the checkpoint is not signed by this key.");
             return 1;
         }
 

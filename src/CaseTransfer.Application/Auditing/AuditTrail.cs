@@ -30,10 +30,10 @@ public sealed class AuditTrail(IAppDbContext db, ICaller caller, IRequestContext
         return entry;
     }
 
-    /// <summary>The entry for the current caller and request, not yet staged anywhere.</summary>
-    public AuditEntry Describe(AuditFacts facts)
+    /// <summary>The entry for the current caller and request, not yet staged anywhere; at <paramref name="at"/>, or now.</summary>
+    public AuditEntry Describe(AuditFacts facts, DateTimeOffset? at = null)
     {
-        var now = clock.GetUtcNow();
+        var now = at ?? clock.GetUtcNow();
         var entry = new AuditEntry(
             Guid.CreateVersion7(now),
             now,

@@ -4,13 +4,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Auditing;
 
-/// <summary>The log's identity: its origin line, its Ed25519 note key and the merge delay its receipts promise.</summary>
+/// <summary>
+/// The log's identity: its origin line, its Ed25519 note key, the merge delay its receipts promise, and how late after
+/// the instant it claims an entry may be integrated before verification calls it inserted after the fact.
+/// </summary>
 public interface IAuditLedgerKeys
 {
     string Origin { get; }
     NoteSigner Signer { get; }
     NoteVerifier Verifier { get; }
     int MaxMergeDelaySeconds { get; }
+    TimeSpan LateEntryLimit { get; }
 }
 
 /// <summary>
@@ -71,13 +75,60 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
     /// the batch is read again.
     /// </para>
     /// </summary>
-    public async Task<LedgerPass> PassAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken)
+    public Task<LedgerPass> PassAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken) =>
+        RunPassAsync(batchSize, sweepFloor, null, cancellationToken);
+
+    /// <summary>
+    /// The start-up recovery: integrates everything committed and not yet integrated, as the service does before it
+    /// accepts requests, in full sweeps of up to <paramref name="batchSize"/> entries, each in one transaction, until one
+    /// takes fewer. When any entry of a pass is late by the verifier's rule (the service stopped without integrating it,
+    /// and started again more than the late-entry limit later), the pass's transaction appends a recovery entry
+    /// (<see cref="LedgerRecovery"/>, written by <paramref name="trail"/> as the system, at the pass's instant) as its last
+    /// leaf, naming them and the last integration before the stop (as the first pass read it, so every pass names the
+    /// same): verification then reports them as recovered, not as inserted after the fact. A crash in the middle of a pass
+    /// leaves neither its leaves nor its entry. The entry is a combination (DPA 2018 s.62) of entries into the log, about
+    /// no person.
+    /// </summary>
+    public async Task<LedgerRecoveryOutcome> RecoverAsync(AuditTrail trail, int batchSize, CancellationToken cancellationToken)
+    {
+        // Read by the first pass that integrates anything; the passes after it would read the recovery's own leaves.
+        DateTimeOffset? lastIntegrationBefore = null;
+        var read = false;
+        var records = new List<AuditEntry>();
+        int integrated = 0, late = 0;
+        LedgerPass pass;
+        do
+        {
+            pass = await RunPassAsync(batchSize, mark => SweepFloor(mark), pending =>
+            {
+                lastIntegrationBefore = read ? lastIntegrationBefore : pending.LastIntegrationBefore;
+                return LedgerRecovery.For(pending.Entries.Select(e => (e.Sequence, e.OccurredAt)), lastIntegrationBefore, pending.IntegratedAt, keys.LateEntryLimit) is { } recovery
+                    ? trail.Describe(
+                        new AuditFacts(
+                            AuditOperation.Combination, LedgerRecovery.Action, ResourceType: LedgerRecovery.ResourceType, Summary: recovery.Summary,
+                            Justification: LedgerRecovery.Reason),
+                        pending.IntegratedAt)
+                    : null;
+            }, cancellationToken);
+            read |= pass.Integrated > 0;
+            integrated += pass.Integrated;
+            if (pass.Recovery is { } record && LedgerRecovery.TryParse(record.Summary, out var recovery))
+            {
+                records.Add(record);
+                late += recovery.LateCount;
+            }
+        }
+        while (pass.Integrated == batchSize);
+        return new LedgerRecoveryOutcome(integrated, late, records, pass);
+    }
+
+    private async Task<LedgerPass> RunPassAsync(int batchSize, Func<long, long?> sweepFloor, Func<PendingPass, AuditEntry?>? record, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await PassOnceAsync(batchSize, sweepFloor, cancellationToken);
+                return await PassOnceAsync(batchSize, sweepFloor, record, cancellationToken);
             }
             // The bulk insert reports a key violation as the provider's own DbException (COPY, prepared INSERT),
             // EF's SaveChanges as a DbUpdateException.
@@ -88,7 +139,8 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         }
     }
 
-    private async Task<LedgerPass> PassOnceAsync(int batchSize, Func<long, long?> sweepFloor, CancellationToken cancellationToken)
+    private async Task<LedgerPass> PassOnceAsync(
+        int batchSize, Func<long, long?> sweepFloor, Func<PendingPass, AuditEntry?>? record, CancellationToken cancellationToken)
     {
         // The tree's size is read before the entries: if another integrator appends between the two reads, this
         // pass's leaves go in at indexes that are taken and its insert fails, instead of integrating an entry twice.
@@ -128,14 +180,26 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
 
         // The frontier of the size read above: its nodes were committed with its leaves and never change.
         var frontier = await LoadFrontierAsync(size, cancellationToken);
-        var now = clock.GetUtcNow();
-        var leaves = new List<AuditLeaf>(pending.Count);
-        var nodes = new List<AuditTreeNode>(pending.Count);
+        var now = AuditEntry.TruncateToMicroseconds(clock.GetUtcNow());
+        var leaves = new List<AuditLeaf>(pending.Count + 1);
+        var nodes = new List<AuditTreeNode>(pending.Count + 1);
         foreach (var entry in pending)
         {
             var leafHash = AuditEntryEncoding.LeafHash(entry);
             leaves.Add(new AuditLeaf(frontier.Size, entry.Sequence, leafHash, now));
             nodes.AddRange(frontier.Append(leafHash));
+        }
+
+        // A recovery's own entry is the pass's last leaf. Its leaf hash does not depend on the sequence number the
+        // database gives it, so only the leaf row waits for the insert.
+        var lastIntegration = record is null || size == 0 ? null
+            : await db.AuditLeaves.Where(l => l.LeafIndex == size - 1).Select(l => (DateTimeOffset?)l.IntegratedAt).SingleAsync(cancellationToken);
+        var recovery = record?.Invoke(new PendingPass(pending, now, lastIntegration));
+        var recoveryIndex = frontier.Size;
+        var recoveryHash = recovery is null ? null : AuditEntryEncoding.LeafHash(recovery);
+        if (recoveryHash is not null)
+        {
+            nodes.AddRange(frontier.Append(recoveryHash));
         }
 
         // Set-based (COPY on PostgreSQL): tracking 10,000 new rows per batch made SaveChanges the integrator's
@@ -145,11 +209,18 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
         await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (recovery is not null)
+            {
+                db.AuditEntries.Add(recovery);
+                await db.SaveChangesAsync(ct);
+                leaves.Add(new AuditLeaf(recoveryIndex, recovery.Sequence, recoveryHash!, now));
+            }
+
             await db.InsertManyAsync(leaves, ct);
             await db.InsertManyAsync(nodes, ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
-        return new LedgerPass(sweep, pending.Count, highWater, Math.Max(highWater, pending[^1].Sequence));
+        return new LedgerPass(sweep, pending.Count, highWater, Math.Max(highWater, recovery?.Sequence ?? pending[^1].Sequence), recovery);
     }
 
     /// <summary>Signs a checkpoint of the current tree when it has grown since the last one.</summary>
@@ -183,10 +254,20 @@ public sealed class LedgerIntegrator(IAppDbContext db, IAuditLedgerKeys keys, Ti
 }
 
 /// <summary>
-/// What one integration pass did: whether it swept the late-commit window, how many entries it appended, and the
-/// integrated high-water mark (the largest entry sequence number with a leaf) it read and the one it left.
+/// What one integration pass did: whether it swept the late-commit window, how many entries it appended, the
+/// integrated high-water mark (the largest entry sequence number with a leaf) it read and the one it left, and the
+/// entry a start-up recovery appended after them to name those integrated late, if it did.
 /// </summary>
-public readonly record struct LedgerPass(bool Swept, int Integrated, long HighWaterMarkBefore, long HighWaterMark);
+public readonly record struct LedgerPass(bool Swept, int Integrated, long HighWaterMarkBefore, long HighWaterMark, AuditEntry? Recovery = null);
+
+/// <summary>
+/// What a start-up recovery did: how many entries it integrated, how many of them late, the recovery entries that name
+/// those (one for each pass that had any), and its last pass (a complete sweep).
+/// </summary>
+public sealed record LedgerRecoveryOutcome(int Integrated, int Late, IReadOnlyList<AuditEntry> Records, LedgerPass LastPass);
+
+/// <summary>The entries a pass is about to integrate at <see cref="IntegratedAt"/>, and the instant of the last leaf before them.</summary>
+internal sealed record PendingPass(IReadOnlyList<AuditEntry> Entries, DateTimeOffset IntegratedAt, DateTimeOffset? LastIntegrationBefore);
 
 /// <summary>Reads stored subtree hashes: level 0 from the leaves, higher levels from the node table.</summary>
 public static class LedgerNodes

@@ -10,7 +10,8 @@ namespace CaseTransfer.Application.Auditing;
 /// <summary>
 /// Recomputes the log from the stored entries and checks it against every signed checkpoint, the service's own and
 /// any an organisation kept: "intact" with the root, or every entry whose content no longer matches, every missing or
-/// extra leaf, and every checkpoint the recomputed tree contradicts.
+/// extra leaf, and every checkpoint the recomputed tree contradicts. Entries a start-up recovery integrated late, and
+/// recorded in the log, are notes, not problems.
 /// </summary>
 [Authorise(Roles.Auditor)]
 public sealed record VerifyLedger(IReadOnlyList<string>? KeptCheckpoints) : IQuery<LedgerVerification>, IConsultation
@@ -22,7 +23,12 @@ public sealed record VerifyLedger(IReadOnlyList<string>? KeptCheckpoints) : IQue
 
 public sealed record LedgerProblem(string Kind, long? LeafIndex, long? EntrySequence, Guid? EntryId, string Detail);
 
-public sealed record LedgerVerification(bool Intact, long TreeSize, string RootHash, int CheckpointsChecked, IReadOnlyList<LedgerProblem> Problems);
+/// <summary>Something verification found that is not a problem: an entry integrated late that a recorded start-up recovery explains.</summary>
+public sealed record LedgerNote(string Kind, long? LeafIndex, long? EntrySequence, Guid? EntryId, string Detail);
+
+/// <summary>Intact means no problems; notes never make it false.</summary>
+public sealed record LedgerVerification(
+    bool Intact, long TreeSize, string RootHash, int CheckpointsChecked, IReadOnlyList<LedgerProblem> Problems, IReadOnlyList<LedgerNote> Notes);
 
 public sealed class VerifyLedgerValidator : AbstractValidator<VerifyLedger>
 {
@@ -51,6 +57,23 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
                 problems.Add(problem);
             }
         }
+
+        var notes = new List<LedgerNote>();
+        var late = new LateEntryReview(keys.LateEntryLimit, finding =>
+        {
+            if (!finding.Explained)
+            {
+                var logged = $"The entry was logged {(finding.IntegratedAt - finding.OccurredAt).TotalSeconds:F0} s after the instant it claims (the late-entry limit is {keys.LateEntryLimit.TotalSeconds:F0} s): it may have been inserted after the fact.";
+                Report(new LedgerProblem("late-entry", finding.LeafIndex, finding.EntrySequence, finding.EntryId, finding.RecoveryLeafIndex is { } named
+                    ? $"{logged} The start-up recovery recorded at leaf {named} integrated it, but it claims an instant more than the limit before the service's last integration before it stopped ({finding.LastIntegrationBefore:O}), when the service would already have logged it."
+                    : logged));
+            }
+            else if (notes.Count < MaxProblemsReported)
+            {
+                notes.Add(new LedgerNote("recovered-late", finding.LeafIndex, finding.EntrySequence, finding.EntryId,
+                    $"Logged {(finding.IntegratedAt - finding.OccurredAt).TotalSeconds:F0} s after the instant it claims, by the start-up recovery recorded at leaf {finding.RecoveryLeafIndex}: it was committed before the service stopped without integrating it{(finding.LastIntegrationBefore is { } last ? $" (its last integration before the stop was at {last:O})" : "")}, not inserted after the fact."));
+            }
+        });
 
         // Every checkpoint to test the recomputed tree against: the service's and the organisation's own copies.
         var checkpoints = new SortedDictionary<long, List<(byte[] Root, string Source)>>();
@@ -100,6 +123,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
                 }
 
                 byte[] hash;
+                AuditEntryFields? unchanged = null;
                 if (hashes[i] is not { } computed)
                 {
                     Report(new LedgerProblem("missing-entry", leaf.LeafIndex, leaf.EntrySequence, null, "The leaf's audit entry is gone: it was deleted."));
@@ -113,11 +137,13 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
                     {
                         Report(new LedgerProblem("entry-changed", leaf.LeafIndex, leaf.EntrySequence, entry.Id, "The entry's content no longer matches the leaf hash it was logged with."));
                     }
-                    else if (leaf.IntegratedAt - entry.OccurredAt > TimeSpan.FromSeconds(keys.MaxMergeDelaySeconds) + TimeSpan.FromMinutes(5))
+                    else
                     {
-                        Report(new LedgerProblem("late-entry", leaf.LeafIndex, leaf.EntrySequence, entry.Id, "The entry was logged long after the instant it claims: it may have been inserted after the fact."));
+                        unchanged = entry;
                     }
                 }
+
+                late.Add(leaf.LeafIndex, leaf.EntrySequence, leaf.IntegratedAt, unchanged);
 
                 frontier.Append(hash);
                 expected = leaf.LeafIndex + 1;
@@ -126,6 +152,8 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
 
             page = await next;
         }
+
+        late.Finish();
 
         foreach (var beyond in checkpoints.Where(c => c.Key > frontier.Size))
         {
@@ -146,7 +174,7 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
             Report(new LedgerProblem("extra-entry", null, orphan.Sequence, orphan.Id, "An entry sits among logged ones but was never logged: it was inserted after the fact."));
         }
 
-        return new LedgerVerification(problems.Count == 0, frontier.Size, Convert.ToBase64String(frontier.RootHash()), checkedCount, problems);
+        return new LedgerVerification(problems.Count == 0, frontier.Size, Convert.ToBase64String(frontier.RootHash()), checkedCount, problems, notes);
     }
 
     private sealed record Page(List<StoredLeaf> Leaves, long Through, Dictionary<long, AuditEntryFields> Entries);
@@ -192,8 +220,14 @@ public sealed class LedgerVerifier(IAppDbContext db, IAuditLedgerKeys keys)
 
     private void AddCheckpoint(string note, string source, long? storedSize, Action<LedgerProblem> report, SortedDictionary<long, List<(byte[], string)>> into)
     {
-        if (!Checkpoint.TryOpen(note, keys.Verifier, out var checkpoint) || checkpoint is null || checkpoint.Origin != keys.Origin
-            || (storedSize is { } size && checkpoint.TreeSize != size))
+        var opening = Checkpoint.Open(note, keys.Verifier);
+        if (opening.Malformed is { } malformed)
+        {
+            report(new LedgerProblem("malformed-checkpoint", null, null, null, $"A {source} checkpoint cannot be read as a C2SP signed checkpoint: {malformed}."));
+            return;
+        }
+
+        if (opening.Checkpoint is not { } checkpoint || checkpoint.Origin != keys.Origin || (storedSize is { } size && checkpoint.TreeSize != size))
         {
             report(new LedgerProblem("bad-checkpoint", null, null, null, $"A {source} checkpoint does not verify with this log's key."));
             return;

@@ -172,8 +172,11 @@ public sealed class NoteSigner : IDisposable
     public void Dispose() => key.Dispose();
 }
 
-/// <summary>The outcome of <see cref="SignedNote.Verify"/>: the verified body, or why not.</summary>
-public sealed record SignedNoteVerification(string? Body, string? Failure)
+/// <summary>
+/// The outcome of <see cref="SignedNote.Verify"/>: the verified body, or why not, and whether that is because the note is
+/// not a well-formed signed note at all (<see cref="IsMalformed"/>) rather than not signed by the key.
+/// </summary>
+public sealed record SignedNoteVerification(string? Body, string? Failure, bool IsMalformed = false)
 {
     /// <summary>Whether the note carried a valid signature by the key and was well formed.</summary>
     [MemberNotNullWhen(true, nameof(Body))]
@@ -183,6 +186,8 @@ public sealed record SignedNoteVerification(string? Body, string? Failure)
     internal static SignedNoteVerification Verified(string body) => new(body, null);
 
     internal static SignedNoteVerification Failed(string failure) => new(null, failure);
+
+    internal static SignedNoteVerification Malformed(string failure) => new(null, failure, IsMalformed: true);
 }
 
 /// <summary>
@@ -226,33 +231,15 @@ public static class SignedNote
     /// </summary>
     public static SignedNoteVerification Verify(string note, NoteVerifier verifier)
     {
-        if (string.IsNullOrEmpty(note) || !IsValidUtf8WithoutControls(note) || !note.EndsWith('\n'))
+        if (!TryRead(note, out var body, out var signatures, out var malformation))
         {
-            return SignedNoteVerification.Failed("malformed note");
-        }
-
-        var split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
-        if (split < 0 || split + 2 >= note.Length)
-        {
-            return SignedNoteVerification.Failed("malformed note: no signature lines after a blank line");
-        }
-
-        var body = note[..(split + 1)];
-        var lines = note[(split + 2)..^1].Split('\n');
-        if (lines.Length > MaxSignatures)
-        {
-            return SignedNoteVerification.Failed("malformed note: too many signatures");
+            return SignedNoteVerification.Malformed($"malformed note: {malformation}");
         }
 
         var bodyBytes = Encoding.UTF8.GetBytes(body);
         var matched = 0;
-        foreach (var line in lines)
+        foreach (var (name, keyId, signature) in signatures)
         {
-            if (!TryParseSignatureLine(line, out var name, out var keyId, out var signature))
-            {
-                return SignedNoteVerification.Failed("malformed note: bad signature line");
-            }
-
             if (name != verifier.Name || keyId != verifier.KeyId)
             {
                 continue;
@@ -269,6 +256,79 @@ public static class SignedNote
         return matched > 0
             ? SignedNoteVerification.Verified(body)
             : SignedNoteVerification.Failed($"no signature by key {verifier.Name}+{verifier.KeyId:x8}");
+    }
+
+    /// <summary>
+    /// Reads a note's text without checking any signature: the text when the note is well formed (its signature lines
+    /// included), otherwise what is wrong with it, in words a person can act on. Never throws.
+    /// </summary>
+    public static bool TryReadText(string? note, [NotNullWhen(true)] out string? body, [NotNullWhen(false)] out string? malformation) =>
+        TryRead(note, out body, out _, out malformation);
+
+    private static bool TryRead(
+        string? note,
+        [NotNullWhen(true)] out string? body,
+        out List<(string Name, uint KeyId, byte[] Signature)> signatures,
+        [NotNullWhen(false)] out string? malformation)
+    {
+        body = null;
+        signatures = [];
+        malformation = Malformation(note);
+        if (malformation is not null)
+        {
+            return false;
+        }
+
+        // Go's golang.org/x/mod/sumdb/note splits at the last blank line too.
+        var split = note!.LastIndexOf("\n\n", StringComparison.Ordinal);
+        var lines = note[(split + 2)..^1].Split('\n');
+        if (lines.Length > MaxSignatures)
+        {
+            malformation = $"it has more than {MaxSignatures} signature lines";
+            return false;
+        }
+
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!TryParseSignatureLine(lines[i], out var name, out var keyId, out var signature))
+            {
+                malformation = $"signature line {i + 1} is not \"{SignaturePrefix}<key name> <base64 key id and signature>\"";
+                return false;
+            }
+
+            signatures.Add((name, keyId, signature));
+        }
+
+        body = note[..(split + 1)];
+        return true;
+    }
+
+    /// <summary>What is wrong with the note's outline (text, a blank line, signature lines), or null when nothing is.</summary>
+    private static string? Malformation(string? note)
+    {
+        if (string.IsNullOrEmpty(note))
+        {
+            return "it is empty";
+        }
+
+        if (!IsValidUtf8WithoutControls(note))
+        {
+            return "it holds a control character other than a newline, or a broken character";
+        }
+
+        if (!note.EndsWith('\n'))
+        {
+            return "it does not end with a newline";
+        }
+
+        if (note.EndsWith("\n\n", StringComparison.Ordinal))
+        {
+            return note.TrimEnd('\n').Contains("\n\n", StringComparison.Ordinal)
+                ? "it ends with a blank line (an extra newline after its last signature line)"
+                : "no signature lines follow its text";
+        }
+
+        return note.Contains("\n\n", StringComparison.Ordinal) ? null : "it has no blank line between its text and its signature lines";
     }
 
     /// <summary>A key name: non-empty, no whitespace, no control characters, no '+'.</summary>

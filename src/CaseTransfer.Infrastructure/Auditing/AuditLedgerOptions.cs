@@ -35,6 +35,17 @@ public sealed class AuditLedgerOptions
     /// <summary>The longest a receipt promises an entry may wait before it is in a signed checkpoint.</summary>
     public int MaxMergeDelaySeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long after the instant it claims an entry may be integrated before verification reports it as possibly inserted
+    /// after the fact (<c>late-entry</c>), unless a recorded start-up recovery explains it. Null: the merge delay plus five
+    /// minutes. It must exceed the merge delay, within which every entry is integrated in the ordinary way.
+    /// </summary>
+    public int? LateEntryLimitSeconds { get; set; }
+
+    public TimeSpan LateEntryLimit => TimeSpan.FromSeconds(LateEntryLimitSeconds ?? (MaxMergeDelaySeconds + DefaultLateEntryMarginSeconds));
+
+    public const int DefaultLateEntryMarginSeconds = 300;
+
     public int BatchSize { get; set; } = 5_000;
 
     /// <summary>
@@ -48,6 +59,13 @@ public sealed class AuditLedgerOptions
         if (LateCommitSweepSeconds < 0)
         {
             throw new InvalidOperationException($"{Section}:{nameof(LateCommitSweepSeconds)} must not be negative (0 sweeps on every pass); it is {LateCommitSweepSeconds}.");
+        }
+
+        if (LateEntryLimit <= TimeSpan.FromSeconds(MaxMergeDelaySeconds))
+        {
+            throw new InvalidOperationException(
+                $"{Section}:{nameof(LateEntryLimitSeconds)} ({LateEntryLimit.TotalSeconds} s) must be more than {Section}:{nameof(MaxMergeDelaySeconds)} " +
+                $"({MaxMergeDelaySeconds} s): every entry is integrated within the merge delay, so a shorter limit would call ordinary entries late.");
         }
 
         if (BatchSize < 1)
@@ -72,6 +90,7 @@ public sealed class AuditLedgerKeys : IAuditLedgerKeys, IDisposable
     {
         Origin = options.Origin;
         MaxMergeDelaySeconds = options.MaxMergeDelaySeconds;
+        LateEntryLimit = options.LateEntryLimit;
         Signer = NoteSigner.FromSeed(options.Origin, Seed(options));
     }
 
@@ -79,6 +98,7 @@ public sealed class AuditLedgerKeys : IAuditLedgerKeys, IDisposable
     public NoteSigner Signer { get; }
     public NoteVerifier Verifier => Signer.Verifier;
     public int MaxMergeDelaySeconds { get; }
+    public TimeSpan LateEntryLimit { get; }
 
     public void Dispose() => Signer.Dispose();
 
@@ -155,32 +175,82 @@ public sealed class LateCommitSweepSchedule(TimeSpan interval, long maxAdvance, 
 /// <summary>
 /// Integrates committed entries shortly after commit and signs checkpoints at the configured interval. Ordinary passes
 /// read only the entries above what is integrated; the late-commit window is swept as <see cref="LateCommitSweepSchedule"/> says.
+/// <para>
+/// It starts with a recovery (<see cref="LedgerIntegrator.RecoverAsync"/>): everything committed before this instance
+/// started is integrated, and anything that is late by then (the service stopped without integrating it, and started
+/// again long after) is named in the log by a recovery entry, so verification does not call a restart tampering. The
+/// recovery runs in <see cref="StartAsync"/>, which the host awaits before the web server starts (hosted services start
+/// in order, and the server comes last), so before any request is accepted; when the database cannot be reached then,
+/// the first pass that can reach it recovers instead. On a graceful stop, after the server has stopped taking requests
+/// (hosted services stop in reverse order), <see cref="StopAsync"/> drains: it integrates until nothing is left and
+/// signs a checkpoint, within the host's shutdown timeout, so an ordinary stop leaves nothing for the next start to recover.
+/// </para>
 /// </summary>
 public sealed class AuditLedgerService(IServiceScopeFactory scopes, AuditLedgerOptions options, TimeProvider clock, ILogger<AuditLedgerService> logger)
     : BackgroundService
 {
+    private readonly LateCommitSweepSchedule _sweeps = new(options);
+    private bool _recovered;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecoverAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Audit log recovery at start-up did not complete; the integrator's first pass will recover instead");
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var integrated = 0;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var integrator = scope.ServiceProvider.GetRequiredService<LedgerIntegrator>();
+            int batch;
+            while ((batch = await integrator.IntegrateAsync(options.BatchSize, cancellationToken)) > 0)
+            {
+                integrated += batch;
+            }
+
+            var checkpoint = await integrator.CheckpointAsync(cancellationToken);
+            logger.LogInformation(
+                "Audit log drained at stop: {Integrated} entries integrated; tree size {TreeSize}, {Checkpoint}",
+                integrated, await integrator.TreeSizeAsync(cancellationToken), checkpoint is null ? "already under a signed checkpoint" : "checkpoint signed");
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Audit log drain at stop did not complete ({Integrated} entries integrated); the next start will recover the rest", integrated);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextCheckpoint = clock.GetUtcNow();
-        var sweeps = new LateCommitSweepSchedule(options);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!_recovered)
+                {
+                    await RecoverAsync(stoppingToken);
+                }
+
                 await using var scope = scopes.CreateAsyncScope();
                 var integrator = scope.ServiceProvider.GetRequiredService<LedgerIntegrator>();
                 LedgerPass pass;
                 do
                 {
                     var startedAt = clock.GetUtcNow();
-                    pass = await integrator.PassAsync(options.BatchSize, mark => sweeps.FloorFor(startedAt, mark), stoppingToken);
-                    sweeps.Completed(pass, startedAt);
-                    if (logger.IsEnabled(LogLevel.Debug))
-                    {
-                        logger.LogDebug(
-                            "Audit log pass: {Kind}, {Integrated} entries integrated, high-water mark {Before} -> {After}, {Sweeps} sweeps so far",
-                            pass.Swept ? "sweep" : "ordinary", pass.Integrated, pass.HighWaterMarkBefore, pass.HighWaterMark, sweeps.Sweeps);
-                    }
+                    pass = await integrator.PassAsync(options.BatchSize, mark => _sweeps.FloorFor(startedAt, mark), stoppingToken);
+                    Completed(pass, startedAt);
 
                     // Signed as it falls due, within a long drain too: receipts promise a checkpoint within the merge delay.
                     if (clock.GetUtcNow() >= nextCheckpoint)
@@ -202,6 +272,42 @@ public sealed class AuditLedgerService(IServiceScopeFactory scopes, AuditLedgerO
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(options.IntegrationIntervalMilliseconds), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Integrates everything committed so far, naming in the log what is late, and signs a checkpoint.</summary>
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        // One trace for the recovery's log lines and its audit entries.
+        using var activity = new System.Diagnostics.Activity("AuditLogRecovery").Start();
+        await using var scope = scopes.CreateAsyncScope();
+        var integrator = scope.ServiceProvider.GetRequiredService<LedgerIntegrator>();
+        var startedAt = clock.GetUtcNow();
+        var recovery = await integrator.RecoverAsync(scope.ServiceProvider.GetRequiredService<AuditTrail>(), options.BatchSize, cancellationToken);
+        Completed(recovery.LastPass, startedAt);
+        await integrator.CheckpointAsync(cancellationToken);
+        _recovered = true;
+        if (recovery.Records.Count > 0)
+        {
+            logger.LogWarning(
+                "Audit log recovered at start-up: {Integrated} entries committed before the service stopped were integrated, {Late} of them later than the late-entry limit; recorded in {Records} recovery entries, the first {RecoveryEntryId}: {Summary}",
+                recovery.Integrated, recovery.Late, recovery.Records.Count, recovery.Records[0].Id, recovery.Records[0].Summary);
+        }
+        else if (recovery.Integrated > 0)
+        {
+            logger.LogInformation("Audit log recovered at start-up: {Integrated} entries committed before this instance started were integrated", recovery.Integrated);
+        }
+    }
+
+    /// <summary>Tells the sweep schedule about a finished pass (a recovery is a sweep) and logs it.</summary>
+    private void Completed(LedgerPass pass, DateTimeOffset startedAt)
+    {
+        _sweeps.Completed(pass, startedAt);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug(
+                "Audit log pass: {Kind}, {Integrated} entries integrated, high-water mark {Before} -> {After}, {Sweeps} sweeps so far",
+                pass.Swept ? "sweep" : "ordinary", pass.Integrated, pass.HighWaterMarkBefore, pass.HighWaterMark, _sweeps.Sweeps);
         }
     }
 }

@@ -11,7 +11,6 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Infrastructure.Auditing;
 using CaseTransfer.Infrastructure.Persistence;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -160,7 +159,7 @@ public abstract class LedgerLateCommitTests
             PostgresCluster.RequireOrSkip();
         }
 
-        var app = new ConfiguredApp(Engine, settings, passes);
+        var app = new ConfiguredApp(Engine, settings, log: passes);
         await app.InitializeAsync();
         return app;
     }
@@ -248,25 +247,6 @@ public abstract class LedgerLateCommitTests
         }
 
         private static readonly ILogger NullLogger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-    }
-
-    /// <summary>The service with extra settings (the audit rhythm), and the integrator's passes logged to <see cref="PassLog"/>.</summary>
-    internal sealed class ConfiguredApp(Engine engine, Dictionary<string, string> settings, PassLog? passes = null) : CaseTransferApp(engine)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            if (passes is not null)
-            {
-                builder.UseSetting($"Logging:LogLevel:{typeof(AuditLedgerService).FullName}", "Debug");
-                builder.ConfigureLogging(logging => logging.AddProvider(passes));
-            }
-        }
     }
 }
 

@@ -212,6 +212,25 @@ public abstract class LedgerTests(CaseTransferApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await caseManager.PostAsJsonAsync("/api/v1/audit/verify", new JsonObject(), Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_kept_checkpoint_with_an_extra_blank_line_is_reported_as_malformed_and_one_signed_by_another_key_as_not_verifying()
+    {
+        var client = NpsStaff();
+        await CreateCaseAsync(client);
+        await app.IntegrateLedgerAsync();
+        var kept = (await client.GetFromJsonAsync<JsonArray>("/api/v1/audit/checkpoints", Ct))![0]!["note"]!.GetValue<string>();
+        var origin = kept[..kept.IndexOf('\n', StringComparison.Ordinal)];
+        using var stranger = NoteSigner.FromSeed(origin, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+        var report = await VerifyAsync(kept + "\n", new Checkpoint(origin, 1, MerkleTree.EmptyRootHash()).Sign(stranger));
+
+        Assert.False(report["intact"]!.GetValue<bool>());
+        var problems = report["problems"]!.AsArray().Select(p => (Kind: p!["kind"]!.GetValue<string>(), Detail: p["detail"]!.GetValue<string>())).ToList();
+        Assert.Equal(["bad-checkpoint", "malformed-checkpoint"], problems.Select(p => p.Kind).Order());
+        Assert.Contains("extra newline after its last signature line", problems.Single(p => p.Kind == "malformed-checkpoint").Detail, StringComparison.Ordinal);
+        Assert.Contains("does not verify with this log's key", problems.Single(p => p.Kind == "bad-checkpoint").Detail, StringComparison.Ordinal);
+    }
+
     private async Task<JsonObject> VerifyAsync(params string[] kept)
     {
         var response = await app.ClientFor(Nps, "nps-aud-01", Roles.Auditor)

@@ -41,6 +41,9 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
 
     public byte[] SigningKey => Convert.FromBase64String(_signingKey);
 
+    /// <summary>The base64 seed of the audit log's key, for another process of the service on this database.</summary>
+    public string LedgerSigningKeySeed => _ledgerSeed;
+
     private protected void UseDatabaseOf(CaseTransferApp original)
     {
         _connectionString = original._connectionString;

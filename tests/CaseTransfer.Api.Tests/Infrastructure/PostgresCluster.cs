@@ -260,7 +260,7 @@ public static class PostgresCluster
         return id.ExitCode == 0 ? id.Output.Trim() == "0" : Environment.UserName == "root";
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

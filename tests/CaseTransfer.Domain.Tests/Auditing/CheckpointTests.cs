@@ -59,4 +59,46 @@ public class CheckpointTests
         Assert.False(Checkpoint.TryOpen(note, other.Verifier, out _));
         Assert.False(Checkpoint.TryOpen(note.Replace("\n5\n", "\n6\n", StringComparison.Ordinal), log.Verifier, out _));
     }
+
+    [Fact]
+    public void A_kept_checkpoint_with_an_extra_blank_line_at_the_end_is_malformed_not_signed_by_another_key()
+    {
+        using var log = NoteSigner.FromSeed("audit.case-transfer.example/nps", Enumerable.Range(0, 32).Select(i => (byte)(i * 3)).ToArray());
+        var note = new Checkpoint(log.Name, 5, MerkleTree.EmptyRootHash()).Sign(log);
+
+        var opening = Checkpoint.Open(note + "\n", log.Verifier);
+
+        Assert.Null(opening.Checkpoint);
+        Assert.Null(opening.Unverified);
+        Assert.Contains("ends with a blank line (an extra newline after its last signature line)", opening.Malformed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_signed_note_whose_text_is_not_a_checkpoint_is_malformed_and_says_which_line()
+    {
+        using var log = NoteSigner.FromSeed("audit.case-transfer.example/nps", new byte[32]);
+
+        var sizeInWords = Checkpoint.Open(SignedNote.Sign($"{log.Name}\nfive\n{Convert.ToBase64String(MerkleTree.EmptyRootHash())}\n", log), log.Verifier);
+        var blankAfterRoot = Checkpoint.Open(new Checkpoint(log.Name, 5, MerkleTree.EmptyRootHash()).Sign(log).Replace("\n\n", "\n\n\n", StringComparison.Ordinal), log.Verifier);
+
+        Assert.Contains("tree size", sizeInWords.Malformed, StringComparison.Ordinal);
+        Assert.Contains("blank line after its root hash", blankAfterRoot.Malformed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_well_formed_checkpoint_signed_by_another_key_or_altered_does_not_verify_and_is_not_malformed()
+    {
+        using var log = NoteSigner.FromSeed("audit.case-transfer.example/nps", Enumerable.Range(0, 32).Select(i => (byte)(i * 3)).ToArray());
+        using var other = NoteSigner.FromSeed("audit.case-transfer.example/nps", new byte[32]);
+        var note = new Checkpoint(log.Name, 5, MerkleTree.EmptyRootHash()).Sign(log);
+
+        var byOther = Checkpoint.Open(new Checkpoint(log.Name, 5, MerkleTree.EmptyRootHash()).Sign(other), log.Verifier);
+        var altered = Checkpoint.Open(note.Replace("\n5\n", "\n6\n", StringComparison.Ordinal), log.Verifier);
+
+        Assert.Null(byOther.Malformed);
+        Assert.Contains("no signature by key", byOther.Unverified, StringComparison.Ordinal);
+        Assert.Null(altered.Malformed);
+        Assert.Contains("invalid signature", altered.Unverified, StringComparison.Ordinal);
+        Assert.Equal(5, Checkpoint.Open(note, log.Verifier).Checkpoint!.TreeSize);
+    }
 }

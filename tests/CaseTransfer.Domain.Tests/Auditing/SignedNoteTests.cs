@@ -103,14 +103,41 @@ public class SignedNoteTests
     [InlineData(Text + "\n" + "- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n")]
     public void Malformed_notes_are_refused(string note)
     {
-        Assert.False(SignedNote.Verify(note, NoteVerifier.Parse(PeterVerifierKey)).IsVerified);
+        var verification = SignedNote.Verify(note, NoteVerifier.Parse(PeterVerifierKey));
+
+        Assert.False(verification.IsVerified);
+        Assert.True(verification.IsMalformed, verification.Failure);
+        Assert.False(SignedNote.TryReadText(note, out _, out _));
+    }
+
+    [Fact]
+    public void A_note_signed_by_another_key_or_altered_is_well_formed_but_not_verified()
+    {
+        var peter = NoteVerifier.Parse(PeterVerifierKey);
+        var byEnoch = SignedNote.Verify(Text + "\n" + EnochSignature, peter);
+        var altered = SignedNote.Verify(Text.Replace("answer", "Answer", StringComparison.Ordinal) + "\n" + PeterSignature, peter);
+
+        Assert.False(byEnoch.IsVerified);
+        Assert.False(byEnoch.IsMalformed);
+        Assert.False(altered.IsVerified);
+        Assert.False(altered.IsMalformed);
+        Assert.True(SignedNote.TryReadText(Text + "\n" + EnochSignature, out var text, out _));
+        Assert.Equal(Text, text);
+    }
+
+    [Fact]
+    public void A_note_with_an_extra_blank_line_at_the_end_says_so()
+    {
+        Assert.False(SignedNote.TryReadText(Text + "\n" + PeterSignature + "\n", out _, out var malformation));
+
+        Assert.Contains("ends with a blank line", malformation, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Too_many_signatures_are_refused()
     {
         var note = Text + "\n" + string.Concat(Enumerable.Repeat(PeterSignature, 101));
-        Assert.False(SignedNote.Verify(note, NoteVerifier.Parse(PeterVerifierKey)).IsVerified);
+        Assert.True(SignedNote.Verify(note, NoteVerifier.Parse(PeterVerifierKey)).IsMalformed);
     }
 
     [Fact]
