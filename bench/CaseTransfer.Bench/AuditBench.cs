@@ -680,7 +680,7 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
         var server = Process.Start(psi)!;
         baselineServers.Add(server);
         await WaitReadyAsync(server, url, "the baseline server");
-        // bench/allocate-cpu.py finds each server's pid in these lines.
+        // bench/allocate-cpu.py (allocate and escalate) finds each server's pid in these lines.
         Console.WriteLine($"raw ADO.NET baseline server{(reads ? " with the Api's reads" : "")} (pid {server.Id}) ready on {url}");
         return url + "/";
     }
