@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-# Runs `allocate` (arguments passed through), timestamps its output, samples the CPU time (utime+stime) of the Api,
+# Runs `allocate` or `escalate` (the first argument; the rest passed through), timestamps its output, samples the CPU time (utime+stime) of the Api,
 # of the two raw baseline servers (baseline-http, baseline-http-reads), of the bench's own PostgreSQL cluster
-# (postmaster + backends) and of the bench process, and prints the CPU spent per pair in each timed round. Under
+# (postmaster + backends) and of the bench process, and prints the
+# CPU spent per pair (allocate) or triple (escalate) in each timed round. Under
 # saturation the kernel shares the cores, so read it beside the pairs/s, not alone.
 import subprocess, sys, time, threading, re, os
 TCK = os.sysconf('SC_CLK_TCK')
@@ -42,8 +43,10 @@ def sampler(bench_pid):
         samples.append((t, a, pg, cpu(bench_pid)) + servers)
         time.sleep(0.05)
 stop = False
-args = sys.argv[1:]
-p = subprocess.Popen(['dotnet', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'CaseTransfer.Bench', 'bin', 'Release', 'net10.0', 'CaseTransfer.Bench.dll'), 'allocate'] + args,
+verb = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in ('allocate', 'escalate') else 'allocate'
+args = sys.argv[2:] if len(sys.argv) > 1 and sys.argv[1] == verb else sys.argv[1:]
+unit = 'triple' if verb == 'escalate' else 'pair'
+p = subprocess.Popen(['dotnet', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'CaseTransfer.Bench', 'bin', 'Release', 'net10.0', 'CaseTransfer.Bench.dll'), verb] + args,
                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
 th = threading.Thread(target=sampler, args=(p.pid,), daemon=True); th.start()
 def at(t, i):
@@ -68,7 +71,7 @@ for line in p.stdout:
         try:
             with open(os.path.join(datadir, 'postmaster.pid')) as f: state['pm'] = int(f.readline())
         except Exception as e: print('no postmaster pid', e)
-    m = re.match(r'round (\d+) (http|baseline-http-reads|baseline-http|baseline)\s*: (\d+) pairs in ([\d.]+) s', line)
+    m = re.match(r'round (\d+) (http|baseline-http-reads|baseline-http|baseline)\s*: (\d+) (?:pairs|triples) in ([\d.]+) s', line)
     if m:
         n = int(m.group(3)); dur = float(m.group(4)); mode = m.group(2)
         t0 = now - dur
@@ -82,12 +85,12 @@ for line in p.stdout:
             r += ((((at(now, i) or 0) - (at(t0, i) or 0)) * 1000 / n),)
         results[mode].append(r)
         server = f', server {r[3]:.2f} ms' if len(r) > 3 else ''
-        print(f'  cpu per pair ({mode}): api {r[0]:.2f} ms{server}, postgres {r[1]:.2f} ms, bench {r[2]:.2f} ms, total {sum(r):.2f} ms')
+        print(f'  cpu per {unit} ({mode}): api {r[0]:.2f} ms{server}, postgres {r[1]:.2f} ms, bench {r[2]:.2f} ms, total {sum(r):.2f} ms')
         if os.environ.get('CPUBENCH_DEBUG'): print(f'    debug t0={t0:.2f} now={now:.2f} api {at(t0,1)}->{at(now,1)} pg {at(t0,2)}->{at(now,2)} pm={state["pm"]} api_pid={state["api"]} nsamples={len(samples)}')
 p.wait(); stop = True
 for mode, rs in results.items():
     if rs:
         k = len(rs)
         server = f', server {sum(r[3] for r in rs)/k:.2f} ms' if len(rs[0]) > 3 else ''
-        print(f'CPU per pair, {mode}, mean of {k} rounds: api {sum(r[0] for r in rs)/k:.2f} ms{server}, postgres {sum(r[1] for r in rs)/k:.2f} ms, bench {sum(r[2] for r in rs)/k:.2f} ms, total {sum(sum(r) for r in rs)/k:.2f} ms')
+        print(f'CPU per {unit}, {mode}, mean of {k} rounds: api {sum(r[0] for r in rs)/k:.2f} ms{server}, postgres {sum(r[1] for r in rs)/k:.2f} ms, bench {sum(r[2] for r in rs)/k:.2f} ms, total {sum(sum(r) for r in rs)/k:.2f} ms')
 sys.exit(p.returncode)

@@ -248,7 +248,7 @@ internal static class AllocateBench
 
     internal sealed record Candidate(Guid CaseId, string Crn, string AreaCode, string Provider = "");
 
-    private static async Task<List<Candidate>> CandidatesAsync(BenchDatabase db, long count)
+    internal static async Task<List<Candidate>> CandidatesAsync(BenchDatabase db, long count)
     {
         await using var connection = await db.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -271,7 +271,7 @@ internal static class AllocateBench
     /// The probation officers of each organisation who receive accepted cases in turn: the seed's, and as many
     /// more as <paramref name="per"/> asks for (added here, as an organisation's staff list would be).
     /// </summary>
-    private static async Task<Dictionary<string, Officers>> OfficersAsync(BenchDatabase db, int per)
+    internal static async Task<Dictionary<string, Officers>> OfficersAsync(BenchDatabase db, int per, string organisations = "o.\"Kind\" = 'Provider'")
     {
         await using var connection = await db.OpenAsync();
         await using (var add = connection.CreateCommand())
@@ -280,14 +280,14 @@ internal static class AllocateBench
                 INSERT INTO "Practitioners" ("Id", "AvailableHours", "ContractedHours", "Grade", "Name", "OrganisationCode", "StaffCode")
                 SELECT gen_random_uuid(), NULL, 37, 'Po', 'Bench Officer ' || g, o."Code", lower(o."Code") || '-bench-po-' || g
                 FROM "Organisations" o CROSS JOIN generate_series(1, {per}) g
-                WHERE o."Kind" = 'Provider' AND g > (SELECT count(*) FROM "Practitioners" p WHERE p."OrganisationCode" = o."Code" AND p."Grade" = 'Po')
+                WHERE {organisations} AND g > (SELECT count(*) FROM "Practitioners" p WHERE p."OrganisationCode" = o."Code" AND p."Grade" = 'Po')
                 ON CONFLICT DO NOTHING
                 """;
             await add.ExecuteNonQueryAsync();
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = """SELECT "OrganisationCode", "Id" FROM "Practitioners" WHERE "Grade" = 'Po' ORDER BY "OrganisationCode", "StaffCode" """;
+        command.CommandText = $"""SELECT p."OrganisationCode", p."Id" FROM "Practitioners" p JOIN "Organisations" o ON o."Code" = p."OrganisationCode" WHERE p."Grade" = 'Po' AND {organisations} ORDER BY p."OrganisationCode", p."StaffCode" """;
         await using var reader = await command.ExecuteReaderAsync();
         var officers = new Dictionary<string, List<Guid>>();
         while (await reader.ReadAsync())
@@ -311,7 +311,7 @@ internal static class AllocateBench
         public Guid Next() => ids[(int)((uint)Interlocked.Increment(ref turn) % (uint)ids.Length)];
     }
 
-    private static async Task<double> RunAsync(List<Candidate> cases, int clients, Func<Candidate, Task> pair)
+    internal static async Task<double> RunAsync<T>(List<T> cases, int clients, Func<T, Task> pair)
     {
         var index = -1;
         var watch = Stopwatch.StartNew();
@@ -327,13 +327,13 @@ internal static class AllocateBench
     }
 
     /// <summary>Each provider's case manager as a client of <paramref name="url"/>, made once per organisation.</summary>
-    private static Func<string, HttpClient> ProviderClients(BenchHost host, string url)
+    internal static Func<string, HttpClient> ProviderClients(BenchHost host, string url)
     {
         var clients = new ConcurrentDictionary<string, HttpClient>(); // the pairs' clients ask at once
         return org => clients.GetOrAdd(org, o => host.Client(url, o, $"bench-{o.ToLowerInvariant()}", "case-manager"));
     }
 
-    private static async Task HttpPairAsync(HttpClient allocator, HttpClient provider, Candidate c, Guid officer)
+    internal static async Task HttpPairAsync(HttpClient allocator, HttpClient provider, Candidate c, Guid officer)
     {
         using var proposed = await allocator.PostAsJsonAsync("api/v1/allocations", new { crn = c.Crn, toOrganisation = c.Provider, reason = "NewSentence" });
         if (proposed.StatusCode != HttpStatusCode.Created)

@@ -654,11 +654,18 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
     /// with the Api's signing key and, as the Api's web SDK has by default, server GC; stopped with the Api. With
     /// <paramref name="reads"/> it first makes the Api's reads on each request (<c>--reads</c>).
     /// </summary>
-    public async Task<string> StartBaselineServerAsync(int outboxPerPair, bool reads = false)
+    public Task<string> StartBaselineServerAsync(int outboxPerPair, bool reads = false) =>
+        StartServerAsync(["allocate-baseline-server", "--outbox", outboxPerPair.ToString(CultureInfo.InvariantCulture)], reads);
+
+    /// <summary>The escalation workflow's raw ADO.NET server (<see cref="EscalateBaselineServer"/>), as <see cref="StartBaselineServerAsync"/>.</summary>
+    public Task<string> StartEscalateBaselineServerAsync(bool reads) => StartServerAsync(["escalate-baseline-server"], reads);
+
+    private async Task<string> StartServerAsync(string[] verb, bool reads)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-        foreach (var a in new[] { typeof(BenchHost).Assembly.Location, "allocate-baseline-server", "--url", url, "--connection", ConnectionString, "--outbox", outboxPerPair.ToString(CultureInfo.InvariantCulture) })
+        string[] arguments = [typeof(BenchHost).Assembly.Location, .. verb, "--url", url, "--connection", ConnectionString];
+        foreach (var a in arguments)
         {
             psi.ArgumentList.Add(a);
         }
@@ -673,7 +680,7 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
         var server = Process.Start(psi)!;
         baselineServers.Add(server);
         await WaitReadyAsync(server, url, "the baseline server");
-        // bench/allocate-cpu.py finds each server's pid in these lines.
+        // bench/allocate-cpu.py (allocate and escalate) finds each server's pid in these lines.
         Console.WriteLine($"raw ADO.NET baseline server{(reads ? " with the Api's reads" : "")} (pid {server.Id}) ready on {url}");
         return url + "/";
     }

@@ -38,9 +38,19 @@ if (args is ["allocate", ..])
     return await AllocateBench.RunAsync(args);
 }
 
+if (args is ["escalate-baseline-server", ..])
+{
+    return await EscalateBaselineServer.RunAsync(args);
+}
+
+if (args is ["escalate", ..])
+{
+    return await EscalateBench.RunAsync(args);
+}
+
 if (args.Length == 0 || args[0] != "search")
 {
-    Console.Error.WriteLine("usage: transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | audit ... | search ...");
+    Console.Error.WriteLine("usage: transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | escalate [--clients 16] [--modes http,baseline-http-reads,baseline-http] | audit ... | search ...");
     Console.Error.WriteLine("usage: search --engine sqlite|postgres --cases N [--queries 2000] [--misspellings 1000] [--keep DIR] [--api PATH/CaseTransfer.Api.dll]");
     return 2;
 }
