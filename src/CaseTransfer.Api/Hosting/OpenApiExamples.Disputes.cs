@@ -4,8 +4,8 @@ namespace CaseTransfer.Api.Hosting;
 
 /// <summary>
 /// The dispute operations' examples: CRC-CGM disputes NPS North West's decline of an escalation of X123456 on Thursday
-/// 1 April 2027, before Easter, so the Local stage's five working days skip Good Friday, the weekend and Easter
-/// Monday and end with Monday 12 April (London time, BST); it lapses, and the heads of service resolve it.
+/// 29 April 2027, so the Local stage's five working days skip the weekend and the May Day bank holiday and end with
+/// Friday 7 May (London time, BST); it lapses, and the heads of service resolve it.
 /// </summary>
 public sealed partial class OpenApiExamples
 {
@@ -19,15 +19,15 @@ public sealed partial class OpenApiExamples
         ["ListDisputes"] = (null, new JsonObject { ["items"] = new JsonArray(JsonNode.Parse(Dispute(_ => { }))), ["nextCursor"] = null }.ToJsonString()),
         ["GetDispute"] = (null, Dispute(d => Lapsed(d))),
         ["AddDisputeStatement"] = (
-            """{"text":"The incidents were reviewed at the MAPPA meeting on 6 April; the controls in the decline stand"}""",
+            """{"text":"The incidents were reviewed at the MAPPA meeting on 30 April; the controls in the decline stand"}""",
             Dispute(d =>
             {
-                d["statements"]!.AsArray().Add(JsonNode.Parse("""{"sequence":2,"stage":"Local","authorUserId":"nw-tm-01","authorName":"Sam Hughes","authorOrganisation":"NPS-NW","text":"The incidents were reviewed at the MAPPA meeting on 6 April; the controls in the decline stand","at":"2027-04-06T09:30:00Z"}"""));
+                d["statements"]!.AsArray().Add(JsonNode.Parse("""{"sequence":2,"stage":"Local","authorUserId":"nw-tm-01","authorName":"Sam Hughes","authorOrganisation":"NPS-NW","text":"The incidents were reviewed at the MAPPA meeting on 30 April; the controls in the decline stand","at":"2027-05-04T09:30:00Z"}"""));
                 d["version"] = 2;
             })),
         ["MoveDisputeUp"] = (null, Dispute(d =>
         {
-            Senior(d, "Request", "cgm-tm-01", "2027-04-06T14:00:00Z", "2027-04-20T23:00:00Z", "2027-04-21T00:00:00+01:00");
+            Senior(d, "Request", "cgm-tm-01", "2027-05-04T14:00:00Z", "2027-05-18T23:00:00Z", "2027-05-19T00:00:00+01:00");
         })),
         ["ResolveDispute"] = (
             """{"outcome":"Upheld","text":"The NPS takes the case","newHolder":"NPS-NW","responsibleOfficerId":"00000000-0000-7000-8000-000000000001","capacityAcknowledgement":null}""",
@@ -36,17 +36,17 @@ public sealed partial class OpenApiExamples
                 Lapsed(d);
                 var self = $"/api/v1/disputes/{DisputeId}";
                 d["stage"] = "Resolved";
-                d["stageEnteredAt"] = "2027-04-15T16:00:00Z";
+                d["stageEnteredAt"] = "2027-05-13T16:00:00Z";
                 d["stageReachedBy"] = "Request";
                 d["stageDueBy"] = null;
                 d["stageDueByLondon"] = null;
                 d["outcome"] = "Upheld";
                 d["outcomeText"] = "The NPS takes the case";
                 d["resolvedBy"] = "nw-hos-01";
-                d["resolvedAt"] = "2027-04-15T16:00:00Z";
+                d["resolvedAt"] = "2027-05-13T16:00:00Z";
                 d["newHolder"] = "NPS-NW";
                 d["responsibleOfficerId"] = "00000000-0000-7000-8000-000000000001";
-                d["stageChanges"]!.AsArray().Add(JsonNode.Parse("""{"sequence":3,"from":"Senior","to":"Resolved","cause":"Request","by":"nw-hos-01","at":"2027-04-15T16:00:00Z","dueBy":null}"""));
+                d["stageChanges"]!.AsArray().Add(JsonNode.Parse("""{"sequence":3,"from":"Senior","to":"Resolved","cause":"Request","by":"nw-hos-01","at":"2027-05-13T16:00:00Z","dueBy":null}"""));
                 d["version"] = 3;
                 d["links"]!["statements"] = null;
                 d["links"]!["resolve"] = null;
@@ -67,13 +67,13 @@ public sealed partial class OpenApiExamples
             ["provider"] = "CRC-CGM",
             ["raisedByOrganisation"] = "CRC-CGM",
             ["raisedBy"] = "cgm-tm-01",
-            ["raisedAt"] = "2027-04-01T10:00:00Z",
+            ["raisedAt"] = "2027-04-29T10:00:00Z",
             ["grounds"] = grounds,
             ["stage"] = "Local",
-            ["stageEnteredAt"] = "2027-04-01T10:00:00Z",
+            ["stageEnteredAt"] = "2027-04-29T10:00:00Z",
             ["stageReachedBy"] = "Raised",
-            ["stageDueBy"] = "2027-04-12T23:00:00Z",
-            ["stageDueByLondon"] = "2027-04-13T00:00:00+01:00",
+            ["stageDueBy"] = "2027-05-07T23:00:00Z",
+            ["stageDueByLondon"] = "2027-05-08T00:00:00+01:00",
             ["overdue"] = false,
             ["outcome"] = null,
             ["outcomeText"] = null,
@@ -89,9 +89,9 @@ public sealed partial class OpenApiExamples
                 ["authorName"] = "Jo Whitfield",
                 ["authorOrganisation"] = "CRC-CGM",
                 ["text"] = grounds,
-                ["at"] = "2027-04-01T10:00:00Z",
+                ["at"] = "2027-04-29T10:00:00Z",
             }),
-            ["stageChanges"] = new JsonArray(JsonNode.Parse("""{"sequence":1,"from":null,"to":"Local","cause":"Raised","by":"cgm-tm-01","at":"2027-04-01T10:00:00Z","dueBy":"2027-04-12T23:00:00Z"}""")),
+            ["stageChanges"] = new JsonArray(JsonNode.Parse("""{"sequence":1,"from":null,"to":"Local","cause":"Raised","by":"cgm-tm-01","at":"2027-04-29T10:00:00Z","dueBy":"2027-05-07T23:00:00Z"}""")),
             ["version"] = 1,
             ["links"] = new JsonObject
             {
@@ -107,9 +107,9 @@ public sealed partial class OpenApiExamples
         return dispute.ToJsonString();
     }
 
-    /// <summary>The Local stage passed its limit at the end of 12 April: the sweep moved it up a minute later.</summary>
+    /// <summary>The Local stage passed its limit at the end of 7 May: the sweep moved it up a minute later.</summary>
     private static JsonObject Lapsed(JsonObject dispute) =>
-        Senior(dispute, "Lapse", "system", "2027-04-12T23:01:00Z", "2027-04-27T23:00:00Z", "2027-04-28T00:00:00+01:00");
+        Senior(dispute, "Lapse", "system", "2027-05-07T23:01:00Z", "2027-05-21T23:00:00Z", "2027-05-22T00:00:00+01:00");
 
     private static JsonObject Senior(JsonObject dispute, string cause, string by, string at, string dueBy, string dueByLondon)
     {

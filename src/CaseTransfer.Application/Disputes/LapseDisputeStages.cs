@@ -46,7 +46,7 @@ public sealed record DisputeSweepResult(int Moved, int Skipped);
 /// transaction) of its own so one conflict does not undo the others. Safe beside other instances: each move is
 /// conditional on the version read here, so a dispute is moved once whoever sweeps.
 /// </summary>
-public sealed class DisputeStageSweep(IAppDbContext db, IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class DisputeStageSweep(IAppDbContext db, IServiceScopeFactory scopes, IDatabaseErrors errors, TimeProvider clock)
 {
     public async Task<DisputeSweepResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -65,10 +65,11 @@ public sealed class DisputeStageSweep(IAppDbContext db, IServiceScopeFactory sco
                     .Send(new LapseDisputeStage(dispute.Id, new IfMatch([dispute.Version])), cancellationToken);
                 moved++;
             }
-            catch (Exception e) when (e is PreconditionFailedException or DbUpdateConcurrencyException or DomainRuleViolation)
+            catch (Exception e) when (e is PreconditionFailedException or DbUpdateConcurrencyException or DomainRuleViolation || errors.IsUniqueViolation(e))
             {
                 // Someone else changed it since it was read (another instance moved it, a manager moved it up or
-                // resolved it): nothing was written here.
+                // resolved it): nothing was written here. Where the other move is still uncommitted, PostgreSQL's
+                // row lock makes this one wait, then the stage change's unique number refuses it.
                 skipped++;
             }
         }
