@@ -122,18 +122,9 @@ public sealed class ResolveDisputeHandler(IAppDbContext db, DisputeAccess access
             return DisputeView.Changed(dispute, before, now);
         }
 
-        if (dispute.OtherParty(newHolder) is null)
-        {
-            throw new DomainRuleViolation(
-                "new-holder-not-a-party", $"The case may move only between the parties, {dispute.NpsOrganisationCode} and {dispute.ProviderCode}; {newHolder} is neither.");
-        }
-
+        // Where the case may go first, so a wrong holder is refused by name before any practitioner's figures are read.
         var @case = await db.Cases.Include(c => c.Holdings).SingleAsync(c => c.Id == dispute.CaseId, cancellationToken);
-        if (@case.HolderOrganisationCode == newHolder)
-        {
-            throw new DomainRuleViolation("already-holder", $"{newHolder} already holds the case: resolve without a new holder.");
-        }
-
+        dispute.EnsureMayMove(@case, newHolder);
         var (practitioner, acknowledgement) = await assignment.PrepareAsync(
             @case, newHolder, command.ResponsibleOfficerId!.Value, command.CapacityAcknowledgement, cancellationToken);
         dispute.Resolve(@case, actor.UserId, access.CallerIsHeadOfService, now, outcome, command.Text, practitioner, acknowledgement);

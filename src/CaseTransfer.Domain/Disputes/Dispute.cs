@@ -278,6 +278,20 @@ public sealed class Dispute : AggregateRoot
 
         EnsureResolvable(byHeadOfService, outcome, text);
         var to = responsibleOfficer.OrganisationCode;
+        var from = EnsureMayMove(@case, to);
+        @case.HandOver(from, to, at, $"Dispute resolved ({outcome})", responsibleOfficer);
+        NewHolderCode = to;
+        ResponsibleOfficerId = responsibleOfficer.Id;
+        CapacityAcknowledgement = capacityAcknowledgement;
+        Close(by, at, outcome, text);
+    }
+
+    /// <summary>
+    /// Refuses a resolution that would move the case anywhere but from one party to the other: <paramref name="to"/>
+    /// must be a party that does not hold the case now. Returns the party it moves from.
+    /// </summary>
+    public string EnsureMayMove(Case @case, string to)
+    {
         var from = OtherParty(to)
             ?? throw new DomainRuleViolation("new-holder-not-a-party", $"The case may move only between the parties, {NpsOrganisationCode} and {ProviderCode}; {to} is neither.");
         if (@case.HolderOrganisationCode == to)
@@ -285,11 +299,7 @@ public sealed class Dispute : AggregateRoot
             throw new DomainRuleViolation("already-holder", $"{to} already holds the case: resolve without a new holder.");
         }
 
-        @case.HandOver(from, to, at, $"Dispute resolved ({outcome})", responsibleOfficer);
-        NewHolderCode = to;
-        ResponsibleOfficerId = responsibleOfficer.Id;
-        CapacityAcknowledgement = capacityAcknowledgement;
-        Close(by, at, outcome, text);
+        return from;
     }
 
     /// <summary>The party other than <paramref name="party"/>, or null when it is not a party.</summary>
