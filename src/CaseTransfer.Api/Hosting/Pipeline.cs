@@ -32,6 +32,7 @@ public static class Pipeline
         app.MapAllocationRuleEndpoints();
         app.MapAllocationEndpoints();
         app.MapEscalationEndpoints();
+        app.MapDisputeEndpoints();
         app.MapTransferEndpoints();
         return app;
     }

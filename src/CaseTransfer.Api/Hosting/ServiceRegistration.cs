@@ -85,6 +85,18 @@ public static class ServiceRegistration
         services.AddScoped<EscalationAccess>();
         services.AddScoped<EscalationViews>();
         services.AddScoped<EscalationChanges>();
+        var disputes = (configuration.GetSection(CaseTransfer.Application.Disputes.DisputeOptions.Section).Get<CaseTransfer.Application.Disputes.DisputeOptions>()
+            ?? new CaseTransfer.Application.Disputes.DisputeOptions()).Validate();
+        services.AddSingleton(disputes);
+        services.AddScoped<CaseTransfer.Application.Disputes.DisputeAccess>();
+        services.AddScoped<CaseTransfer.Application.Disputes.DisputeChanges>();
+        services.AddScoped<CaseTransfer.Application.Disputes.DisputeStageSweep>();
+
+        // Disputes: Local stages past their limit move up by themselves (Disputes:SweepSeconds=0 switches the sweep off).
+        if (disputes.SweepSeconds > 0)
+        {
+            services.AddHostedService<CaseTransfer.Infrastructure.Disputes.DisputeSweepService>();
+        }
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddSingleton<CaseTransfer.Application.Cases.CaseNameCache>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();

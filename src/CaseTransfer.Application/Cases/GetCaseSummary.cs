@@ -53,10 +53,10 @@ public sealed record KeyDates(
 
 public sealed record RequirementView(Guid Id, RequirementType Type, DateOnly? StartDate, DateOnly? ExpectedEndDate);
 
-/// <summary>One piece of open work on the case: its kind (allocation, escalation; disputes and alerts to come) and where to read it.</summary>
+/// <summary>One piece of open work on the case: its kind (allocation, escalation, dispute; alerts to come) and where to read it.</summary>
 public sealed record PendingItem(string Kind, string Href);
 
-/// <summary>Anything awaiting action on the case. Allocations and escalations today; disputes, alerts and information requests add to it as they arrive.</summary>
+/// <summary>Anything awaiting action on the case. Allocations, escalations and disputes today; alerts and information requests add to it as they arrive.</summary>
 public sealed record Pending(int Total, IReadOnlyList<PendingItem> Items)
 {
     /// <summary>The open work of each kind there is: a kind with nothing open (a null id) is left out.</summary>
@@ -132,6 +132,9 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
         var computed = tier is null ? null : CaseTiering.Assessment(tier);
 
         var c = row.Case;
+
+        // A case may have more than one open dispute (one about an allocation, another about an escalation).
+        var openDisputes = await db.Disputes.AsNoTracking().Where(d => d.OpenCaseId == c.Id).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
         var readOnlyUntil = await access.ReadOnlyUntilAsync(c.Id, c.HolderOrganisationCode, cancellationToken);
         var s = c.Sentence;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -155,7 +158,10 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 s.LicenceEndDate,
                 row.Requirements.Where(r => r.ExpectedEndDate >= today).Min(r => r.ExpectedEndDate)),
             [.. row.Requirements.Select(r => new RequirementView(r.Id, r.Type, r.StartDate, r.ExpectedEndDate))],
-            Pending.Of(("allocation", "allocations", row.OpenAllocation), ("escalation", "escalations", row.OpenEscalation)),
+            Pending.Of([
+                ("allocation", "allocations", row.OpenAllocation),
+                ("escalation", "escalations", row.OpenEscalation),
+                .. openDisputes.Select(id => ("dispute", "disputes", (Guid?)id))]),
             c.Version,
             new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders", $"{self}/tiers"),
             computed is null ? null : new ComputedTier(computed.Tier, computed.Provisional, computed.MissingFacts, computed.RulesetVersion, computed.RulesetHash, tier!.ComputedAt),

@@ -1,6 +1,7 @@
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Disputes;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Transfers;
@@ -27,6 +28,7 @@ public interface IAppDbContext
     DbSet<CaseAccessGrant> CaseAccessGrants { get; }
     DbSet<Allocation> Allocations { get; }
     DbSet<Escalation> Escalations { get; }
+    DbSet<Dispute> Disputes { get; }
     DbSet<StoredRuleset> StoredRulesets { get; }
     DbSet<WorkloadWeighting> WorkloadWeightings { get; }
     DbSet<GradeTarget> GradeTargets { get; }

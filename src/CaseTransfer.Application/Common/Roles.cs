@@ -14,8 +14,14 @@ public static class Roles
     /// <summary>A manager (senior probation officer or above): approves allocation overrides as the second person.</summary>
     public const string Manager = "manager";
 
+    /// <summary>A team manager: raises and takes part in disputes between the organisations at the Local stage.</summary>
+    public const string TeamManager = "team-manager";
+
+    /// <summary>A head of service: takes part in disputes at every stage and alone resolves one at the Senior stage.</summary>
+    public const string HeadOfService = "head-of-service";
+
     public static readonly IReadOnlyList<string> All =
-        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager];
+        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager, TeamManager, HeadOfService];
 
     /// <summary>Everyone who works with case records day to day may read them (within what their organisation sees).</summary>
     public static readonly string[] CaseReaders = [Allocator, CaseManager, EscalationDecider, InformationOfficer, Admin, PartnerSystem, Manager];

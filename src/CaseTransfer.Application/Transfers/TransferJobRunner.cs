@@ -438,12 +438,13 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
                     db.CaseHoldings.Count(h => h.CaseId == i.CaseId && h.To == null),
                     db.CaseHoldings.Where(h => h.CaseId == i.CaseId && h.To == null).Select(h => (DateTimeOffset?)h.From).FirstOrDefault(),
                     db.Allocations.Any(a => a.OpenCaseId == i.CaseId),
-                    db.Escalations.Any(e => e.OpenCaseId == i.CaseId)))
+                    db.Escalations.Any(e => e.OpenCaseId == i.CaseId),
+                    db.Disputes.Any(d => d.OpenCaseId == i.CaseId)))
             .ToListAsync(ct);
 
     /// <summary>
     /// What <see cref="Case.TransferTo"/> does to one case, done to the whole batch at once. The update repeats the
-    /// facts the decision read (holder, no open allocation or escalation) and the versions are checked after it: a case changed
+    /// facts the decision read (holder, no open allocation, escalation or dispute) and the versions are checked after it: a case changed
     /// by someone else since the read makes the batch a conflict, rolled back and run again. Once updated, the
     /// cases' rows stay locked until commit, so their holdings cannot change under the rest of the batch.
     /// </summary>
@@ -476,15 +477,17 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
                   AND c."HolderOrganisationCode" = {from}
                   AND NOT EXISTS (SELECT 1 FROM "Allocations" AS a WHERE a."OpenCaseId" = c."Id")
                   AND NOT EXISTS (SELECT 1 FROM "Escalations" AS e WHERE e."OpenCaseId" = c."Id")
+                  AND NOT EXISTS (SELECT 1 FROM "Disputes" AS d WHERE d."OpenCaseId" = c."Id")
                 """, ct);
-            Ensure(moved == moving.Count, $"{moved} of {moving.Count} cases were still as read (holder, version, no open allocation or escalation)");
+            Ensure(moved == moving.Count, $"{moved} of {moving.Count} cases were still as read (holder, version, no open allocation, escalation or dispute)");
             phases.Lap("cases");
         }
         else
         {
             var updated = await db.Cases
                 .Where(c => EF.Parameter(ids).Contains(c.Id) && c.HolderOrganisationCode == job.FromOrganisationCode
-                    && !db.Allocations.Any(a => a.OpenCaseId == c.Id) && !db.Escalations.Any(e => e.OpenCaseId == c.Id))
+                    && !db.Allocations.Any(a => a.OpenCaseId == c.Id) && !db.Escalations.Any(e => e.OpenCaseId == c.Id)
+                    && !db.Disputes.Any(d => d.OpenCaseId == c.Id))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(c => c.HolderOrganisationCode, job.ToOrganisationCode)
                     .SetProperty(c => c.HeldSince, job.EffectiveAt)

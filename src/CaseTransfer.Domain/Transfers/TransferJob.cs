@@ -31,7 +31,8 @@ public sealed record TransferCandidate(
     int OpenHoldings,
     DateTimeOffset? OpenHoldingFrom,
     bool HasOpenAllocation,
-    bool HasOpenEscalation);
+    bool HasOpenEscalation,
+    bool HasOpenDispute = false);
 
 /// <summary>
 /// A bulk transfer of every case held by one organisation (optionally in one area) to another at an effective
@@ -223,6 +224,11 @@ public sealed class TransferJob
             return TransferSkipReasons.OpenEscalation;
         }
 
+        if (candidate.HasOpenDispute)
+        {
+            return TransferSkipReasons.OpenDispute;
+        }
+
         if (candidate.OpenHoldings != 1 || candidate.OpenHoldingFrom is not { } from)
         {
             return TransferSkipReasons.NotOneOpenHolding;
@@ -273,6 +279,7 @@ public static class TransferSkipReasons
 {
     public const string OpenAllocation = "an allocation of the case is open; decide or withdraw it, then move the case";
     public const string OpenEscalation = "an escalation of the case is open; decide or withdraw it, then move the case";
+    public const string OpenDispute = "a dispute about the case is open; the case stays with its holder until the dispute is resolved";
     public const string NotOneOpenHolding = "the case does not have exactly one open holding to close";
     public const string HoldingBeganAfterEffectiveInstant = "the case's current holding began after the effective instant";
 

@@ -3,6 +3,7 @@ using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
+using CaseTransfer.Domain.Disputes;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
@@ -47,6 +48,7 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<CaseAccessGrant> CaseAccessGrants => Set<CaseAccessGrant>();
     public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<Escalation> Escalations => Set<Escalation>();
+    public DbSet<Dispute> Disputes => Set<Dispute>();
     public DbSet<StoredRuleset> StoredRulesets => Set<StoredRuleset>();
     public DbSet<WorkloadWeighting> WorkloadWeightings => Set<WorkloadWeighting>();
     public DbSet<GradeTarget> GradeTargets => Set<GradeTarget>();
@@ -275,6 +277,59 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
 
             // Not cascading: the case's own key already cascades here, and SQL Server refuses two cascade paths.
             b.HasOne<RiskAssessment>().WithMany().HasForeignKey(e => e.RiskAssessmentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Dispute>(b =>
+        {
+            b.HasKey(d => d.Id);
+            b.Property(d => d.Id).ValueGeneratedNever();
+            b.HasIndex(d => d.CaseId);
+
+            // One open dispute per subject, enforced by the database: two raisings racing past the handler's check meet here.
+            b.HasIndex(d => d.OpenSubjectId).IsUnique();
+            b.HasIndex(d => d.OpenCaseId);
+
+            // The sweep (and the dispute-stage-overdue alert) look for open stages by deadline.
+            b.HasIndex(d => new { d.Stage, d.StageDueBy });
+            b.HasIndex(d => new { d.NpsOrganisationCode, d.Stage });
+            b.HasIndex(d => new { d.ProviderCode, d.Stage });
+            b.Property(d => d.NpsOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(d => d.ProviderCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(d => d.RaisedByOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(d => d.NewHolderCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(d => d.Grounds).HasMaxLength(Dispute.TextMaxLength);
+            b.Property(d => d.OutcomeText).HasMaxLength(Dispute.TextMaxLength);
+            b.Property(d => d.RaisedBy).HasMaxLength(100);
+            b.Property(d => d.ResolvedBy).HasMaxLength(100);
+            b.Property(d => d.Version).IsConcurrencyToken();
+            b.Ignore(d => d.IsOpen);
+            b.Ignore(d => d.DomainEvents);
+            b.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId);
+            b.HasMany(d => d.Statements).WithOne().HasForeignKey(s => s.DisputeId);
+            b.HasMany(d => d.StageChanges).WithOne().HasForeignKey(c => c.DisputeId);
+            b.Navigation(d => d.Statements).UsePropertyAccessMode(PropertyAccessMode.Field);
+            b.Navigation(d => d.StageChanges).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        modelBuilder.Entity<DisputeStatement>(b =>
+        {
+            b.HasKey(s => s.Id);
+            b.Property(s => s.Id).ValueGeneratedNever();
+
+            // Append-only and numbered: two statements racing for the same number cannot both be kept.
+            b.HasIndex(s => new { s.DisputeId, s.Sequence }).IsUnique();
+            b.Property(s => s.AuthorUserId).HasMaxLength(100);
+            b.Property(s => s.AuthorName).HasMaxLength(200);
+            b.Property(s => s.AuthorOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(s => s.Text).HasMaxLength(Dispute.TextMaxLength);
+        });
+
+        modelBuilder.Entity<DisputeStageChange>(b =>
+        {
+            b.HasKey(c => c.Id);
+            b.Property(c => c.Id).ValueGeneratedNever();
+            b.HasIndex(c => new { c.DisputeId, c.Sequence }).IsUnique();
+            b.Property(c => c.By).HasMaxLength(100);
         });
 
         modelBuilder.Entity<StoredRuleset>(b =>

@@ -50,6 +50,10 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         // An escalation of another case, which a provider holds, to the region: the region reads it.
         var escalationId = (await new Escalations.EscalationScenario(app, TimeProvider.System).RequestedAsync())["id"]!.GetValue<string>();
 
+        // A dispute the region raised about a declined escalation of a third case: the region is a party and reads it.
+        var disputes = new Disputes.DisputeScenario(app, TimeProvider.System);
+        var disputeId = (await Disputes.DisputeScenario.RaisedAsync(disputes.NpsManager(), "EscalationDecline", await disputes.DeclinedEscalationAsync()))["id"]!.GetValue<string>();
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -58,7 +62,10 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             }
 
             var isTransfer = path.StartsWith("/api/v1/transfers", StringComparison.Ordinal);
-            var id = isTransfer ? transferId : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId : allocationId;
+            var id = isTransfer ? transferId
+                : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId
+                : path.StartsWith("/api/v1/disputes", StringComparison.Ordinal) ? disputeId
+                : allocationId;
             var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
@@ -74,6 +81,8 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/audit", checkedPaths);
         Assert.Contains("/api/v1/allocations/{id}", checkedPaths);
         Assert.Contains("/api/v1/escalations/{id}", checkedPaths);
+        Assert.Contains("/api/v1/disputes/{id}", checkedPaths);
+        Assert.Contains("/api/v1/disputes", checkedPaths);
         Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
     }
 

@@ -88,6 +88,9 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
 
         // Likewise bulk transfers: tests run the batches themselves (TransferJobRunner).
         builder.UseSetting("Transfers:PollIntervalMilliseconds", "0");
+
+        // And the dispute sweep: tests run it themselves (DisputeStageSweep), on their own clock.
+        builder.UseSetting("Disputes:SweepSeconds", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 

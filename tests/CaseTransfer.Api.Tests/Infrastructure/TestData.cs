@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Infrastructure.Seeding;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseTransfer.Api.Tests.Infrastructure;
 
@@ -68,6 +69,33 @@ public static class TestData
         var response = await client.PostAsJsonAsync("/api/v1/cases", NewCase(crn, firstName, lastName, area));
         response.EnsureSuccessStatusCode();
         return crn;
+    }
+
+    /// <summary>
+    /// A national NPS manager moves every case <paramref name="from"/> holds in <paramref name="area"/> to
+    /// <paramref name="to"/> now, the job run to the end as the worker would: the skipped cases with their reasons.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> BulkTransferSkipsAsync(CaseTransferApp app, string from, string to, string area)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var manager = app.ClientFor(Nps, "nps-mgr-01", Roles.Manager);
+        var accepted = await manager.PostAsJsonAsync("/api/v1/transfers", new
+        {
+            fromOrganisation = from,
+            toOrganisation = to,
+            areaCode = area,
+            effectiveAt = DateTimeOffset.UtcNow.ToString("O"),
+            reason = "Reunification of offender management",
+        }, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = (await accepted.ReadJsonAsync())["id"]!.GetValue<Guid>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<Application.Transfers.TransferJobRunner>().RunAsync(id, 100, int.MaxValue, ct));
+        }
+
+        var done = (await manager.GetFromJsonAsync<JsonObject>($"/api/v1/transfers/{id}", ct))!;
+        return done["report"]!["skipped"]!.AsArray().ToDictionary(s => s!["crn"]!.GetValue<string>(), s => s!["skipReason"]!.GetValue<string>());
     }
 
     /// <summary>Every item of a cursor-paged list, page by page (each at most <paramref name="limit"/> long), as <paramref name="key"/> names it.</summary>
