@@ -323,6 +323,38 @@ public sealed class Case : AggregateRoot
         return change;
     }
 
+    /// <summary>
+    /// Records other names the person is known by (aliases, known-as names), all or none: each is refused when it is the
+    /// case's own name, already recorded, or would take the case past <see cref="CaseOtherName.MaxPerCase"/> (see
+    /// <see cref="CaseOtherName"/>). <paramref name="existing"/> is every other name the case carries. Given at the
+    /// instant the case is opened, they are part of the opening (no version step, no event of their own); later, they
+    /// are one change: one version step and a <c>case-transfer.case.other-name-recorded</c> event per name.
+    /// </summary>
+    public IReadOnlyList<CaseOtherName> RecordOtherNames(
+        IReadOnlyCollection<CaseOtherName> existing, IReadOnlyList<OtherNameFacts> names, string recordedBy, DateTimeOffset at)
+    {
+        var all = new List<CaseOtherName>(existing);
+        var recorded = new List<CaseOtherName>(names.Count);
+        foreach (var n in names)
+        {
+            var name = CaseOtherName.Record(Id, Forenames, LastName, all, n.Kind, n.FirstName, n.MiddleNames, n.LastName, recordedBy, at);
+            all.Add(name);
+            recorded.Add(name);
+        }
+
+        var opening = Version == 1 && at == CreatedAt && UpdatedAt == CreatedAt;
+        if (recorded.Count > 0 && !opening)
+        {
+            Touch(at);
+            foreach (var name in recorded)
+            {
+                Raise(new CaseOtherNameRecorded(Crn.Value, name.Id, at));
+            }
+        }
+
+        return recorded;
+    }
+
     /// <summary>One version step for the change; an event for each entry it added or removed.</summary>
     private void ChangeAccess(AccessLimitChange change, bool hasLimits, DateTimeOffset at)
     {
