@@ -25,6 +25,7 @@ public interface IAppDbContext
     DbSet<CaseTier> CaseTiers { get; }
     DbSet<CaseAccessLimit> CaseAccessLimits { get; }
     DbSet<CaseAccessGrant> CaseAccessGrants { get; }
+    DbSet<CaseOtherName> CaseOtherNames { get; }
     DbSet<Allocation> Allocations { get; }
     DbSet<Escalation> Escalations { get; }
     DbSet<StoredRuleset> StoredRulesets { get; }
