@@ -328,10 +328,22 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// </summary>
     private async Task<List<Guid>> PoolAsync(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
+        // A short form's full names are usually too common to read whole ("Danny Oliver": every Daniel): the people who
+        // have one of them with another part starting like another token of the query, as for a correctly spelled part.
+        var shortFormPairs = tokens.Count < 2
+            ? []
+            : tokens.SelectMany(t => t.ShortFormNames.SelectMany(name => NameKeys.PairsOfExactToken(name, tokens.Where(o => !ReferenceEquals(o, t)).Select(o => o.Text))))
+                .ToHashSet(StringComparer.Ordinal);
         var ordered = GeneralPool(tokens, counts);
         if (ordered.Count == 0)
         {
-            return [];
+            if (shortFormPairs.Count == 0)
+            {
+                return [];
+            }
+
+            var pairKeys = shortFormPairs.ToList();
+            return await db.CaseNameKeys.Where(k => pairKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
         }
 
         // Only one token found anyone, and it is a correctly spelled common part ("John Tohmds": the other is garbled
@@ -341,6 +353,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             var only = ordered[0];
             var narrowed = new HashSet<string>(only.Keys.Where(k => !only.Token.Exact.Contains(k)), StringComparer.Ordinal);
             narrowed.UnionWith(PairsOfExact(only.Token, tokens));
+            narrowed.UnionWith(shortFormPairs);
             var narrowedKeys = narrowed.ToList();
             return await db.CaseNameKeys.Where(k => narrowedKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
         }
@@ -373,6 +386,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
                 : PairsOfExact(exactToken, tokens));
         }
 
+        poolKeys.UnionWith(shortFormPairs);
         var keys = poolKeys.ToList();
         return await db.CaseNameKeys.Where(k => keys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
     }
@@ -488,7 +502,11 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             Keys = NameKeys.ForQueryToken(token);
             Exact = Keys.Where(k => k.EndsWith(':' + token, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
             ShortForms = NameKeys.ShortFormKeysForQueryToken(token).Where(k => !Keys.Contains(k)).ToHashSet(StringComparer.Ordinal);
+            ShortFormNames = Domain.Search.ShortForms.Of(token);
         }
+
+        /// <summary>The names that are short forms of the token or whose short form it is ("robert", "rob", "bobby" for "bob").</summary>
+        public IReadOnlyList<string> ShortFormNames { get; }
 
         public string Text { get; }
 
