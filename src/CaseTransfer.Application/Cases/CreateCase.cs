@@ -120,7 +120,7 @@ public sealed class CreateCaseHandler(IAppDbContext db, CaseAccess access, ICall
             new Sentence(s.Type!.Value, s.SentenceDate!.Value, s.StartDate, s.ExpectedEndDate, s.ReleaseDate, s.LicenceEndDate),
             (command.Requirements ?? []).Select(r => (r.Type!.Value, r.StartDate, r.ExpectedEndDate)),
             now);
-        var otherNames = @case.RecordOtherNames([], [.. (command.OtherNames ?? []).Select(n => n.ToFacts())], caller.UserId, now);
+        var otherNames = @case.RecordOtherNamesAtOpening([.. (command.OtherNames ?? []).Select(n => n.ToFacts())], caller.UserId);
         db.Cases.Add(@case);
         var keys = NameKeys.ForName(@case.Forenames, @case.LastName);
         db.CaseNameKeys.AddRange(keys.Select(k => new CaseNameKey(@case.Id, k)));

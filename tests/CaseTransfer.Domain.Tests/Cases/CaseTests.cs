@@ -64,8 +64,9 @@ public class CaseTests
     {
         var @case = Open();
 
-        @case.RecordOtherNames([], [new(OtherNameKind.Alias, "Jack", null, "Smith")], "nw-spo-01", Opened);
+        var recorded = @case.RecordOtherNamesAtOpening([new(OtherNameKind.Alias, "Jack", null, "Smith")], "nw-spo-01");
 
+        Assert.Equal(Opened, Assert.Single(recorded).RecordedAt);
         Assert.Equal(1, @case.Version);
         Assert.Empty(@case.DomainEvents.OfType<CaseOtherNameRecorded>());
     }
@@ -92,6 +93,7 @@ public class CaseTests
             .ToList();
 
         AssertRefusedBy("too-many-other-names", () => @case.RecordOtherNames([], names, "nw-spo-01", Opened.AddDays(1)));
+        AssertRefusedBy("too-many-other-names", () => @case.RecordOtherNamesAtOpening(names, "nw-spo-01"));
         Assert.Equal(1, @case.Version);
         Assert.Empty(@case.DomainEvents.OfType<CaseOtherNameRecorded>());
     }
