@@ -51,7 +51,7 @@ if (args is ["escalate", ..])
 if (args.Length == 0 || args[0] != "search")
 {
     Console.Error.WriteLine("usage: transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | escalate [--clients 16] [--modes http,baseline-http-reads,baseline-http] | audit ... | search ...");
-    Console.Error.WriteLine("usage: search --engine sqlite|postgres --cases N [--queries 2000] [--misspellings 1000] [--keep DIR] [--api PATH/CaseTransfer.Api.dll]");
+    Console.Error.WriteLine("usage: search --engine sqlite|postgres --cases N [--queries 2000] [--misspellings 1000] [--people-type 112] [--keep DIR] [--api PATH/CaseTransfer.Api.dll]");
     return 2;
 }
 
@@ -82,7 +82,7 @@ catch (Exception e) when (e is not OutOfMemoryException)
     return 1;
 }
 
-internal sealed record BenchOptions(string Engine, int Cases, int Queries, int Misspellings, string? Keep, string ApiDll, int Seed)
+internal sealed record BenchOptions(string Engine, int Cases, int Queries, int Misspellings, string? Keep, string ApiDll, int Seed, int PeopleType)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -106,12 +106,13 @@ internal sealed record BenchOptions(string Engine, int Cases, int Queries, int M
             int.Parse(Opt("--misspellings") ?? "1000", CultureInfo.InvariantCulture),
             Opt("--keep") is { } keep ? Path.GetFullPath(keep) : null,
             Path.GetFullPath(api),
-            int.Parse(Opt("--seed") ?? "20261127", CultureInfo.InvariantCulture));
+            int.Parse(Opt("--seed") ?? "20261127", CultureInfo.InvariantCulture),
+            int.Parse(Opt("--people-type") ?? "112", CultureInfo.InvariantCulture));
     }
 
 }
 
-internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
+internal sealed partial class SearchBench(BenchOptions o) : IAsyncDisposable
 {
     private const string PgBin = "/usr/lib/postgresql/15/bin";
     private const int WarmupRequests = 300;
@@ -335,7 +336,14 @@ internal sealed class SearchBench(BenchOptions o) : IAsyncDisposable
             outcomes.Add(new Outcome(kind, q, p, hit, hitStrict, byNamesake, bySharedName && !byNamesake, position, outranked, own, r.Items.Take(3).Select(x => $"{x.Name} ({x.Score:0.###})").ToList()));
         }
 
+        Console.WriteLine($"Issue 12 kinds: {o.PeopleType:N0} searches of each kind (limit=5)...");
+        var peopleType = await RunPeopleTypeAsync(http, PersonAt, o.PeopleType, now);
         Print(dbSize, seedSeconds, existing, timings, elapsed, outcomes);
+        foreach (var line in peopleType)
+        {
+            Console.WriteLine(line);
+        }
+
         return 0;
     }
 

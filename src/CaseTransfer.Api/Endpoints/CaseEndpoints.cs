@@ -26,7 +26,12 @@ public static class CaseEndpoints
         group.MapGet("/", SearchCases)
             .WithName(nameof(SearchCases))
             .WithSummary("Search cases by CRN, PNC ID, NOMS number, date of birth or a forgiving name")
-            .WithDescription($"Ranked best first with a score, among the cases the caller may see. limit defaults to {Application.Cases.SearchCases.DefaultLimit}, at most {Application.Cases.SearchCases.MaxLimit}.")
+            .WithDescription("Ranked best first with a score, among the cases the caller may see. A PNC ID is found in full (2019/0052494Q), without "
+                + "leading zeros (2019/52494Q) or with a two-digit year (19/52494Q); a query that is written as a PNC ID but whose check letter does "
+                + "not match is a 400 naming q. Names match with typos, phonetic spellings, swapped or missing forenames, and forename short forms "
+                + "from a reviewed list (Bob finds Robert and Robert finds Bob, just below an exact forename), against the case's name and its "
+                + "other names (aliases, known-as names; matchedOn says otherName when one of those fitted best). "
+                + $"limit defaults to {Application.Cases.SearchCases.DefaultLimit}, at most {Application.Cases.SearchCases.MaxLimit}.")
             .WritesProblems(400, 401, 403);
 
         group.MapGet("/{crn}", GetCase)
@@ -58,6 +63,15 @@ public static class CaseEndpoints
                 + "When the case would take them over 100% of capacity the answer is 409 practitioner-over-capacity with the figures; resend with "
                 + "capacityAcknowledgement holding the figures shown, and they are stored with the assignment. Honours If-Match and Idempotency-Key.")
             .WritesProblemsWithCapacityFigures(400, 401, 403, 404, 409, 412, 413, 422);
+
+        group.MapPost("/{crn}/other-names", RecordOtherName)
+            .WithName(nameof(RecordOtherName))
+            .WithSummary("Record another name the person is known by (an alias or a known-as name)")
+            .WithDescription("The case's search keys then cover it: search finds the case by it as by the main name (matchedOn: otherName), "
+                + "and the case picture lists it under otherNames. Refused (409) when it is the case's own name (other-name-is-the-name), "
+                + $"already recorded (other-name-already-recorded), or one more than {Domain.Cases.CaseOtherName.MaxPerCase} (too-many-other-names). "
+                + "Audited, with a case-transfer.case.other-name-recorded event. Changes the case version. Honours If-Match and Idempotency-Key.")
+            .WritesProblems(400, 401, 403, 404, 409, 412, 413, 422);
 
         group.MapGet("/{crn}/access-limits", GetAccessLimits)
             .WithName(nameof(GetAccessLimits))
@@ -127,6 +141,15 @@ public static class CaseEndpoints
         return TypedResults.Ok(result);
     }
 
+    public static async Task<Created<OtherNameRecorded>> RecordOtherName(
+        string crn, OtherNameRequest body, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(
+            new RecordOtherName(crn, body.Kind, body.FirstName, body.MiddleNames, body.LastName, ETags.IfMatch(request)), cancellationToken);
+        response.Headers.ETag = ETags.For(result.CaseVersion);
+        return TypedResults.Created($"/api/v1/cases/{crn}", result);
+    }
+
     public static async Task<Ok<IReadOnlyList<AccessLimitView>>> GetAccessLimits(string crn, IMediator mediator, CancellationToken cancellationToken) =>
         TypedResults.Ok(await mediator.Send(new GetAccessLimits(crn), cancellationToken));
 
@@ -158,3 +181,9 @@ public sealed record AccessLimitRequest(CaseTransfer.Domain.Cases.AccessLimitKin
 /// practitioner-over-capacity answer carries them as <c>current</c>).
 /// </param>
 public sealed record ResponsibleOfficerRequest(Guid? PractitionerId, CapacityAcknowledgement? CapacityAcknowledgement = null);
+
+/// <param name="Kind">Alias (a name used or recorded elsewhere) or KnownAs (the name the person goes by).</param>
+/// <param name="FirstName">The first forename of the other name.</param>
+/// <param name="MiddleNames">Any further forenames (optional).</param>
+/// <param name="LastName">The surname of the other name.</param>
+public sealed record OtherNameRequest(CaseTransfer.Domain.Cases.OtherNameKind? Kind, string? FirstName, string? MiddleNames, string? LastName);

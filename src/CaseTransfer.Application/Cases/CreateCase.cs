@@ -35,7 +35,8 @@ public sealed record CreateCase(
     string? NomsNumber,
     string AreaCode,
     SentenceInput? Sentence,
-    IReadOnlyList<RequirementInput>? Requirements) : ICommand<CaseChanged>, ICaseMessage, IAuditedCommand
+    IReadOnlyList<RequirementInput>? Requirements,
+    IReadOnlyList<OtherNameInput>? OtherNames = null) : ICommand<CaseChanged>, ICaseMessage, IAuditedCommand
 {
     [JsonIgnore]
     public AuditOperation Operation => AuditOperation.Collection;
@@ -79,6 +80,8 @@ public sealed class CreateCaseValidator : AbstractValidator<CreateCase>
         RuleFor(c => c.Requirements).Must(r => r is null || r.Count <= 20).WithMessage("must list at most 20 requirements");
         RuleForEach(c => c.Requirements).NotNull().WithMessage("must be a requirement, not null")
             .ChildRules(r => r.RuleFor(x => x.Type).Required());
+        RuleFor(c => c.OtherNames).Must(n => n is null || n.Count <= CaseOtherName.MaxPerCase).WithMessage($"must list at most {CaseOtherName.MaxPerCase} other names");
+        RuleForEach(c => c.OtherNames).NotNull().WithMessage("must be a name, not null").SetValidator(new OtherNameValidator<OtherNameInput>());
     }
 }
 
@@ -117,11 +120,15 @@ public sealed class CreateCaseHandler(IAppDbContext db, CaseAccess access, ICall
             new Sentence(s.Type!.Value, s.SentenceDate!.Value, s.StartDate, s.ExpectedEndDate, s.ReleaseDate, s.LicenceEndDate),
             (command.Requirements ?? []).Select(r => (r.Type!.Value, r.StartDate, r.ExpectedEndDate)),
             now);
+        var otherNames = @case.RecordOtherNamesAtOpening([.. (command.OtherNames ?? []).Select(n => n.ToFacts())], caller.UserId);
         db.Cases.Add(@case);
-        db.CaseNameKeys.AddRange(NameKeys.ForName(@case.Forenames, @case.LastName).Select(k => new CaseNameKey(@case.Id, k)));
+        var keys = NameKeys.ForName(@case.Forenames, @case.LastName);
+        db.CaseNameKeys.AddRange(keys.Select(k => new CaseNameKey(@case.Id, k)));
+        OtherNameKeys.Add(db, @case.Id, otherNames, keys);
         return new CaseChanged(@case.Crn.Value, @case.Version)
         {
-            ChangeSummary = $"case opened; areaCode: {area.Code}; holder: {@case.HolderOrganisationCode}; sentenceType: {@case.Sentence.Type}",
+            ChangeSummary = $"case opened; areaCode: {area.Code}; holder: {@case.HolderOrganisationCode}; sentenceType: {@case.Sentence.Type}"
+                + (otherNames.Count > 0 ? $"; otherNames: {string.Join(",", otherNames.Select(o => "+" + o.Kind))}" : ""),
         };
     }
 }

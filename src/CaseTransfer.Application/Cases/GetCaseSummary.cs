@@ -75,6 +75,7 @@ public sealed record ComputedTier(string? Tier, bool Provisional, IReadOnlyList<
 public sealed record CaseSummary(
     string Crn,
     PersonName Name,
+    IReadOnlyList<OtherNameView> OtherNames,
     DateOnly DateOfBirth,
     string? PncId,
     string? NomsNumber,
@@ -112,6 +113,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 Officer = db.Practitioners.Where(p => p.Id == c.ResponsibleOfficerId).Select(p => new { p.Id, p.StaffCode, p.Name, p.Grade }).FirstOrDefault(),
                 OfficerSince = c.Holdings.Where(h => h.To == null).Select(h => (DateTimeOffset?)h.From).FirstOrDefault(),
                 Requirements = c.Requirements.OrderBy(r => r.StartDate).ThenBy(r => r.Type).ToList(),
+                OtherNames = db.CaseOtherNames.Where(o => o.CaseId == c.Id).OrderBy(o => o.RecordedAt).ThenBy(o => o.Id).ToList(),
                 OpenAllocation = db.Allocations.Where(a => a.OpenCaseId == c.Id).Select(a => (Guid?)a.Id).FirstOrDefault(),
                 OpenEscalation = db.Escalations.Where(e => e.OpenCaseId == c.Id).Select(e => (Guid?)e.Id).FirstOrDefault(),
             })
@@ -142,6 +144,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
         return new CaseSummary(
             c.Crn.Value,
             new PersonName(c.FirstName, c.MiddleNames, c.LastName),
+            [.. row.OtherNames.Select(OtherNameView.From)],
             c.DateOfBirth,
             c.PncId?.Value,
             c.NomsNumber?.Value,

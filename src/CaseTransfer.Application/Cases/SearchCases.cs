@@ -15,8 +15,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseTransfer.Application.Cases;
 
 /// <summary>
-/// Forgiving search over the cases the caller may see: by CRN, PNC ID, NOMS number, date of birth, or a name with
-/// typos, transpositions, phonetic spellings, and missing or swapped forenames; best first, with a score.
+/// Forgiving search over the cases the caller may see: by CRN, PNC ID (full, without leading zeros, or with a two-digit
+/// year), NOMS number, date of birth, or a name with typos, transpositions, phonetic spellings, missing or swapped
+/// forenames and forename short forms (Bob for Robert), matched against the case's name and its other names (aliases,
+/// known-as names); best first, with a score.
 /// </summary>
 [Authorise(Roles.Allocator, Roles.CaseManager, Roles.EscalationDecider, Roles.InformationOfficer, Roles.Admin, Roles.PartnerSystem)]
 public sealed record SearchCases(string? Q, int? Limit, string? Cursor) : IQuery<Page<CaseSearchResult>>, IConsultation
@@ -50,7 +52,10 @@ public sealed class SearchCasesValidator : AbstractValidator<SearchCases>
     public SearchCasesValidator()
     {
         RuleFor(q => q.Q).NotEmpty().WithMessage("is required")
-            .MaximumLength(SearchCases.MaxQueryLength).WithMessage($"must be at most {SearchCases.MaxQueryLength} characters");
+            .MaximumLength(SearchCases.MaxQueryLength).WithMessage($"must be at most {SearchCases.MaxQueryLength} characters")
+            .Must(q => !PncId.IsMistyped(q)).WithMessage(
+                "is written as a PNC ID but its check letter does not match its year and serial: check the identifier "
+                + "(YYYY/NNNNNNNX, or YY/NNNNNNX, leading zeros optional)");
         RuleFor(q => q.Limit).InclusiveBetween(1, SearchCases.MaxLimit).WithMessage($"must be from 1 to {SearchCases.MaxLimit}");
         RuleFor(q => q.Cursor).Must(c => c is null || SearchCursor.TryDecode(c, out _)).WithMessage("is not a cursor this service issued");
     }
@@ -181,10 +186,18 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     private async Task<IEnumerable<CaseSearchResult>> ByNameAsync(IQueryable<Case> visible, SearchTerms terms, CancellationToken ct)
     {
         var tokens = terms.NameTokens.Select(t => new QueryToken(t)).ToList();
-        var counts = await frequencies.CountsAsync(db, tokens.SelectMany(t => t.Keys).Distinct(StringComparer.Ordinal).ToList(), ct);
+        var counts = await frequencies.CountsAsync(db, tokens.SelectMany(t => t.AllKeys).Distinct(StringComparer.Ordinal).ToList(), ct);
         var scorer = NameMatcher.ForQuery(string.Join(' ', terms.NameTokens));
 
-        if (await AllExactAsync(visible, tokens, counts, ct) is { } allExact)
+        // A short form ("Bob Smith") takes its full names as exact ("Robert Smith") when the name itself is too rare to fill
+        // the ranking: they fit the query all but as well (NameMatcher.ShortFormSimilarity).
+        var allExact = await AllExactAsync(visible, tokens, counts, shortForms: false, ct);
+        if (allExact is null && tokens.Any(t => t.ShortForms.Count > 0))
+        {
+            allExact = await AllExactAsync(visible, tokens, counts, shortForms: true, ct);
+        }
+
+        if (allExact is not null)
         {
             var ranked = await RankAsync(visible, allExact, scorer, ct);
             if (ranked.Count == CandidateLimit)
@@ -202,20 +215,22 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// there are more. Found by intersecting the exact postings, starting from the rarest, which is cheap even for "John
     /// Smith". Null when there are fewer.
     /// </summary>
-    private async Task<List<Guid>?> AllExactAsync(IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
+    private async Task<List<Guid>?> AllExactAsync(
+        IQueryable<Case> visible, List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, bool shortForms, CancellationToken ct)
     {
-        var ordered = tokens.Select((t, i) => (Token: t, Index: i, Count: t.Exact.Sum(k => counts[k])))
+        var ordered = tokens.Select((t, i) => (Token: t, Index: i, Exact: shortForms ? [.. t.Exact, .. t.ShortForms] : t.Exact.ToList()))
+            .Select(x => (x.Token, x.Index, x.Exact, Count: x.Exact.Sum(k => counts[k])))
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
         if (ordered[0].Count < CandidateLimit)
         {
             return null;
         }
 
-        var driver = ordered[0].Token.Exact;
+        var driver = ordered[0].Exact;
         var ids = db.CaseNameKeys.Where(k => driver.Contains(k.Key)).Select(k => k.CaseId);
         foreach (var other in ordered.Skip(1))
         {
-            var exact = other.Token.Exact;
+            var exact = other.Exact;
             ids = ids.Where(id => db.CaseNameKeys.Any(k => exact.Contains(k.Key) && k.CaseId == id));
         }
 
@@ -300,7 +315,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// <summary>The query's tokens with the keys the general pool reads for each, most selective first.</summary>
     private static List<(QueryToken Token, int Index, List<string> Keys, long Count, long ExactCount)> GeneralPool(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts) =>
         tokens
-            .Select((t, i) => (Token: t, Index: i, Keys: t.Keys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
+            .Select((t, i) => (Token: t, Index: i, Keys: t.AllKeys.Where(k => counts[k] <= PoolBudget || t.Exact.Contains(k)).ToList()))
             .Select(x => (x.Token, x.Index, x.Keys, Count: x.Keys.Sum(k => counts[k]), ExactCount: x.Token.Exact.Sum(k => counts[k])))
             .Where(x => x.Count > 0)
             .OrderBy(x => x.Count).ThenBy(x => x.Index).ToList();
@@ -313,10 +328,22 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// </summary>
     private async Task<List<Guid>> PoolAsync(List<QueryToken> tokens, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
+        // A short form's full names are usually too common to read whole ("Danny Oliver": every Daniel): the people who
+        // have one of them with another part starting like another token of the query, as for a correctly spelled part.
+        var shortFormPairs = tokens.Count < 2
+            ? []
+            : tokens.SelectMany(t => t.ShortFormNames.SelectMany(name => NameKeys.PairsOfExactToken(name, tokens.Where(o => !ReferenceEquals(o, t)).Select(o => o.Text))))
+                .ToHashSet(StringComparer.Ordinal);
         var ordered = GeneralPool(tokens, counts);
         if (ordered.Count == 0)
         {
-            return [];
+            if (shortFormPairs.Count == 0)
+            {
+                return [];
+            }
+
+            var pairKeys = shortFormPairs.ToList();
+            return await db.CaseNameKeys.Where(k => pairKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
         }
 
         // Only one token found anyone, and it is a correctly spelled common part ("John Tohmds": the other is garbled
@@ -326,6 +353,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             var only = ordered[0];
             var narrowed = new HashSet<string>(only.Keys.Where(k => !only.Token.Exact.Contains(k)), StringComparer.Ordinal);
             narrowed.UnionWith(PairsOfExact(only.Token, tokens));
+            narrowed.UnionWith(shortFormPairs);
             var narrowedKeys = narrowed.ToList();
             return await db.CaseNameKeys.Where(k => narrowedKeys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
         }
@@ -358,6 +386,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
                 : PairsOfExact(exactToken, tokens));
         }
 
+        poolKeys.UnionWith(shortFormPairs);
         var keys = poolKeys.ToList();
         return await db.CaseNameKeys.Where(k => keys.Contains(k.Key)).Select(k => k.CaseId).Distinct().ToListAsync(ct);
     }
@@ -374,9 +403,25 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     /// </remarks>
     private async Task<List<CaseSearchResult>> RankAsync(IQueryable<Case> visible, List<Guid> candidates, NameMatcher.QueryScorer scorer, CancellationToken ct)
     {
-        // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by.
+        // Rounded so that the order does not depend on floating-point noise, and the score shown is the one ranked by. A
+        // case is scored by the best of its names: the main one, or an other name (an alias, a known-as name).
+        var otherNames = await OtherNamesAsync(candidates, ct);
         var ordered = (await names.GetAsync(db, candidates, ct))
-            .Select(c => (Id: c.Key, c.Value.Crn, Score: Math.Round(scorer.Score(c.Value.Forenames, c.Value.LastName), 4)))
+            .Select(c =>
+            {
+                var score = Math.Round(scorer.Score(c.Value.Forenames, c.Value.LastName), 4);
+                var matchedOn = "name";
+                foreach (var (forenames, lastName) in otherNames.GetValueOrDefault(c.Key) ?? [])
+                {
+                    var other = Math.Round(scorer.Score(forenames, lastName), 4);
+                    if (other > score)
+                    {
+                        (score, matchedOn) = (other, "otherName");
+                    }
+                }
+
+                return (Id: c.Key, c.Value.Crn, Score: score, MatchedOn: matchedOn);
+            })
             .Where(x => x.Score >= MinimumNameScore)
             .OrderByDescending(x => x.Score).ThenBy(x => x.Crn, StringComparer.Ordinal)
             .ToList();
@@ -390,12 +435,41 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             {
                 if (results.Count < CandidateLimit && rows.TryGetValue(x.Crn, out var row))
                 {
-                    results.Add(row.ToResult(x.Score, "name"));
+                    results.Add(row.ToResult(x.Score, x.MatchedOn));
                 }
             }
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The other names of the candidates that carry any, by case id. Read on every search rather than kept with the
+    /// names in <see cref="CaseNameCache"/>: other names are added to cases, and another instance of the service may
+    /// have added one a moment ago. One probe of the case id index per candidate, in chunks of <see cref="FetchChunk"/>.
+    /// </summary>
+    private async Task<Dictionary<Guid, List<(string Forenames, string LastName)>>> OtherNamesAsync(List<Guid> candidates, CancellationToken ct)
+    {
+        var found = new Dictionary<Guid, List<(string Forenames, string LastName)>>();
+        foreach (var chunk in candidates.Chunk(FetchChunk))
+        {
+            var ids = chunk.ToList();
+            var rows = await db.CaseOtherNames.AsNoTracking()
+                .Where(o => EF.Parameter(ids).Contains(o.CaseId))
+                .Select(o => new { o.CaseId, o.FirstName, o.MiddleNames, o.LastName })
+                .ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                if (!found.TryGetValue(row.CaseId, out var list))
+                {
+                    found[row.CaseId] = list = [];
+                }
+
+                list.Add((row.MiddleNames is null ? row.FirstName : $"{row.FirstName} {row.MiddleNames}", row.LastName));
+            }
+        }
+
+        return found;
     }
 
     /// <summary>
@@ -427,13 +501,23 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
             Text = token;
             Keys = NameKeys.ForQueryToken(token);
             Exact = Keys.Where(k => k.EndsWith(':' + token, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            ShortForms = NameKeys.ShortFormKeysForQueryToken(token).Where(k => !Keys.Contains(k)).ToHashSet(StringComparer.Ordinal);
+            ShortFormNames = Domain.Search.ShortForms.Of(token);
         }
+
+        /// <summary>The names that are short forms of the token or whose short form it is ("robert", "rob", "bobby" for "bob").</summary>
+        public IReadOnlyList<string> ShortFormNames { get; }
 
         public string Text { get; }
 
         public IReadOnlySet<string> Keys { get; }
 
         public HashSet<string> Exact { get; }
+
+        /// <summary>The keys of the token's short forms and full names ("t:robert" for "bob"): as good as exact, for a forename.</summary>
+        public HashSet<string> ShortForms { get; }
+
+        public IEnumerable<string> AllKeys => Keys.Concat(ShortForms);
     }
 
     private static readonly Expression<Func<Case, Row>> ToRow =
@@ -466,9 +550,9 @@ public sealed record SearchTerms(IReadOnlyList<object> Identifiers, DateOnly? Da
             {
                 identifiers.Add(crn);
             }
-            else if (PncId.TryParse(upper, out var pnc))
+            else if (PncId.SearchForms(upper) is { Count: > 0 } pncs)
             {
-                identifiers.Add(pnc);
+                identifiers.AddRange(pncs.Cast<object>());
             }
             else if (NomsNumber.IsValid(upper))
             {

@@ -26,6 +26,7 @@ public interface IAppDbContext
     DbSet<CaseTier> CaseTiers { get; }
     DbSet<CaseAccessLimit> CaseAccessLimits { get; }
     DbSet<CaseAccessGrant> CaseAccessGrants { get; }
+    DbSet<CaseOtherName> CaseOtherNames { get; }
     DbSet<Allocation> Allocations { get; }
     DbSet<Escalation> Escalations { get; }
     DbSet<Dispute> Disputes { get; }

@@ -13,6 +13,9 @@ public sealed class Case : AggregateRoot
     private readonly List<RiskAssessment> _riskAssessments = [];
     private readonly List<CaseHolding> _holdings = [];
 
+    // True on the instance Open returns, never on one read from the database: what is recorded with it is part of the opening.
+    private bool _opening;
+
     private Case()
     {
     }
@@ -94,6 +97,7 @@ public sealed class Case : AggregateRoot
             CreatedAt = at,
             UpdatedAt = at,
             Version = 1,
+            _opening = true,
         };
         foreach (var (type, start, end) in requirements)
         {
@@ -321,6 +325,57 @@ public sealed class Case : AggregateRoot
         var change = new AccessLimitChange(limit, officerEntry);
         ChangeAccess(change, after.Active.Count > 0, at);
         return change;
+    }
+
+    /// <summary>
+    /// Records other names the person is known by (aliases, known-as names), all or none, as one change: one version
+    /// step and a <c>case-transfer.case.other-name-recorded</c> event per name. Each is refused when it is the case's own
+    /// name, already recorded, or would take the case past <see cref="CaseOtherName.MaxPerCase"/> (see
+    /// <see cref="CaseOtherName"/>). <paramref name="existing"/> is every other name the case carries.
+    /// </summary>
+    public IReadOnlyList<CaseOtherName> RecordOtherNames(
+        IReadOnlyCollection<CaseOtherName> existing, IReadOnlyList<OtherNameFacts> names, string recordedBy, DateTimeOffset at)
+    {
+        var recorded = OtherNames(existing, names, recordedBy, at);
+        if (recorded.Count > 0)
+        {
+            Touch(at);
+            foreach (var name in recorded)
+            {
+                Raise(new CaseOtherNameRecorded(Crn.Value, name.Id, at));
+            }
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
+    /// Other names given with the case as it is opened: part of the opening (no version step, no event of their own:
+    /// <c>case-transfer.case.opened</c> covers them), under the same rules as <see cref="RecordOtherNames"/>. Only on the
+    /// instance <see cref="Open"/> returned.
+    /// </summary>
+    public IReadOnlyList<CaseOtherName> RecordOtherNamesAtOpening(IReadOnlyList<OtherNameFacts> names, string recordedBy)
+    {
+        if (!_opening)
+        {
+            throw new InvalidOperationException("Other names are recorded at opening only on the case Open returned; later use RecordOtherNames.");
+        }
+
+        return OtherNames([], names, recordedBy, CreatedAt);
+    }
+
+    private List<CaseOtherName> OtherNames(IReadOnlyCollection<CaseOtherName> existing, IReadOnlyList<OtherNameFacts> names, string recordedBy, DateTimeOffset at)
+    {
+        var all = new List<CaseOtherName>(existing);
+        var recorded = new List<CaseOtherName>(names.Count);
+        foreach (var n in names)
+        {
+            var name = CaseOtherName.Record(Id, Forenames, LastName, all, n.Kind, n.FirstName, n.MiddleNames, n.LastName, recordedBy, at);
+            all.Add(name);
+            recorded.Add(name);
+        }
+
+        return recorded;
     }
 
     /// <summary>One version step for the change; an event for each entry it added or removed.</summary>

@@ -37,3 +37,11 @@ public sealed record CaseAccessLimitsChanged(string Crn, Guid AccessLimitId, Dat
     public string Description => "Case exclusion or restriction list changed";
     string? IDomainEvent.Crn => Crn;
 }
+
+/// <summary>The case carries another name (an alias or known-as name). Names no one: subscribers read the case with their own credentials.</summary>
+public sealed record CaseOtherNameRecorded(string Crn, Guid OtherNameId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string EventType => "case-transfer.case.other-name-recorded";
+    public string Description => "Other name (alias or known-as) recorded on the case";
+    string? IDomainEvent.Crn => Crn;
+}

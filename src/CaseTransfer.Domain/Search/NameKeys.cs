@@ -112,8 +112,20 @@ public static class NameKeys
     }
 
     /// <summary>
-    /// The pair keys to look up for a query of two or more tokens: each token's initial as a forename's, with every
-    /// key of each other token as a surname's, in both orders ("Smith John" too). Empty for a single token.
+    /// The keys of the names that are short forms of a query token, or whose short form it is (<see cref="ShortForms"/>):
+    /// the token keys of the names themselves, "t:robert", "t:rob", "t:bobby" for "bob". Stored names need no key of
+    /// their own: a nickname's key is the full name's key, so a database written before the list finds them too.
+    /// </summary>
+    public static IReadOnlySet<string> ShortFormKeysForQueryToken(string normalisedToken)
+    {
+        var token = Prepare(normalisedToken);
+        return ShortForms.Of(token).Select(f => Cut(TextPrefix + f)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The pair keys to look up for a query of two or more tokens: each token's initial (and the initials of its short
+    /// forms' full names, <see cref="ShortForms"/>) as a forename's, with every key of each other token as a surname's, in
+    /// both orders ("Smith John" too). Empty for a single token.
     /// </summary>
     public static IReadOnlySet<string> PairsForQuery(IReadOnlyList<string> normalisedTokens) => PairsForQuery(normalisedTokens, 1);
 
@@ -134,7 +146,9 @@ public static class NameKeys
                 if (forename != surname)
                 {
                     var surnameKeys = ForQueryToken(tokens[surname]);
-                    foreach (var initial in tokens[forename].Take(initials).Distinct())
+
+                    // A short form's full names as forenames too: "Bob Heathbrook" reads the R Heathbrooks (Robert).
+                    foreach (var initial in tokens[forename].Take(initials).Concat(ShortForms.Of(tokens[forename]).Select(f => f[0])).Distinct())
                     {
                         keys.UnionWith(Pairs(initial, surnameKeys));
                     }

@@ -57,6 +57,11 @@ public static class NameMatcher
     private const double InitialOfForenameSimilarity = 0.85;
     private const double InitialOfSurnameSimilarity = 0.6;
 
+    // A forename's short form from the reviewed list (Bob for Robert, Mike for Michael, ShortForms): a little below the
+    // forename itself, so an exact forename ranks first, and above any one-edit or phonetic spelling of another name
+    // (Mike Phillips finds Michael Phillips before Phillip McKee).
+    public const double ShortFormSimilarity = 0.93;
+
     // A single edit in a token of this many letters or more scores at least 1 - OneEditLoss / length: 0.93 at five
     // letters, above a phonetic-only match (0.92); 0.956 at eight, still below someone known by a middle name (0.977).
     private const int MinOneEditLength = 4;
@@ -223,7 +228,8 @@ public static class NameMatcher
                 : similarity + PhoneticDissimilarSpellingBoost;
         }
 
-        return Math.Min(similarity, MaxInexactSimilarity);
+        similarity = Math.Min(similarity, MaxInexactSimilarity);
+        return name.Role != NameRole.Surname && ShortForms.AreShortForms(q, n) ? Math.Max(similarity, ShortFormSimilarity) : similarity;
     }
 
     private static double PhoneticSimilarity(Token query, NameToken name)

@@ -45,6 +45,7 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<CaseNameKey> CaseNameKeys => Set<CaseNameKey>();
     public DbSet<CaseTier> CaseTiers => Set<CaseTier>();
     public DbSet<CaseAccessLimit> CaseAccessLimits => Set<CaseAccessLimit>();
+    public DbSet<CaseOtherName> CaseOtherNames => Set<CaseOtherName>();
     public DbSet<CaseAccessGrant> CaseAccessGrants => Set<CaseAccessGrant>();
     public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<Escalation> Escalations => Set<Escalation>();
@@ -206,6 +207,21 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(l => l.RemovedBy).HasMaxLength(100);
             b.Ignore(l => l.IsActive);
             b.HasOne<Case>().WithMany().HasForeignKey(l => l.CaseId);
+        });
+
+        modelBuilder.Entity<CaseOtherName>(b =>
+        {
+            b.HasKey(o => o.Id);
+            b.Property(o => o.Id).ValueGeneratedNever();
+
+            // The search reads the other names of its candidates by case id.
+            b.HasIndex(o => o.CaseId);
+            b.Property(o => o.FirstName).HasMaxLength(CaseOtherName.NameMaxLength);
+            b.Property(o => o.MiddleNames).HasMaxLength(CaseOtherName.NameMaxLength);
+            b.Property(o => o.LastName).HasMaxLength(CaseOtherName.NameMaxLength);
+            b.Property(o => o.RecordedBy).HasMaxLength(100);
+            b.Ignore(o => o.Forenames);
+            b.HasOne<Case>().WithMany().HasForeignKey(o => o.CaseId);
         });
 
         modelBuilder.Entity<Allocation>(b =>

@@ -44,6 +44,61 @@ public class CaseTests
         Assert.Equal(rule, Assert.Throws<DomainRuleViolation>(action).Rule);
 
     [Fact]
+    public void Other_names_recorded_later_are_one_change_with_an_event_each()
+    {
+        var @case = Open();
+        @case.ClearDomainEvents();
+        var at = Opened.AddDays(1);
+
+        var recorded = @case.RecordOtherNames(
+            [], [new(OtherNameKind.KnownAs, "Jack", null, "Smith"), new(OtherNameKind.Alias, "John", "Paul", "Smythe")], "nw-spo-01", at);
+
+        Assert.Equal(2, recorded.Count);
+        Assert.Equal(2, @case.Version);
+        Assert.Equal([recorded[0].Id, recorded[1].Id], @case.DomainEvents.OfType<CaseOtherNameRecorded>().Select(e => e.OtherNameId));
+        Assert.All(recorded, n => Assert.Equal(@case.Id, n.CaseId));
+    }
+
+    [Fact]
+    public void Other_names_given_when_the_case_is_opened_are_part_of_the_opening()
+    {
+        var @case = Open();
+
+        var recorded = @case.RecordOtherNamesAtOpening([new(OtherNameKind.Alias, "Jack", null, "Smith")], "nw-spo-01");
+
+        Assert.Equal(Opened, Assert.Single(recorded).RecordedAt);
+        Assert.Equal(1, @case.Version);
+        Assert.Empty(@case.DomainEvents.OfType<CaseOtherNameRecorded>());
+    }
+
+    [Theory]
+    [InlineData("John", "SMITH", "other-name-is-the-name")]
+    [InlineData(" jack ", "smith", "other-name-already-recorded")]
+    public void An_other_name_that_is_no_new_name_is_refused(string firstName, string lastName, string rule)
+    {
+        var @case = Open();
+        var existing = @case.RecordOtherNames([], [new(OtherNameKind.KnownAs, "Jack", null, "Smith")], "nw-spo-01", Opened.AddDays(1));
+        var version = @case.Version;
+
+        AssertRefusedBy(rule, () => @case.RecordOtherNames(existing, [new(OtherNameKind.Alias, firstName, null, lastName)], "nw-spo-01", Opened.AddDays(2)));
+        Assert.Equal(version, @case.Version);
+    }
+
+    [Fact]
+    public void A_case_carries_at_most_twenty_other_names_and_a_refused_batch_records_none()
+    {
+        var @case = Open();
+        var names = Enumerable.Range(0, CaseOtherName.MaxPerCase + 1)
+            .Select(i => new OtherNameFacts(OtherNameKind.Alias, "Jack", null, "Smith" + new string((char)('a' + (i % 26)), 1 + (i / 26))))
+            .ToList();
+
+        AssertRefusedBy("too-many-other-names", () => @case.RecordOtherNames([], names, "nw-spo-01", Opened.AddDays(1)));
+        AssertRefusedBy("too-many-other-names", () => @case.RecordOtherNamesAtOpening(names, "nw-spo-01"));
+        Assert.Equal(1, @case.Version);
+        Assert.Empty(@case.DomainEvents.OfType<CaseOtherNameRecorded>());
+    }
+
+    [Fact]
     public void A_new_case_is_held_by_the_NPS_region_covering_its_area_with_one_open_holding()
     {
         var @case = Open();

@@ -73,6 +73,50 @@ public class NomsNumberTests
 
 public class PncIdTests
 {
+    [Theory]
+    [InlineData("2019/0052494Q")]
+    [InlineData("2019/52494Q")]
+    [InlineData("19/52494q")]
+    [InlineData(" 19/0052494Q ")]
+    public void A_PNC_ID_is_found_in_the_forms_people_write_it(string text)
+    {
+        var check = PncId.CheckLetterFor("2019", "52494");
+        var forms = PncId.SearchForms(text.Replace('Q', check).Replace('q', char.ToLowerInvariant(check)));
+
+        Assert.Contains(PncId.Parse($"2019/0052494{check}"), forms);
+    }
+
+    [Fact]
+    public void A_two_digit_year_may_be_either_century()
+    {
+        var check = PncId.CheckLetterFor("2019", "52494");
+
+        Assert.Equal([PncId.Parse($"1919/52494{check}"), PncId.Parse($"2019/52494{check}")], PncId.SearchForms($"19/52494{check}"));
+    }
+
+    [Theory]
+    [InlineData("2019/0052494Z")]
+    [InlineData("19/52494Z")]
+    public void A_PNC_ID_whose_check_letter_does_not_match_is_mistyped(string text)
+    {
+        Assume(PncId.CheckLetterFor("2019", "52494") != 'Z');
+        Assert.True(PncId.IsMistyped(text));
+        Assert.Empty(PncId.SearchForms(text));
+    }
+
+    [Theory]
+    [InlineData("smith")]
+    [InlineData("2019/52494")]
+    [InlineData("1/52494Q")]
+    [InlineData("X123456")]
+    public void Text_not_written_as_a_PNC_ID_is_not_mistyped(string text) => Assert.False(PncId.IsMistyped(text));
+
+    [Fact]
+    public void The_short_form_is_for_search_only_a_stored_PNC_ID_has_its_four_digit_year() =>
+        Assert.False(PncId.IsValid("19/52494" + PncId.CheckLetterFor("2019", "52494")));
+
+    private static void Assume(bool condition) => Assert.True(condition, "test data assumption");
+
     [Fact]
     public void The_check_letter_is_the_year_and_serial_modulo_23()
     {

@@ -688,6 +688,48 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.ToTable("CaseNameKeys");
                 });
 
+            modelBuilder.Entity("CaseTransfer.Domain.Cases.CaseOtherName", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("FirstName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("LastName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("MiddleNames")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("CaseOtherNames");
+                });
+
             modelBuilder.Entity("CaseTransfer.Domain.Cases.CaseTier", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1476,6 +1518,15 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Cases.CaseNameKey", b =>
+                {
+                    b.HasOne("CaseTransfer.Domain.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Cases.CaseOtherName", b =>
                 {
                     b.HasOne("CaseTransfer.Domain.Cases.Case", null)
                         .WithMany()
