@@ -106,7 +106,7 @@ public sealed partial class OpenApiExamples : IOperationFilter
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         if (operation.OperationId is null
-            || !(Examples.TryGetValue(operation.OperationId, out var example) || EscalationExamples.TryGetValue(operation.OperationId, out example)))
+            || !(Examples.TryGetValue(operation.OperationId, out var example) || EscalationExamples.TryGetValue(operation.OperationId, out example) || AlertExamples.TryGetValue(operation.OperationId, out example)))
         {
             return;
         }

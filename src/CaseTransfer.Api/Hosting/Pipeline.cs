@@ -32,6 +32,7 @@ public static class Pipeline
         app.MapAllocationRuleEndpoints();
         app.MapAllocationEndpoints();
         app.MapEscalationEndpoints();
+        app.MapAlertEndpoints();
         app.MapTransferEndpoints();
         return app;
     }

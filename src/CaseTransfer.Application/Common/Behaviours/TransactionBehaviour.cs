@@ -2,6 +2,7 @@ using System.Text.Json;
 using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Common;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -62,6 +63,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 if (recording.Entries)
                 {
                     var entry = audit.Record(AuditFactsFor(message, response));
+                    await StampCaseAsync(entry, now, ct);
                     request.AuditReceipt = AuditReceipt
                         .Create(entry.Id, AuditEntryEncoding.LeafHash(entry), now, ledger.MaxMergeDelaySeconds, ledger.Signer)
                         .Token;
@@ -89,6 +91,28 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 db.ChangeTracker.AutoDetectChangesEnabled = true;
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps the case's last audited write (<see cref="Case.LastAuditedWriteAt"/>) with the entry, in its transaction:
+    /// a quiet case is then found by an index, and the alert job sees what changed, without reading the audit log.
+    /// </summary>
+    private async Task StampCaseAsync(AuditEntry entry, DateTimeOffset now, CancellationToken ct)
+    {
+        if (entry.Crn is not { } crn)
+        {
+            return;
+        }
+
+        var tracked = db.ChangeTracker.Entries<Case>().FirstOrDefault(e => e.Entity.Crn == crn);
+        if (tracked is not null)
+        {
+            tracked.Entity.AuditedWrite(now);
+            return;
+        }
+
+        await db.Cases.Where(c => c.Crn == crn && c.LastAuditedWriteAt < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastAuditedWriteAt, now), ct);
     }
 
     private static AuditFacts AuditFactsFor(TMessage message, TResponse response)
