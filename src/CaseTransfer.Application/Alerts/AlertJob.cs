@@ -26,7 +26,9 @@ public sealed record AlertPassResult(bool Ran, bool Full, int CasesChanged, int 
 /// <summary>Names this instance of the service when it claims the alert lease.</summary>
 public sealed class AlertWorkerIdentity
 {
-    public string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(AlertLease.HolderMaxLength, 80)];
+    public string Name { get; } = Limit($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
+
+    private static string Limit(string name) => name.Length <= AlertLease.HolderMaxLength ? name : name[^AlertLease.HolderMaxLength..];
 }
 
 /// <summary>
@@ -158,8 +160,11 @@ public sealed class AlertJob(
 
         // Raise: what the condition yields and has no alert open, nor one a person resolved for this same occurrence
         // (the same since): resolving says "dealt with", so the job does not raise it again until it happens anew.
+        // (Every candidate of a condition has its kind and audience: compared as parameters, which carry the columns'
+        // conversions, not as the projection's constants, which PostgreSQL would see as an integer.)
+        var (kind, audience) = (condition.Kind, condition.Audience);
         var raise = candidates.Where(c => !alerts.Any(a =>
-            a.Kind == c.Kind && a.SubjectId == c.SubjectId && a.OrganisationCode == c.OrganisationCode && a.Audience == c.Audience
+            a.Kind == kind && a.SubjectId == c.SubjectId && a.OrganisationCode == c.OrganisationCode && a.Audience == audience
             && (a.ResolvedAt == null || (!a.ClearedBySystem && (c.Since == null || a.Since == c.Since)))));
         while (true)
         {
@@ -188,7 +193,6 @@ public sealed class AlertJob(
         }
 
         // Clear: open alerts of the kind and audience, about the scope's cases, that the condition no longer yields.
-        var (kind, audience) = (condition.Kind, condition.Audience);
         var open = scope.Of(alerts.Where(a => a.ResolvedAt == null && a.Kind == kind && a.Audience == audience), a => a.CaseId);
         var clear = open.Where(a => !candidates.Any(c => c.SubjectId == a.SubjectId && c.OrganisationCode == a.OrganisationCode));
         while (true)
