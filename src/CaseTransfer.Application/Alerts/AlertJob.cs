@@ -42,7 +42,13 @@ public sealed class AlertWorkerIdentity
 /// the system) and outbox event, so memory is bounded by the batch, not the number of cases.
 /// </summary>
 public sealed class AlertJob(
-    IAppDbContext db, TimeProvider clock, AlertOptions options, EscalationOptions escalation, AlertWorkerIdentity identity, ILogger<AlertJob> logger)
+    IAppDbContext db,
+    TimeProvider clock,
+    AlertOptions options,
+    EscalationOptions escalation,
+    AlertWorkerIdentity identity,
+    IDatabaseErrors errors,
+    ILogger<AlertJob> logger)
 {
     private AlertPolicy Policy => new(options.CaseQuietDays, escalation.EscalationRequiredReraiseHours);
 
@@ -174,16 +180,28 @@ public sealed class AlertJob(
                 break;
             }
 
-            await InLeaseAsync(scope.Now, () =>
+            try
             {
-                foreach (var candidate in batch)
+                await InLeaseAsync(scope.Now, () =>
                 {
-                    var alert = Alert.Raise(Guid.CreateVersion7(scope.Now), candidate.ToFinding(), scope.Policy, scope.Now);
-                    Stage(alert, "RaiseAlert", $"alert raised: {alert.Kind} for {alert.OrganisationCode} ({alert.Audience})", scope.Now);
-                }
+                    foreach (var candidate in batch)
+                    {
+                        var alert = Alert.Raise(Guid.CreateVersion7(scope.Now), candidate.ToFinding(), scope.Policy, scope.Now);
+                        Stage(alert, "RaiseAlert", $"alert raised: {alert.Kind} for {alert.OrganisationCode} ({alert.Audience})", scope.Now);
+                    }
 
-                return Task.CompletedTask;
-            }, cancellationToken);
+                    return Task.CompletedTask;
+                }, cancellationToken);
+            }
+            catch (DbUpdateException e) when (errors.IsUniqueViolation(e))
+            {
+                // Another pass (a second one in this instance, say) raised one of these first: the database refused the
+                // duplicate and the batch rolled back whole. The next pass raises whatever is still missing.
+                db.ChangeTracker.Clear();
+                logger.LogInformation("Alert pass: {Kind} raised meanwhile by another pass; left to the next pass", kind);
+                break;
+            }
+
             counts.Raised += batch.Count;
             db.ChangeTracker.Clear();
             if (batch.Count < options.BatchSize)
@@ -203,16 +221,27 @@ public sealed class AlertJob(
                 break;
             }
 
-            await InLeaseAsync(scope.Now, () =>
+            try
             {
-                foreach (var alert in batch)
+                await InLeaseAsync(scope.Now, () =>
                 {
-                    alert.Clear(scope.Now);
-                    Stage(alert, "ClearAlert", $"alert cleared: {alert.Kind}; state: -> Resolved", scope.Now);
-                }
+                    foreach (var alert in batch)
+                    {
+                        alert.Clear(scope.Now);
+                        Stage(alert, "ClearAlert", $"alert cleared: {alert.Kind}; state: -> Resolved", scope.Now);
+                    }
 
-                return Task.CompletedTask;
-            }, cancellationToken);
+                    return Task.CompletedTask;
+                }, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // One of these changed meanwhile (a person resolved it, another pass cleared it): rolled back whole;
+                // the next pass looks again.
+                db.ChangeTracker.Clear();
+                break;
+            }
+
             counts.Cleared += batch.Count;
             db.ChangeTracker.Clear();
             if (batch.Count < options.BatchSize)
