@@ -187,7 +187,7 @@ public sealed class AlertJob(
                     foreach (var candidate in batch)
                     {
                         var alert = Alert.Raise(Guid.CreateVersion7(scope.Now), candidate.ToFinding(), scope.Policy, scope.Now);
-                        Stage(alert, "RaiseAlert", $"alert raised: {alert.Kind} for {alert.OrganisationCode} ({alert.Audience})", scope.Now);
+                        Stage(alert, raised: true, "RaiseAlert", $"alert raised: {alert.Kind} for {alert.OrganisationCode} ({alert.Audience})", scope.Now);
                     }
 
                     return Task.CompletedTask;
@@ -228,7 +228,7 @@ public sealed class AlertJob(
                     foreach (var alert in batch)
                     {
                         alert.Clear(scope.Now);
-                        Stage(alert, "ClearAlert", $"alert cleared: {alert.Kind}; state: -> Resolved", scope.Now);
+                        Stage(alert, raised: false, "ClearAlert", $"alert cleared: {alert.Kind}; state: -> Resolved", scope.Now);
                     }
 
                     return Task.CompletedTask;
@@ -252,9 +252,11 @@ public sealed class AlertJob(
     }
 
     /// <summary>The alert (new or changed), its audit entry by the system, and its events, staged for the batch's transaction.</summary>
-    private void Stage(Alert alert, string action, string summary, DateTimeOffset now)
+    private void Stage(Alert alert, bool raised, string action, string summary, DateTimeOffset now)
     {
-        if (db.ChangeTracker.Entries<Alert>().All(e => e.Entity != alert))
+        // Told, not looked up: asking the change tracker scans (and detects changes in) every entity it tracks, which
+        // made a batch quadratic in its size.
+        if (raised)
         {
             db.Alerts.Add(alert);
         }
