@@ -83,7 +83,7 @@ internal static class AlertBench
             Console.WriteLine();
             Console.WriteLine($"RESULT engine={engine} cases={cases} full1_ms={first.Elapsed.TotalMilliseconds:F0} raised={first.Raised} full2_ms={second.Elapsed.TotalMilliseconds:F0} " +
                 $"incremental_idle_ms={idle.Elapsed.TotalMilliseconds:F0} incremental_1000_ms={touched.Elapsed.TotalMilliseconds:F0} cleared={touched.Cleared} full3_ms={again.Elapsed.TotalMilliseconds:F0} " +
-                $"peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} load=\"{TransferBench.Load()}\"");
+                $"peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} rss_anon=\"{Status("RssAnon")}\" rss_file=\"{Status("RssFile")}\" load=\"{TransferBench.Load()}\"");
             return 0;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -106,7 +106,17 @@ internal static class AlertBench
     {
         using var process = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
-        Console.WriteLine($"  memory {when}: working set {process.WorkingSet64 / 1048576.0:N0} MB, peak {process.PeakWorkingSet64 / 1048576.0:N0} MB, managed heap {GC.GetTotalMemory(false) / 1048576.0:N0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:N0} MB); load {TransferBench.Load()}");
+        Console.WriteLine($"  memory {when}: working set {process.WorkingSet64 / 1048576.0:N0} MB, peak {process.PeakWorkingSet64 / 1048576.0:N0} MB, {Status("RssAnon")} anonymous, {Status("RssFile")} file-backed, managed heap {GC.GetTotalMemory(false) / 1048576.0:N0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:N0} MB); load {TransferBench.Load()}");
+    }
+
+    /// <summary>
+    /// A line of /proc/self/status in MB: the working set split into anonymous memory (the process's own: heaps,
+    /// buffers) and file-backed pages (SQLite maps its database file, PRAGMA mmap_size, so pages it read count here).
+    /// </summary>
+    private static string Status(string field)
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal)) : null;
+        return line is null ? "n/a" : $"{long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0:N0} MB";
     }
 
     private static DbConnection Open(string engine, string connectionString)
