@@ -83,7 +83,7 @@ internal static class AlertBench
             Console.WriteLine();
             Console.WriteLine($"RESULT engine={engine} cases={cases} full1_ms={first.Elapsed.TotalMilliseconds:F0} raised={first.Raised} full2_ms={second.Elapsed.TotalMilliseconds:F0} " +
                 $"incremental_idle_ms={idle.Elapsed.TotalMilliseconds:F0} incremental_1000_ms={touched.Elapsed.TotalMilliseconds:F0} cleared={touched.Cleared} full3_ms={again.Elapsed.TotalMilliseconds:F0} " +
-                $"peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} rss_anon=\"{Status("RssAnon")}\" rss_file=\"{Status("RssFile")}\" load=\"{TransferBench.Load()}\"");
+                $"peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} rss_anon=\"{Status("RssAnon")}\" rss_file=\"{Status("RssFile")}\" live_heap_mb={GC.GetTotalMemory(true) / 1048576.0:F0} load=\"{TransferBench.Load()}\"");
             return 0;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -104,9 +104,12 @@ internal static class AlertBench
 
     private static void Report(string when)
     {
+        // After the pass's timing: a full collection, so the heap figure is what is still alive, not garbage a
+        // collection has not come for yet.
+        var live = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
-        Console.WriteLine($"  memory {when}: working set {process.WorkingSet64 / 1048576.0:N0} MB, peak {process.PeakWorkingSet64 / 1048576.0:N0} MB, {Status("RssAnon")} anonymous, {Status("RssFile")} file-backed, managed heap {GC.GetTotalMemory(false) / 1048576.0:N0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:N0} MB); load {TransferBench.Load()}");
+        Console.WriteLine($"  memory {when}: working set {process.WorkingSet64 / 1048576.0:N0} MB, peak {process.PeakWorkingSet64 / 1048576.0:N0} MB, {Status("RssAnon")} anonymous, {Status("RssFile")} file-backed, live managed heap {live / 1048576.0:N0} MB (GC heap {gc.HeapSizeBytes / 1048576.0:N0} MB); load {TransferBench.Load()}");
     }
 
     /// <summary>
