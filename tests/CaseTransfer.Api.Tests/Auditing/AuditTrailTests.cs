@@ -50,6 +50,21 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         // An escalation of another case, which a provider holds, to the region: the region reads it.
         var escalationId = (await new Escalations.EscalationScenario(app, TimeProvider.System).RequestedAsync())["id"]!.GetValue<string>();
 
+        // An alert the region must act on about the case (as the alert job raises one).
+        var alertId = await app.InDatabaseAsync(async db =>
+        {
+            var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Crn == Crn.Parse(crn), Ct);
+            var alert = Domain.Alerts.Alert.Raise(
+                Guid.CreateVersion7(),
+                new Domain.Alerts.AlertFinding(
+                    Domain.Alerts.AlertKinds.CaseQuiet, @case.Id, @case.Crn, @case.Id, NpsNorthWest, Domain.Alerts.AlertAudience.Everyone, DateTimeOffset.UtcNow, null),
+                new Domain.Alerts.AlertPolicy(28, 24),
+                DateTimeOffset.UtcNow);
+            db.Alerts.Add(alert);
+            await db.SaveChangesAsync(Ct);
+            return alert.Id.ToString();
+        });
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -58,7 +73,10 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             }
 
             var isTransfer = path.StartsWith("/api/v1/transfers", StringComparison.Ordinal);
-            var id = isTransfer ? transferId : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId : allocationId;
+            var id = isTransfer ? transferId
+                : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId
+                : path.StartsWith("/api/v1/alerts", StringComparison.Ordinal) ? alertId
+                : allocationId;
             var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
@@ -74,6 +92,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/audit", checkedPaths);
         Assert.Contains("/api/v1/allocations/{id}", checkedPaths);
         Assert.Contains("/api/v1/escalations/{id}", checkedPaths);
+        Assert.Contains("/api/v1/alerts/{id}", checkedPaths);
         Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
     }
 
