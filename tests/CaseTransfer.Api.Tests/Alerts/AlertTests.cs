@@ -265,6 +265,11 @@ public abstract class AlertTests(AlertClockApp app)
         var summary = await nps.GetFromJsonAsync<JsonObject>($"/api/v1/cases/{crn}", Ct);
         Assert.Contains(summary!["pending"]!["items"]!.AsArray(), i => i!["kind"]!.GetValue<string>() == "alert" && i["href"]!.GetValue<string>() == $"/api/v1/alerts/{Id(alert)}");
 
+        // Saying "on it" is not work on the case: the alert stays.
+        await DoneAsync(await nps.SendAsync(Post($"/api/v1/alerts/{Id(alert)}/acknowledge", null), Ct));
+        await PassAsync(AlertPassKind.Incremental);
+        Assert.Equal("Acknowledged", Assert.Single(await UnresolvedAsync(nps, crn, AlertKinds.CaseQuiet))["state"]!.GetValue<string>());
+
         (await nps.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Medium"), Ct)).EnsureSuccessStatusCode();
         var result = await app.RunAlertPassAsync(AlertPassKind.Incremental);
         Assert.False(result.Full);

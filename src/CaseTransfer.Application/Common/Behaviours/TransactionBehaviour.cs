@@ -96,10 +96,13 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
     /// <summary>
     /// Keeps the case's last audited write (<see cref="Case.LastAuditedWriteAt"/>) with the entry, in its transaction:
     /// a quiet case is then found by an index, and the alert job sees what changed, without reading the audit log.
+    /// Actions on alerts themselves do not count.
     /// </summary>
     private async Task StampCaseAsync(AuditEntry entry, DateTimeOffset now, CancellationToken ct)
     {
-        if (entry.Crn is not { } crn)
+        // Acknowledging or resolving an alert is bookkeeping about the case, not work on it: were it a write, saying
+        // "on it" to a case-quiet alert would clear the alert by itself.
+        if (entry.Crn is not { } crn || entry.ResourceType == "alert")
         {
             return;
         }
