@@ -6,43 +6,19 @@ using CaseTransfer.Api.Tests.Infrastructure;
 using CaseTransfer.Application.Alerts;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Alerts;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using static CaseTransfer.Api.Tests.Escalations.EscalationScenario;
 using static CaseTransfer.Api.Tests.Infrastructure.Problems;
 using static CaseTransfer.Api.Tests.Infrastructure.TestData;
 
 namespace CaseTransfer.Api.Tests.Alerts;
 
-/// <summary>The service on a <see cref="MovableClock"/>, so deadlines pass and cases go quiet when a test says. Its own fixture.</summary>
-public abstract class AlertClockApp(Engine engine) : CaseTransferApp(engine)
-{
-    public MovableClock Clock { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services =>
-        {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
-        });
-    }
-}
-
-public sealed class SqliteAlertClockApp() : AlertClockApp(Engine.Sqlite);
-
-public sealed class PostgresAlertClockApp() : AlertClockApp(Engine.Postgres);
-
 /// <summary>
 /// Alerts that never sleep, over HTTP: every kind raised by the job when its condition holds and cleared by it when the
 /// condition clears, never twice for one condition, acknowledged and resolved by the organisation that must act (and
 /// by no one else), shown under the case's pending work.
 /// </summary>
-public abstract class AlertTests(AlertClockApp app)
+public abstract class AlertTests(EscalationClockApp app)
 {
     private readonly EscalationScenario _scenario = new(app, app.Clock);
 
@@ -426,6 +402,7 @@ public abstract class AlertTests(AlertClockApp app)
     }
 }
 
-public sealed class AlertTestsOnSqlite(SqliteAlertClockApp app) : AlertTests(app), IClassFixture<SqliteAlertClockApp>;
+// The escalation deadline tests' service on a movable clock: a class fixture is this class's own instance.
+public sealed class AlertTestsOnSqlite(SqliteEscalationClockApp app) : AlertTests(app), IClassFixture<SqliteEscalationClockApp>;
 
-public sealed class AlertTestsOnPostgres(PostgresAlertClockApp app) : AlertTests(app), IClassFixture<PostgresAlertClockApp>;
+public sealed class AlertTestsOnPostgres(PostgresEscalationClockApp app) : AlertTests(app), IClassFixture<PostgresEscalationClockApp>;
