@@ -107,10 +107,28 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             return;
         }
 
+        // A case this change writes anyway carries the stamp in its own update (under its version check).
         var tracked = db.ChangeTracker.Entries<Case>().FirstOrDefault(e => e.Entity.Crn == crn);
-        if (tracked is not null)
+        if (tracked is { State: EntityState.Added or EntityState.Modified })
         {
             tracked.Entity.AuditedWrite(now);
+            return;
+        }
+
+        // Otherwise the case's row is not this change's to lock: a change that only reads the case (rejecting an
+        // allocation) must not wait for it, or two decisions at once deadlock (one holds the case and waits for the
+        // allocation, the other the reverse). On PostgreSQL a row another transaction holds is skipped: that
+        // transaction is a write on the case, stamping it in the same moment. NO KEY UPDATE, as an update of a non-key
+        // column locks: it does not block the key-share locks of other changes' foreign keys to the case (an allocation
+        // inserted for it), which FOR UPDATE would. SQLite has one writer and cannot deadlock.
+        if (db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            var at = now.ToUniversalTime();
+            var value = crn.Value;
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "Cases" SET "LastAuditedWriteAt" = {at}
+                WHERE "Id" = (SELECT "Id" FROM "Cases" WHERE "Crn" = {value} AND "LastAuditedWriteAt" < {at} FOR NO KEY UPDATE SKIP LOCKED)
+                """, ct);
             return;
         }
 
