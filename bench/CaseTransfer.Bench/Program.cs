@@ -33,6 +33,11 @@ if (args is ["allocate-baseline-server", ..])
     return await AllocateBaselineServer.RunAsync(args);
 }
 
+if (args is ["alerts", ..])
+{
+    return await AlertBench.RunAsync(args);
+}
+
 if (args is ["allocate", ..])
 {
     return await AllocateBench.RunAsync(args);
@@ -50,7 +55,7 @@ if (args is ["escalate", ..])
 
 if (args.Length == 0 || args[0] != "search")
 {
-    Console.Error.WriteLine("usage: transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | escalate [--clients 16] [--modes http,baseline-http-reads,baseline-http] | audit ... | search ...");
+    Console.Error.WriteLine("usage: alerts --engine sqlite|postgres --cases 1000000 [--batch N] [--keep DIR] | transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | escalate [--clients 16] [--modes http,baseline-http-reads,baseline-http] | audit ... | search ...");
     Console.Error.WriteLine("usage: search --engine sqlite|postgres --cases N [--queries 2000] [--misspellings 1000] [--people-type 112] [--keep DIR] [--api PATH/CaseTransfer.Api.dll]");
     return 2;
 }

@@ -127,6 +127,19 @@ public static class ServiceRegistration
             services.AddHostedService<TransferWorkerService>();
         }
 
+        // Alerts: the background job (Alerts:IntervalSeconds=0 switches it off; tests run passes themselves).
+        var alerts = (configuration.GetSection(CaseTransfer.Application.Alerts.AlertOptions.Section).Get<CaseTransfer.Application.Alerts.AlertOptions>()
+            ?? new CaseTransfer.Application.Alerts.AlertOptions()).Validate();
+        services.AddSingleton(alerts);
+        services.AddSingleton<CaseTransfer.Application.Alerts.AlertWorkerIdentity>();
+        services.AddScoped<CaseTransfer.Application.Alerts.AlertJob>();
+        services.AddScoped<CaseTransfer.Application.Alerts.AlertAccess>();
+        services.AddScoped<CaseTransfer.Application.Alerts.AlertChanges>();
+        if (alerts.IntervalSeconds > 0)
+        {
+            services.AddHostedService<CaseTransfer.Infrastructure.Alerts.AlertWorkerService>();
+        }
+
         services.AddScoped<IRequestContext, RequestContext>();
         services.AddScoped<ICaller>(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is null
             ? new SystemCaller()

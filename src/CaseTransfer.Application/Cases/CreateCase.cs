@@ -21,7 +21,9 @@ public sealed record SentenceInput(
     DateOnly? ReleaseDate,
     DateOnly? LicenceEndDate);
 
-public sealed record RequirementInput(RequirementType? Type, DateOnly? StartDate, DateOnly? ExpectedEndDate);
+/// <param name="StartDate">When the requirement is expected to start.</param>
+/// <param name="StartedOn">When it actually started, for a case imported with requirements under way; omitted or null while not started (a requirement-not-started alert is raised once the start date has passed).</param>
+public sealed record RequirementInput(RequirementType? Type, DateOnly? StartDate, DateOnly? ExpectedEndDate, DateOnly? StartedOn = null);
 
 /// <summary>Opens (or imports) a case. It starts held by the NPS region that covers its area.</summary>
 [Authorise(Roles.Allocator, Roles.PartnerSystem, Roles.Admin)]
@@ -121,6 +123,14 @@ public sealed class CreateCaseHandler(IAppDbContext db, CaseAccess access, ICall
             (command.Requirements ?? []).Select(r => (r.Type!.Value, r.StartDate, r.ExpectedEndDate)),
             now);
         var otherNames = @case.RecordOtherNamesAtOpening([.. (command.OtherNames ?? []).Select(n => n.ToFacts())], caller.UserId);
+        foreach (var (requirement, input) in @case.Requirements.Zip(command.Requirements ?? []))
+        {
+            if (input.StartedOn is { } startedOn)
+            {
+                @case.StartRequirement(requirement.Id, startedOn, now);
+            }
+        }
+
         db.Cases.Add(@case);
         var keys = NameKeys.ForName(@case.Forenames, @case.LastName);
         db.CaseNameKeys.AddRange(keys.Select(k => new CaseNameKey(@case.Id, k)));

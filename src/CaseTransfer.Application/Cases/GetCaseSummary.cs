@@ -53,10 +53,10 @@ public sealed record KeyDates(
 
 public sealed record RequirementView(Guid Id, RequirementType Type, DateOnly? StartDate, DateOnly? ExpectedEndDate);
 
-/// <summary>One piece of open work on the case: its kind (allocation, escalation, dispute; alerts to come) and where to read it.</summary>
+/// <summary>One piece of open work on the case: its kind (allocation, escalation, dispute, alert) and where to read it.</summary>
 public sealed record PendingItem(string Kind, string Href);
 
-/// <summary>Anything awaiting action on the case. Allocations, escalations and disputes today; alerts and information requests add to it as they arrive.</summary>
+/// <summary>Anything awaiting action on the case: its open allocation and escalation, its open disputes, and the caller's organisation's unresolved alerts (one item each); information requests add to it as they arrive.</summary>
 public sealed record Pending(int Total, IReadOnlyList<PendingItem> Items)
 {
     /// <summary>The open work of each kind there is: a kind with nothing open (a null id) is left out.</summary>
@@ -97,11 +97,12 @@ public sealed class GetCaseSummaryValidator : AbstractValidator<GetCaseSummary>
     public GetCaseSummaryValidator() => RuleFor(q => q.Crn).MustBeCrn();
 }
 
-public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, TimeProvider clock) : IQueryHandler<GetCaseSummary, CaseSummary>
+public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, ICaller caller, TimeProvider clock) : IQueryHandler<GetCaseSummary, CaseSummary>
 {
     public async ValueTask<CaseSummary> Handle(GetCaseSummary query, CancellationToken cancellationToken)
     {
         var crn = Crn.Parse(query.Crn);
+        var organisation = caller.OrganisationCode;
         var cases = await access.ReadableCasesAsync(cancellationToken);
         var row = await cases.AsNoTracking()
             .Where(c => c.Crn == crn)
@@ -116,6 +117,10 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
                 OtherNames = db.CaseOtherNames.Where(o => o.CaseId == c.Id).OrderBy(o => o.RecordedAt).ThenBy(o => o.Id).ToList(),
                 OpenAllocation = db.Allocations.Where(a => a.OpenCaseId == c.Id).Select(a => (Guid?)a.Id).FirstOrDefault(),
                 OpenEscalation = db.Escalations.Where(e => e.OpenCaseId == c.Id).Select(e => (Guid?)e.Id).FirstOrDefault(),
+
+                // The caller's organisation's unresolved alerts on the case: another organisation's are not its to act on.
+                OpenAlerts = db.Alerts.Where(a => a.CaseId == c.Id && a.ResolvedAt == null && a.OrganisationCode == organisation)
+                    .OrderBy(a => a.Id).Select(a => a.Id).ToList(),
             })
             .AsSplitQuery()
             .SingleOrDefaultAsync(cancellationToken)
@@ -164,7 +169,8 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, T
             Pending.Of([
                 ("allocation", "allocations", row.OpenAllocation),
                 ("escalation", "escalations", row.OpenEscalation),
-                .. openDisputes.Select(id => ("dispute", "disputes", (Guid?)id))]),
+                .. openDisputes.Select(id => ("dispute", "disputes", (Guid?)id)),
+                .. row.OpenAlerts.Select(id => ("alert", "alerts", (Guid?)id))]),
             c.Version,
             new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders", $"{self}/tiers"),
             computed is null ? null : new ComputedTier(computed.Tier, computed.Provisional, computed.MissingFacts, computed.RulesetVersion, computed.RulesetHash, tier!.ComputedAt),

@@ -187,6 +187,10 @@ public sealed class RiskAssessmentRecorder(IAppDbContext db, CaseAccess access, 
         db.RiskAssessments.Add(assessment);
         db.CaseTiers.Add(CaseTiering.Row(@case.Id, tier, assessment.Id, now));
         var escalation = await EscalationRequiredAsync(@case, current, read, openEscalationId, now, cancellationToken);
+        if (escalation is null)
+        {
+            @case.EscalationNoLongerRequired();
+        }
         var tierChange = tierBefore == tier.Tier ? "" : $"; computed tier: {tierBefore ?? "none"} -> {tier.Tier ?? "none"}";
         var escalationNote = escalation is null ? "" : $"; escalation required: {string.Join(", ", escalation.FiredRules.Select(r => r.RuleId))}";
         return new RecordedRisk(assessment, current, escalation, Changes(previous?.Facts, facts) + tierChange + escalationNote);

@@ -1,3 +1,4 @@
+using CaseTransfer.Domain.Alerts;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
@@ -30,6 +31,8 @@ public interface IAppDbContext
     DbSet<Allocation> Allocations { get; }
     DbSet<Escalation> Escalations { get; }
     DbSet<Dispute> Disputes { get; }
+    DbSet<Alert> Alerts { get; }
+    DbSet<CaseTransfer.Application.Alerts.AlertLease> AlertLeases { get; }
     DbSet<StoredRuleset> StoredRulesets { get; }
     DbSet<WorkloadWeighting> WorkloadWeightings { get; }
     DbSet<GradeTarget> GradeTargets { get; }

@@ -20,6 +20,9 @@ public static class Roles
     /// <summary>A head of service: takes part in disputes at every stage and alone resolves one at the Senior stage.</summary>
     public const string HeadOfService = "head-of-service";
 
+    /// <summary>Every manager's role: a managers' alert is theirs to acknowledge and resolve.</summary>
+    public static readonly IReadOnlyList<string> Managers = [Manager, TeamManager, HeadOfService];
+
     public static readonly IReadOnlyList<string> All =
         [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager, TeamManager, HeadOfService];
 

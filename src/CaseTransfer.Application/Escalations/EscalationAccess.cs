@@ -24,8 +24,8 @@ public sealed record EscalationOptions
     public int HandoverDays { get; init; } = DefaultHandoverDays;
 
     /// <summary>
-    /// For the alerts to come: hours after which an escalation-required alert is raised again while the case is still
-    /// not escalated. Nothing reads it yet; it is configuration now so that it is documented and checked with the rest.
+    /// Hours after which an escalation-required alert is raised again, to managers on both sides, while the case is
+    /// still not escalated (see the alert job's conditions).
     /// </summary>
     public int EscalationRequiredReraiseHours { get; init; } = DefaultEscalationRequiredReraiseHours;
 

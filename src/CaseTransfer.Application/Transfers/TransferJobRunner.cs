@@ -471,7 +471,7 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
             var moved = await db.Database.ExecuteSqlAsync($"""
                 UPDATE "Cases" AS c
                 SET "HolderOrganisationCode" = {to}, "HeldSince" = {heldSince}, "ResponsibleOfficerId" = NULL,
-                    "Version" = c."Version" + 1, "UpdatedAt" = {updatedAt}
+                    "Version" = c."Version" + 1, "UpdatedAt" = {updatedAt}, "LastAuditedWriteAt" = {updatedAt}
                 FROM unnest({caseIds}, {readVersions}) AS m("Id", "Version")
                 WHERE c."Id" = ANY({caseIds}) AND c."Id" = m."Id" AND c."Version" = m."Version"
                   AND c."HolderOrganisationCode" = {from}
@@ -493,7 +493,8 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
                     .SetProperty(c => c.HeldSince, job.EffectiveAt)
                     .SetProperty(c => c.ResponsibleOfficerId, (Guid?)null)
                     .SetProperty(c => c.Version, c => c.Version + 1)
-                    .SetProperty(c => c.UpdatedAt, now), ct);
+                    .SetProperty(c => c.UpdatedAt, now)
+                    .SetProperty(c => c.LastAuditedWriteAt, now), ct);
             Ensure(updated == moving.Count, $"{updated} of {moving.Count} cases were still as read");
             phases.Lap("cases");
             var versions = await db.Cases.Where(c => EF.Parameter(ids).Contains(c.Id)).SumAsync(c => c.Version, ct);

@@ -44,6 +44,23 @@ public sealed class Case : AggregateRoot
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>
+    /// The instant of the last audited write on the case (its own changes and its workflows': allocations, escalations),
+    /// kept by the service with each write so that a quiet case is found by an index, not by scanning the audit log;
+    /// also the alert job's high-water mark for what changed.
+    /// </summary>
+    public DateTimeOffset LastAuditedWriteAt { get; private set; }
+
+    /// <summary>
+    /// Since when a provider holding the case has been required to escalate it (the rules keep such a case with the
+    /// NPS); null when not required. Set by <see cref="RequireEscalation"/>, cleared when an assessment no longer
+    /// requires it or the case leaves the provider.
+    /// </summary>
+    public DateTimeOffset? EscalationRequiredSince { get; private set; }
+
+    /// <summary>The provider required to escalate (see <see cref="EscalationRequiredSince"/>).</summary>
+    public string? EscalationRequiredOf { get; private set; }
+
     /// <summary>Optimistic concurrency version; the ETag. Every change increments it.</summary>
     public long Version { get; private set; }
 
@@ -96,22 +113,50 @@ public sealed class Case : AggregateRoot
             HeldSince = at,
             CreatedAt = at,
             UpdatedAt = at,
+            LastAuditedWriteAt = at,
             Version = 1,
             _opening = true,
         };
         foreach (var (type, start, end) in requirements)
         {
-            if (start is { } s && end is { } e && e < s)
-            {
-                throw new DomainRuleViolation("end-before-start", $"The {type} requirement ends before it starts.");
-            }
-
-            @case._requirements.Add(new Requirement(Guid.CreateVersion7(at), id, type, start, end));
+            @case.AddRequirement(type, start, end, at);
         }
 
         @case._holdings.Add(new CaseHolding(Guid.CreateVersion7(at), id, area.NpsRegionCode, null, at, "Case opened"));
         @case.Raise(new CaseOpened(crn.Value, area.NpsRegionCode, at));
         return @case;
+    }
+
+    /// <summary>Records that one of the case's requirements started on <paramref name="on"/> (clears a requirement-not-started alert).</summary>
+    public void StartRequirement(Guid requirementId, DateOnly on, DateTimeOffset at)
+    {
+        var requirement = _requirements.SingleOrDefault(r => r.Id == requirementId)
+            ?? throw new ArgumentException($"Case {Crn.Value} has no requirement {requirementId}.", nameof(requirementId));
+        if (on > DateOnly.FromDateTime(at.UtcDateTime))
+        {
+            throw new DomainRuleViolation("requirement-started-in-future", $"The {requirement.Type} requirement's start is in the future.");
+        }
+
+        requirement.Start(on);
+    }
+
+    private void AddRequirement(RequirementType type, DateOnly? start, DateOnly? end, DateTimeOffset at)
+    {
+        if (start is { } s && end is { } e && e < s)
+        {
+            throw new DomainRuleViolation("end-before-start", $"The {type} requirement ends before it starts.");
+        }
+
+        _requirements.Add(new Requirement(Guid.CreateVersion7(at), Id, type, start, end));
+    }
+
+    /// <summary>An audited write on the case, or on one of its workflows, at <paramref name="at"/> (see <see cref="LastAuditedWriteAt"/>).</summary>
+    public void AuditedWrite(DateTimeOffset at)
+    {
+        if (at > LastAuditedWriteAt)
+        {
+            LastAuditedWriteAt = at;
+        }
     }
 
     public RiskAssessment RecordRiskAssessment(RiskFacts facts, string recordedBy, string recordedByOrganisation, DateTimeOffset at)
@@ -158,7 +203,20 @@ public sealed class Case : AggregateRoot
             throw new ArgumentException($"The requirement is for {requirement.Crn} held by {requirement.Provider}.", nameof(requirement));
         }
 
+        if (EscalationRequiredSince is null || EscalationRequiredOf != requirement.Provider)
+        {
+            EscalationRequiredSince = at;
+            EscalationRequiredOf = requirement.Provider;
+        }
+
         Raise(new CaseEscalationRequired(requirement, at));
+    }
+
+    /// <summary>A risk assessment recorded on the case no longer requires escalation: the alert condition clears.</summary>
+    public void EscalationNoLongerRequired()
+    {
+        EscalationRequiredSince = null;
+        EscalationRequiredOf = null;
     }
 
     /// <summary>Names the practitioner in the holding organisation who is responsible for the case.</summary>
@@ -402,6 +460,7 @@ public sealed class Case : AggregateRoot
         if (organisationCode != HolderOrganisationCode)
         {
             HeldSince = at;
+            EscalationNoLongerRequired();
         }
 
         HolderOrganisationCode = organisationCode;

@@ -57,6 +57,21 @@ public sealed class Requirement
     public Guid Id { get; private set; }
     public Guid CaseId { get; private set; }
     public RequirementType Type { get; private set; }
+    /// <summary>When the requirement is expected to start.</summary>
     public DateOnly? StartDate { get; private set; }
     public DateOnly? ExpectedEndDate { get; private set; }
+
+    /// <summary>When it actually started; null while not started (an alert is raised once <see cref="StartDate"/> has passed).</summary>
+    public DateOnly? StartedOn { get; private set; }
+
+    /// <summary>Records that the requirement has started.</summary>
+    internal void Start(DateOnly on)
+    {
+        if (StartedOn is not null)
+        {
+            throw new Common.DomainRuleViolation("requirement-already-started", "The requirement has already started.");
+        }
+
+        StartedOn = on;
+    }
 }

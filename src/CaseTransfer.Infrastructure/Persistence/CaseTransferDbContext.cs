@@ -1,5 +1,7 @@
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Persistence;
+using CaseTransfer.Application.Alerts;
+using CaseTransfer.Domain.Alerts;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
@@ -50,6 +52,8 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<Escalation> Escalations => Set<Escalation>();
     public DbSet<Dispute> Disputes => Set<Dispute>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertLease> AlertLeases => Set<AlertLease>();
     public DbSet<StoredRuleset> StoredRulesets => Set<StoredRuleset>();
     public DbSet<WorkloadWeighting> WorkloadWeightings => Set<WorkloadWeighting>();
     public DbSet<GradeTarget> GradeTargets => Set<GradeTarget>();
@@ -124,6 +128,12 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.HasIndex(c => new { c.ResponsibleOfficerId, c.Id });
             b.Property(c => c.Tier).HasMaxLength(2);
             b.Property(c => c.Version).IsConcurrencyToken();
+
+            // The alert job: quiet cases and what changed since its last pass are found by this index, cases required
+            // to escalate by the next (nearly all null).
+            b.HasIndex(c => c.LastAuditedWriteAt);
+            b.HasIndex(c => c.EscalationRequiredSince);
+            b.Property(c => c.EscalationRequiredOf).HasMaxLength(Organisation.CodeMaxLength);
             b.ComplexProperty(c => c.Sentence, s =>
             {
                 s.Property(x => x.Type).HasColumnName("SentenceType");
@@ -147,6 +157,40 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
         {
             b.HasKey(r => r.Id);
             b.Property(r => r.Id).ValueGeneratedNever();
+
+            // Requirements not started past their expected start: the alert job reads them by this index.
+            b.HasIndex(r => new { r.StartedOn, r.StartDate });
+        });
+
+        modelBuilder.Entity<Alert>(b =>
+        {
+            b.HasKey(a => a.Id);
+            b.Property(a => a.Id).ValueGeneratedNever();
+            b.Property(a => a.Kind).HasMaxLength(AlertKinds.KindMaxLength);
+            b.Property(a => a.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(a => a.Why).HasMaxLength(Alert.WhyMaxLength);
+            b.Property(a => a.AcknowledgedBy).HasMaxLength(100);
+            b.Property(a => a.ResolvedBy).HasMaxLength(100);
+            b.Property(a => a.Version).IsConcurrencyToken();
+            b.Ignore(a => a.IsResolved);
+            b.Ignore(a => a.DomainEvents);
+
+            // The same condition never has two open alerts, enforced by the database: kind, subject, organisation and
+            // audience are unique among unresolved alerts. Also how the job finds an open alert for a condition.
+            b.HasIndex(a => new { a.Kind, a.SubjectId, a.OrganisationCode, a.Audience }, "IX_Alerts_OpenPerCondition").IsUnique()
+                .HasFilter(Database.IsSqlServer() ? "[ResolvedAt] IS NULL" : "\"ResolvedAt\" IS NULL");
+            b.HasIndex(a => new { a.Kind, a.SubjectId, a.OrganisationCode, a.Audience, a.Since });
+            b.HasIndex(a => new { a.OrganisationCode, a.Id });
+            b.HasIndex(a => a.CaseId);
+            b.HasOne<Case>().WithMany().HasForeignKey(a => a.CaseId);
+        });
+
+        modelBuilder.Entity<AlertLease>(b =>
+        {
+            b.HasKey(l => l.Name);
+            b.Property(l => l.Name).HasMaxLength(50);
+            b.Property(l => l.Holder).HasMaxLength(AlertLease.HolderMaxLength);
+            b.HasData(new AlertLease(AlertLease.JobName));
         });
 
         modelBuilder.Entity<RiskAssessment>(b =>

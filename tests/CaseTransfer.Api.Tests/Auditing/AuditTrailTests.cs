@@ -53,6 +53,20 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         // A dispute the region raised about a declined escalation of a third case: the region is a party and reads it.
         var disputes = new Disputes.DisputeScenario(app, TimeProvider.System);
         var disputeId = (await Disputes.DisputeScenario.RaisedAsync(disputes.NpsManager(), "EscalationDecline", await disputes.DeclinedEscalationAsync()))["id"]!.GetValue<string>();
+        // An alert the region must act on about the case (as the alert job raises one).
+        var alertId = await app.InDatabaseAsync(async db =>
+        {
+            var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Crn == Crn.Parse(crn), Ct);
+            var alert = Domain.Alerts.Alert.Raise(
+                Guid.CreateVersion7(),
+                new Domain.Alerts.AlertFinding(
+                    Domain.Alerts.AlertKinds.CaseQuiet, @case.Id, @case.Crn, @case.Id, NpsNorthWest, Domain.Alerts.AlertAudience.Everyone, DateTimeOffset.UtcNow, null),
+                new Domain.Alerts.AlertPolicy(28, 24),
+                DateTimeOffset.UtcNow);
+            db.Alerts.Add(alert);
+            await db.SaveChangesAsync(Ct);
+            return alert.Id.ToString();
+        });
 
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
@@ -65,6 +79,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             var id = isTransfer ? transferId
                 : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId
                 : path.StartsWith("/api/v1/disputes", StringComparison.Ordinal) ? disputeId
+                : path.StartsWith("/api/v1/alerts", StringComparison.Ordinal) ? alertId
                 : allocationId;
             var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
@@ -83,6 +98,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/escalations/{id}", checkedPaths);
         Assert.Contains("/api/v1/disputes/{id}", checkedPaths);
         Assert.Contains("/api/v1/disputes", checkedPaths);
+        Assert.Contains("/api/v1/alerts/{id}", checkedPaths);
         Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
     }
 

@@ -91,6 +91,8 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
 
         // And the dispute sweep: tests run it themselves (DisputeStageSweep), on their own clock.
         builder.UseSetting("Disputes:SweepSeconds", "0");
+        // And alerts: tests run the passes themselves (RunAlertPassAsync).
+        builder.UseSetting("Alerts:IntervalSeconds", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
@@ -143,6 +145,14 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
 
         await integrator.CheckpointAsync(CancellationToken.None);
         return await integrator.TreeSizeAsync(CancellationToken.None);
+    }
+
+    /// <summary>Runs one alert pass as the background job would (this instance's lease, its clock).</summary>
+    public async Task<CaseTransfer.Application.Alerts.AlertPassResult> RunAlertPassAsync(
+        CaseTransfer.Application.Alerts.AlertPassKind kind = CaseTransfer.Application.Alerts.AlertPassKind.Full)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseTransfer.Application.Alerts.AlertJob>().RunAsync(kind, TestContext.Current.CancellationToken);
     }
 
     /// <summary>Runs work against the database directly, to check what a request did or did not write.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Domain.Auditing;
+using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Common;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -62,6 +63,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 if (recording.Entries)
                 {
                     var entry = audit.Record(AuditFactsFor(message, response));
+                    await StampCaseAsync(entry, now, ct);
                     request.AuditReceipt = AuditReceipt
                         .Create(entry.Id, AuditEntryEncoding.LeafHash(entry), now, ledger.MaxMergeDelaySeconds, ledger.Signer)
                         .Token;
@@ -89,6 +91,49 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 db.ChangeTracker.AutoDetectChangesEnabled = true;
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps the case's last audited write (<see cref="Case.LastAuditedWriteAt"/>) with the entry, in its transaction:
+    /// a quiet case is then found by an index, and the alert job sees what changed, without reading the audit log.
+    /// Actions on alerts themselves do not count.
+    /// </summary>
+    private async Task StampCaseAsync(AuditEntry entry, DateTimeOffset now, CancellationToken ct)
+    {
+        // Acknowledging or resolving an alert is bookkeeping about the case, not work on it: were it a write, saying
+        // "on it" to a case-quiet alert would clear the alert by itself.
+        if (entry.Crn is not { } crn || entry.ResourceType == "alert")
+        {
+            return;
+        }
+
+        // A case this change writes anyway carries the stamp in its own update (under its version check).
+        var tracked = db.ChangeTracker.Entries<Case>().FirstOrDefault(e => e.Entity.Crn == crn);
+        if (tracked is { State: EntityState.Added or EntityState.Modified })
+        {
+            tracked.Entity.AuditedWrite(now);
+            return;
+        }
+
+        // Otherwise the case's row is not this change's to lock: a change that only reads the case (rejecting an
+        // allocation) must not wait for it, or two decisions at once deadlock (one holds the case and waits for the
+        // allocation, the other the reverse). On PostgreSQL a row another transaction holds is skipped: that
+        // transaction is a write on the case, stamping it in the same moment. NO KEY UPDATE, as an update of a non-key
+        // column locks: it does not block the key-share locks of other changes' foreign keys to the case (an allocation
+        // inserted for it), which FOR UPDATE would. SQLite has one writer and cannot deadlock.
+        if (db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            var at = now.ToUniversalTime();
+            var value = crn.Value;
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "Cases" SET "LastAuditedWriteAt" = {at}
+                WHERE "Id" = (SELECT "Id" FROM "Cases" WHERE "Crn" = {value} AND "LastAuditedWriteAt" < {at} FOR NO KEY UPDATE SKIP LOCKED)
+                """, ct);
+            return;
+        }
+
+        await db.Cases.Where(c => c.Crn == crn && c.LastAuditedWriteAt < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastAuditedWriteAt, now), ct);
     }
 
     private static AuditFacts AuditFactsFor(TMessage message, TResponse response)

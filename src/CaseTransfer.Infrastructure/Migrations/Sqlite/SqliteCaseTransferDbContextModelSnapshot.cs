@@ -18,6 +18,36 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("CaseTransfer.Application.Alerts.AlertLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("IncrementalMark")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFullPassAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("AlertLeases");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "alerts"
+                        });
+                });
+
             modelBuilder.Entity("CaseTransfer.Application.Common.Persistence.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -95,6 +125,92 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.HasIndex("DispatchedAt", "Sequence");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Alerts.Alert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ClearedBySystem")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Crn")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Deadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganisationCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Why")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("OrganisationCode", "Id");
+
+                    b.HasIndex("Kind", "SubjectId", "OrganisationCode", "Audience", "Since");
+
+                    b.HasIndex(new[] { "Kind", "SubjectId", "OrganisationCode", "Audience" }, "IX_Alerts_OpenPerCondition")
+                        .IsUnique()
+                        .HasFilter("\"ResolvedAt\" IS NULL");
+
+                    b.ToTable("Alerts");
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Allocations.Allocation", b =>
@@ -438,6 +554,13 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.Property<DateOnly>("DateOfBirth")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EscalationRequiredOf")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EscalationRequiredSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -453,6 +576,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("LastAuditedWriteAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LastName")
                         .IsRequired()
@@ -522,6 +648,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("DateOfBirth");
+
+                    b.HasIndex("EscalationRequiredSince");
+
+                    b.HasIndex("LastAuditedWriteAt");
 
                     b.HasIndex("NomsNumber");
 
@@ -779,6 +909,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.Property<DateOnly?>("StartDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("StartedOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -787,6 +920,8 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId");
+
+                    b.HasIndex("StartedOn", "StartDate");
 
                     b.ToTable("Requirement");
                 });
@@ -1467,6 +1602,15 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.HasKey("EffectiveFrom", "Tier", "CaseType");
 
                     b.ToTable("WorkloadWeightings");
+                });
+
+            modelBuilder.Entity("CaseTransfer.Domain.Alerts.Alert", b =>
+                {
+                    b.HasOne("CaseTransfer.Domain.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CaseTransfer.Domain.Allocations.Allocation", b =>
