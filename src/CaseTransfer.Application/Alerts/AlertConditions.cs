@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Alerts;
 using CaseTransfer.Domain.Allocations;
+using CaseTransfer.Domain.Disputes;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
 
@@ -57,8 +58,8 @@ public sealed record AlertScope(DateTimeOffset Now, AlertPolicy Policy, IReadOnl
 /// <summary>
 /// An alert kind as a set-based condition: a query yielding every alert of one kind and audience that should be open
 /// now, over the scope's cases. The job raises what it yields and has no open alert, and clears open alerts of the
-/// kind and audience it no longer yields. To add a kind (dispute-stage-overdue): name it in <see cref="AlertKinds"/>,
-/// write its condition here, and register it in <see cref="AlertConditions.All"/>.
+/// kind and audience it no longer yields. To add a kind: name it in <see cref="AlertKinds"/>, write its condition here,
+/// and register it in <see cref="AlertConditions.All"/>.
 /// </summary>
 public interface IAlertCondition
 {
@@ -79,6 +80,7 @@ public static class AlertConditions
         new CaseQuietCondition(),
         new RequirementNotStartedCondition(),
         new OrderPastEndCondition(),
+        new DisputeStageOverdueCondition(),
     ];
 }
 
@@ -230,5 +232,30 @@ public sealed class OrderPastEndCondition : IAlertCondition
                 Kind = kind, CaseId = c.Id, Crn = c.Crn, SubjectId = c.Id, OrganisationCode = c.HolderOrganisationCode, Audience = AlertAudience.Everyone,
                 Since = null, Deadline = null, Date = c.Sentence.ExpectedEndDate,
             });
+    }
+}
+
+/// <summary>
+/// An open dispute whose stage passed its time limit, for both parties: a Local stage the sweep moved up by lapse (since
+/// it moved; the deadline is the Senior stage's), or a stage past its limit now (a Senior one, which nothing moves
+/// further, or a Local one the sweep has not reached yet; since and deadline are the limit). Clears when the dispute
+/// is resolved. One row per dispute and party, so the alert stays one alert as the dispute goes from one to the other.
+/// </summary>
+public sealed class DisputeStageOverdueCondition : IAlertCondition
+{
+    public string Kind => AlertKinds.DisputeStageOverdue;
+    public AlertAudience Audience => AlertAudience.Everyone;
+
+    public IQueryable<AlertCandidate> Find(IAppDbContext db, AlertScope scope)
+    {
+        var (now, kind) = (scope.Now, Kind);
+        var overdue = scope.Of(db.Disputes, d => d.CaseId)
+            .Where(d => d.Stage != DisputeStage.Resolved && (d.StageReachedBy == DisputeStageCause.Lapse || (d.StageDueBy != null && d.StageDueBy < now)));
+        IQueryable<AlertCandidate> To(bool nps) => overdue.Select(d => new AlertCandidate
+        {
+            Kind = kind, CaseId = d.CaseId, Crn = d.Crn, SubjectId = d.Id, OrganisationCode = nps ? d.NpsOrganisationCode : d.ProviderCode,
+            Audience = AlertAudience.Everyone, Since = d.StageDueBy < now ? d.StageDueBy : d.StageEnteredAt, Deadline = d.StageDueBy, Date = null,
+        });
+        return To(nps: true).Concat(To(nps: false));
     }
 }

@@ -49,16 +49,19 @@ public static class AlertKinds
     /// <summary>An order past its expected end date and still held (for the holder).</summary>
     public const string OrderPastEnd = "order-past-end";
 
+    /// <summary>A dispute's stage past its time limit: a Local stage moved up by lapse, or a Senior one not resolved in time (for both parties).</summary>
+    public const string DisputeStageOverdue = "dispute-stage-overdue";
+
     public const int KindMaxLength = 50;
 
     /// <summary>
-    /// The kinds the service raises. A kind added elsewhere (dispute-stage-overdue) is valid once it is listed here and
-    /// has a condition; its <see cref="Why"/> falls back to a plain sentence until it has its own.
+    /// The kinds the service raises. A new kind is valid once it is listed here and has a condition; its
+    /// <see cref="Why"/> falls back to a plain sentence until it has its own.
     /// </summary>
     public static readonly IReadOnlyList<string> All =
     [
         EscalationRequired, EscalationAcknowledgementOverdue, EscalationDecisionOverdue, AllocationDecisionOverdue,
-        CaseQuiet, RequirementNotStarted, OrderPastEnd,
+        CaseQuiet, RequirementNotStarted, OrderPastEnd, DisputeStageOverdue,
     ];
 
     /// <summary>Why the alert is raised, in words a practitioner reads. No personal data: dates, organisations and limits only.</summary>
@@ -78,6 +81,8 @@ public static class AlertKinds
             CaseQuiet => $"No audited write on the case since {since} ({policy.CaseQuietDays} days or more).",
             RequirementNotStarted => $"A requirement was expected to start by {DateOf(finding.Deadline)} and has not started.",
             OrderPastEnd => $"The order was expected to end by {DateOf(finding.Deadline)} and the case is still held.",
+            DisputeStageOverdue when finding.Deadline == finding.Since => $"A dispute stage passed its time limit, {deadline}: a Local stage moves up to the heads of service; a Senior one awaits their resolution.",
+            DisputeStageOverdue => $"A dispute's Local stage passed its time limit and moved up to the heads of service at {since}; the Senior stage is due {deadline}.",
             _ => $"{finding.Kind} since {since}" + (deadline is null ? "." : $"; deadline {deadline}."),
         };
         return why.Length <= Alert.WhyMaxLength ? why : why[..Alert.WhyMaxLength];

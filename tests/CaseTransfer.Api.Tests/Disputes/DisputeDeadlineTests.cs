@@ -75,6 +75,50 @@ public abstract class DisputeDeadlineTests(EscalationClockApp app)
     }
 
     [Fact]
+    public async Task A_lapsed_stage_alerts_both_parties_once_until_the_dispute_is_resolved()
+    {
+        app.Clock.Set(Utc(2027, 4, 29, 10));
+        var dispute = await _scenario.DisputedDeclineAsync();
+        var crn = CrnOf(dispute);
+        async Task<List<JsonObject>> AlertsAsync(HttpClient party) =>
+            [.. (await party.GetFromJsonAsync<JsonObject>($"/api/v1/alerts?crn={crn}&kind=dispute-stage-overdue&limit=50", Ct))!["items"]!.AsArray().Select(a => a!.AsObject())];
+
+        // On time: nothing to say.
+        app.Clock.Set(Utc(2027, 5, 7, 22, 59));
+        await app.RunAlertPassAsync();
+        Assert.Empty(await AlertsAsync(_scenario.NpsManager()));
+
+        // The Local stage lapses and moves up: each party is told once, from the move, with the Senior stage's deadline.
+        app.Clock.Set(Utc(2027, 5, 7, 23, 1));
+        await _scenario.SweepAsync();
+        await app.RunAlertPassAsync();
+        foreach (var party in new[] { _scenario.NpsManager(), _scenario.ProviderManager() })
+        {
+            var alert = Assert.Single(await AlertsAsync(party));
+            Assert.Equal(("Open", Id(dispute)), (alert["state"]!.GetValue<string>(), alert["subjectId"]!.GetValue<string>()));
+            Assert.Equal(Utc(2027, 5, 7, 23, 1), alert["since"]!.GetValue<DateTimeOffset>());
+            Assert.Equal(Utc(2027, 5, 21, 23), alert["deadline"]!.GetValue<DateTimeOffset>());
+        }
+
+        // Past the Senior limit too: still the one alert each, not a second.
+        app.Clock.Set(Utc(2027, 5, 24, 8));
+        await app.RunAlertPassAsync();
+        Assert.Single(await AlertsAsync(_scenario.ProviderManager()));
+
+        // Resolved: the condition clears, and so do the alerts.
+        var senior = await ReadAsync(dispute);
+        await DoneAsync(await _scenario.NpsHead().SendAsync(
+            Post(Act(senior, "resolve"), new { outcome = "NotUpheld", text = "The decline stands" }, $"\"{senior["version"]}\""), Ct));
+        await app.RunAlertPassAsync();
+        foreach (var party in new[] { _scenario.NpsManager(), _scenario.ProviderManager() })
+        {
+            var alert = Assert.Single(await AlertsAsync(party));
+            Assert.Equal("Resolved", alert["state"]!.GetValue<string>());
+            Assert.True(alert["clearedBySystem"]!.GetValue<bool>());
+        }
+    }
+
+    [Fact]
     public async Task Two_sweeps_at_once_move_a_lapsed_stage_once()
     {
         // Monday 7 June 2027: due by the end of Monday 14 June.
