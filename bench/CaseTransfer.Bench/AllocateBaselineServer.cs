@@ -28,17 +28,7 @@ internal static class AllocateBaselineServer
     public static async Task<int> RunAsync(string[] args)
     {
         string Opt(string name) => args[Array.IndexOf(args, name) + 1];
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        var auth = new AuthOptions { SigningKey = Environment.GetEnvironmentVariable("Auth__SigningKey") };
-        var key = auth.ResolveKey();
-        builder.Services.AddAuthorization();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
-        {
-            // As the Api (ServiceRegistration.AddAuthentication): the same validation parameters and claim mapping.
-            o.MapInboundClaims = false;
-            o.TokenValidationParameters = auth.ValidationParameters(key);
-        });
+        var builder = BaselineSql.ServerBuilder();
 
         // The Api's own connection settings: statements prepared, no session reset.
         await using var source = NpgsqlDataSource.Create(DatabaseOptions.WithAutoPrepare(Opt("--connection")));
@@ -168,9 +158,25 @@ internal static class AllocateBaselineServer
     internal sealed record AcceptBody(Guid ResponsibleOfficerId, JsonElement? CapacityAcknowledgement);
 }
 
-/// <summary>The statements both baselines share: one audit entry and outbox row, as the Api's writes them.</summary>
+/// <summary>What the raw baselines share: their web host, and one audit entry and outbox row as the Api's writes them.</summary>
 internal static class BaselineSql
 {
+    /// <summary>A bare web host that checks bearer tokens exactly as the Api does (ServiceRegistration.AddAuthentication), logging nothing.</summary>
+    public static WebApplicationBuilder ServerBuilder()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        var auth = new AuthOptions { SigningKey = Environment.GetEnvironmentVariable("Auth__SigningKey") };
+        var key = auth.ResolveKey();
+        builder.Services.AddAuthorization();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = auth.ValidationParameters(key);
+        });
+        return builder;
+    }
+
     public const string AuditInsert = """
         INSERT INTO "AuditEntries" ("Id", "OccurredAt", "Operation", "Action", "ActorUserId", "ActorUserName", "ActorOrganisation", "ClientId", "TraceId",
           "Crn", "ResourceType", "ResourceId", "ResourceVersion", "Summary", "Justification", "Recipients")

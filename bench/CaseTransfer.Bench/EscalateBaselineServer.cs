@@ -2,11 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using CaseTransfer.Api.Auth;
 using CaseTransfer.Infrastructure.Persistence;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 /// <summary>
@@ -26,16 +23,7 @@ internal static class EscalateBaselineServer
     public static async Task<int> RunAsync(string[] args)
     {
         string Opt(string name) => args[Array.IndexOf(args, name) + 1];
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        var auth = new AuthOptions { SigningKey = Environment.GetEnvironmentVariable("Auth__SigningKey") };
-        var key = auth.ResolveKey();
-        builder.Services.AddAuthorization();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
-        {
-            o.MapInboundClaims = false;
-            o.TokenValidationParameters = auth.ValidationParameters(key);
-        });
+        var builder = BaselineSql.ServerBuilder();
 
         await using var source = NpgsqlDataSource.Create(DatabaseOptions.WithAutoPrepare(Opt("--connection")));
         var payloads = await PayloadsAsync(source);
