@@ -367,7 +367,7 @@ public sealed class Escalation : AggregateRoot
 
 /// <summary>
 /// A change to an escalation that partner systems hear about (<c>case-transfer.escalation.{kind}</c>), with its
-/// deadlines, so that a consumer (the alerts to come) can watch them without reading the escalation.
+/// deadlines, so that a consumer can watch them without reading the escalation.
 /// </summary>
 public sealed record EscalationEvent(
     string Kind,
