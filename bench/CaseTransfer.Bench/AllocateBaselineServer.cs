@@ -76,6 +76,7 @@ internal static class AllocateBaselineServer
                 user, now, now.AddDays(14), body.Crn));
             batch.BatchCommands.Add(BaselineSql.Audit(now, "Disclosure", "ProposeAllocation", user, org, body.Crn, id, 1, "allocation proposed", body.ToOrganisation));
             batch.BatchCommands.Add(BaselineSql.Outbox(now, "case-transfer.allocation.proposed", body.Crn, template.Payload));
+            batch.BatchCommands.Add(BaselineSql.StampCase(body.Crn, now));
             await batch.ExecuteNonQueryAsync();
             if (batch.BatchCommands[0].RecordsAffected != 1)
             {
@@ -113,7 +114,7 @@ internal static class AllocateBaselineServer
             batch.BatchCommands.Add(BaselineSql.Command(
                 """
                 UPDATE "Cases" c SET "HolderOrganisationCode" = a."ToOrganisationCode", "ResponsibleOfficerId" = $2, "HeldSince" = $3, "UpdatedAt" = $3,
-                  "Version" = c."Version" + 1
+                  "LastAuditedWriteAt" = $3, "Version" = c."Version" + 1
                 FROM "Allocations" a WHERE a."Id" = $1 AND c."Id" = a."CaseId"
                 """,
                 id, body.ResponsibleOfficerId, now));
@@ -203,6 +204,17 @@ internal static class BaselineSql
         VALUES ($1, $2, $3, $4, $5, $5, $6, NULL, $7, $8, 'allocation', $9, $10, $11, NULL, $12)
         """,
         Guid.CreateVersion7(), now, operation, action, actor, org, TraceId(), crn, resource.ToString(), version, summary, recipients);
+
+    /// <summary>
+    /// The case's last audited write, as the Api's TransactionBehaviour keeps it when a change does not write the case
+    /// itself (a row another transaction holds is skipped). A change that updates the case sets it in that update.
+    /// </summary>
+    public static NpgsqlBatchCommand StampCase(string crn, DateTimeOffset now) => Command(
+        """
+        UPDATE "Cases" SET "LastAuditedWriteAt" = $2
+        WHERE "Id" = (SELECT "Id" FROM "Cases" WHERE "Crn" = $1 AND "LastAuditedWriteAt" < $2 FOR NO KEY UPDATE SKIP LOCKED)
+        """,
+        crn, now);
 
     public static NpgsqlBatchCommand Outbox(DateTimeOffset now, string type, string crn, string payload) => Command(
         $"""{OutboxInsert} VALUES ($1, $2, $3, $4, $5)""", Guid.CreateVersion7(), type, now, crn, payload);

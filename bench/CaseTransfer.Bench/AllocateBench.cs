@@ -412,6 +412,7 @@ internal static class AllocateBench
                     now, now.AddDays(14)));
                 batch.BatchCommands.Add(BaselineSql.Audit(now, "Disclosure", "ProposeAllocation", "bench-allocator", Region, c.Crn, allocationId, 1, "allocation proposed", c.Provider));
                 batch.BatchCommands.Add(BaselineSql.Outbox(now, "case-transfer.allocation.proposed", c.Crn, template.Payload));
+                batch.BatchCommands.Add(BaselineSql.StampCase(c.Crn, now));
                 await batch.ExecuteNonQueryAsync();
                 await transaction.CommitAsync();
             }
@@ -429,7 +430,8 @@ internal static class AllocateBench
                     allocationId, now, officer, """{"onScreen":{"capacityPercent":100,"points":0,"availablePoints":0,"caseCount":0}}"""));
                 batch.BatchCommands.Add(BaselineSql.Command(
                     """
-                    UPDATE "Cases" SET "HolderOrganisationCode" = $2, "ResponsibleOfficerId" = $3, "HeldSince" = $4, "UpdatedAt" = $4, "Version" = "Version" + 1
+                    UPDATE "Cases" SET "HolderOrganisationCode" = $2, "ResponsibleOfficerId" = $3, "HeldSince" = $4, "UpdatedAt" = $4, "LastAuditedWriteAt" = $4,
+                      "Version" = "Version" + 1
                     WHERE "Id" = $1
                     """,
                     c.CaseId, c.Provider, officer, now));

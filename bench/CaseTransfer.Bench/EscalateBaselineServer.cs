@@ -11,8 +11,8 @@ using Npgsql;
 /// <c>escalate</c> as a child process like the Api): the same three requests (<c>POST /api/v1/escalations</c>, <c>POST
 /// .../{id}/acknowledge</c>, <c>POST .../{id}/accept</c>), the same bodies and bearer tokens checked the same way, each
 /// handled by one transaction of raw Npgsql writing the rows the Api writes (the audit entry, the escalation row or
-/// its update, on acceptance the handover grant, the closed and the new holding and the case, and the same outbox rows
-/// with payloads of the Api's own size), sent as one <see cref="NpgsqlBatch"/>. With <c>--reads</c> each request
+/// its update, on acceptance the handover grant, the closed and the new holding and the case, the same outbox rows
+/// with payloads of the Api's own size, and the case's last-audited-write stamp the alert job reads), sent as one <see cref="NpgsqlBatch"/>. With <c>--reads</c> each request
 /// first makes, one round trip each, the reads the Api makes, with the SQL EF sends (<see cref="EscalationReadsSql"/>),
 /// and uses what they return (404 for what the caller cannot see, 409 for an open escalation or a state the action
 /// does not apply to); without it the writes join what they need in SQL and nothing is read. No rules beyond those,
@@ -91,6 +91,7 @@ internal static class EscalateBaselineServer
                 batch.BatchCommands.Add(Outbox(now, "case-transfer.escalation.requested", payloads, id));
             }
 
+            batch.BatchCommands.Add(BaselineSql.StampCase(body.Crn, now));
             await batch.ExecuteNonQueryAsync();
             if (batch.BatchCommands[0].RecordsAffected != 1)
             {
@@ -149,6 +150,13 @@ internal static class EscalateBaselineServer
                 batch.BatchCommands.Add(Outbox(now, "case-transfer.escalation.acknowledged", payloads, id));
             }
 
+            batch.BatchCommands.Add(BaselineSql.Command(
+                """
+                UPDATE "Cases" SET "LastAuditedWriteAt" = $2
+                WHERE "Id" = (SELECT c."Id" FROM "Cases" c JOIN "Escalations" e ON e."CaseId" = c."Id"
+                  WHERE e."Id" = $1 AND c."LastAuditedWriteAt" < $2 FOR NO KEY UPDATE OF c SKIP LOCKED)
+                """,
+                id, now));
             await batch.ExecuteNonQueryAsync();
             if (batch.BatchCommands[1].RecordsAffected != 1)
             {
@@ -205,7 +213,7 @@ internal static class EscalateBaselineServer
                     Guid.CreateVersion7(), body.CapacityAcknowledgement?.GetRawText(), e.CaseId, now, org, officer));
                 batch.BatchCommands.Add(BaselineSql.Command(
                     """
-                    UPDATE "Cases" SET "HeldSince" = $2, "HolderOrganisationCode" = $3, "ResponsibleOfficerId" = $4, "UpdatedAt" = $2, "Version" = $5
+                    UPDATE "Cases" SET "HeldSince" = $2, "HolderOrganisationCode" = $3, "LastAuditedWriteAt" = $2, "ResponsibleOfficerId" = $4, "UpdatedAt" = $2, "Version" = $5
                     WHERE "Id" = $1 AND "Version" = $6
                     """,
                     e.CaseId, now, org, officer, holding.CaseVersion + 1, holding.CaseVersion));
@@ -248,7 +256,8 @@ internal static class EscalateBaselineServer
                     Guid.CreateVersion7(), body.CapacityAcknowledgement?.GetRawText(), now, org, officer, id));
                 batch.BatchCommands.Add(BaselineSql.Command(
                     """
-                    UPDATE "Cases" c SET "HeldSince" = $2, "HolderOrganisationCode" = $3, "ResponsibleOfficerId" = $4, "UpdatedAt" = $2, "Version" = c."Version" + 1
+                    UPDATE "Cases" c SET "HeldSince" = $2, "HolderOrganisationCode" = $3, "LastAuditedWriteAt" = $2, "ResponsibleOfficerId" = $4, "UpdatedAt" = $2,
+                      "Version" = c."Version" + 1
                     FROM "Escalations" e WHERE e."Id" = $1 AND c."Id" = e."CaseId"
                     """,
                     id, now, org, officer));
