@@ -118,6 +118,9 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
                 OpenAllocation = db.Allocations.Where(a => a.OpenCaseId == c.Id).Select(a => (Guid?)a.Id).FirstOrDefault(),
                 OpenEscalation = db.Escalations.Where(e => e.OpenCaseId == c.Id).Select(e => (Guid?)e.Id).FirstOrDefault(),
 
+                // A case may have more than one open dispute (one about an allocation, another about an escalation).
+                OpenDisputes = db.Disputes.Where(d => d.OpenCaseId == c.Id).OrderBy(d => d.Id).Select(d => d.Id).ToList(),
+
                 // The caller's organisation's unresolved alerts on the case: another organisation's are not its to act on.
                 OpenAlerts = db.Alerts.Where(a => a.CaseId == c.Id && a.ResolvedAt == null && a.OrganisationCode == organisation)
                     .OrderBy(a => a.Id).Select(a => a.Id).ToList(),
@@ -140,8 +143,6 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
 
         var c = row.Case;
 
-        // A case may have more than one open dispute (one about an allocation, another about an escalation).
-        var openDisputes = await db.Disputes.AsNoTracking().Where(d => d.OpenCaseId == c.Id).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
         var readOnlyUntil = await access.ReadOnlyUntilAsync(c.Id, c.HolderOrganisationCode, cancellationToken);
         var s = c.Sentence;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -169,7 +170,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
             Pending.Of([
                 ("allocation", "allocations", row.OpenAllocation),
                 ("escalation", "escalations", row.OpenEscalation),
-                .. openDisputes.Select(id => ("dispute", "disputes", (Guid?)id)),
+                .. row.OpenDisputes.Select(id => ("dispute", "disputes", (Guid?)id)),
                 .. row.OpenAlerts.Select(id => ("alert", "alerts", (Guid?)id))]),
             c.Version,
             new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders", $"{self}/tiers"),
