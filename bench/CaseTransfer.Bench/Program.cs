@@ -380,7 +380,7 @@ internal sealed partial class SearchBench(BenchOptions o) : IAsyncDisposable
         var p95 = Pct(timings.Select(t => t.Ms).Order().ToArray(), 95);
         Console.WriteLine($"target p95 < 25 ms: {(p95 < 25 ? "met" : "MISSED")} ({p95:F1} ms)");
         Console.WriteLine();
-        Console.WriteLine("Quality: intended case in the top 5. Two hit rules, both shown (bench/README.md defines them):");
+        Console.WriteLine("Quality: intended case in the top 5. Two hit rules, both shown (bench/README.md, 'Running each verb', defines them):");
         Console.WriteLine("  strict: the intended CRN is in the top 5, OR every result ranked above it is a person whose name (forenames +");
         Console.WriteLine("    surname) is exactly the tokens the query was generated from (a namesake; such ties are ordered by CRN).");
         Console.WriteLine("  shared-name: the intended CRN is in the top 5, OR every result ranked above it has exactly the source surname");
