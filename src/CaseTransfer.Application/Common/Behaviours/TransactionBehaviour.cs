@@ -60,10 +60,11 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 var now = clock.GetUtcNow();
 
                 // No entry, no receipt: only a Benchmark host may switch entries off (see AuditRecording).
+                Func<CancellationToken, Task>? stampAfterSave = null;
                 if (recording.Entries)
                 {
                     var entry = audit.Record(AuditFactsFor(message, response));
-                    await StampCaseAsync(entry, now, ct);
+                    stampAfterSave = StampCase(entry, now);
                     request.AuditReceipt = AuditReceipt
                         .Create(entry.Id, AuditEntryEncoding.LeafHash(entry), now, ledger.MaxMergeDelaySeconds, ledger.Signer)
                         .Token;
@@ -78,6 +79,11 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 StageOutboxEvents(now);
                 await db.SaveChangesAsync(ct);
+                if (stampAfterSave is not null)
+                {
+                    await stampAfterSave(ct);
+                }
+
                 await transaction.CommitAsync(ct);
                 return response;
             }
@@ -96,15 +102,16 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
     /// <summary>
     /// Keeps the case's last audited write (<see cref="Case.LastAuditedWriteAt"/>) with the entry, in its transaction:
     /// a quiet case is then found by an index, and the alert job sees what changed, without reading the audit log.
-    /// Actions on alerts themselves do not count.
+    /// Actions on alerts themselves do not count. A case this change writes anyway carries the stamp in its own update;
+    /// otherwise the returned update is run after the change is saved (see there why), else null.
     /// </summary>
-    private async Task StampCaseAsync(AuditEntry entry, DateTimeOffset now, CancellationToken ct)
+    private Func<CancellationToken, Task>? StampCase(AuditEntry entry, DateTimeOffset now)
     {
         // Acknowledging or resolving an alert is bookkeeping about the case, not work on it: were it a write, saying
         // "on it" to a case-quiet alert would clear the alert by itself.
         if (entry.Crn is not { } crn || entry.ResourceType == "alert")
         {
-            return;
+            return null;
         }
 
         // A case this change writes anyway carries the stamp in its own update (under its version check).
@@ -112,27 +119,28 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
         if (tracked is { State: EntityState.Added or EntityState.Modified })
         {
             tracked.Entity.AuditedWrite(now);
-            return;
+            return null;
         }
 
-        // Otherwise the case's row is not this change's to lock: a change that only reads the case (rejecting an
-        // allocation) must not wait for it, or two decisions at once deadlock (one holds the case and waits for the
-        // allocation, the other the reverse). On PostgreSQL a row another transaction holds is skipped: that
-        // transaction is a write on the case, stamping it in the same moment. NO KEY UPDATE, as an update of a non-key
-        // column locks: it does not block the key-share locks of other changes' foreign keys to the case (an allocation
-        // inserted for it), which FOR UPDATE would. SQLite has one writer and cannot deadlock.
+        // Otherwise the case's row is not this change's to lock, and the change must not wait for it. Run after the
+        // change's own rows are written, so that it takes the case row last, in the order a change that writes both
+        // takes them (an allocation's acceptance: the allocation, then the case): taken first, a rejection racing an
+        // acceptance held the case while waiting for the allocation, and the two deadlocked. On PostgreSQL a row
+        // another transaction holds is skipped: that transaction is a write on the case, stamping it in the same moment.
+        // NO KEY UPDATE, as an update of a non-key column locks: it does not block the key-share locks of other changes'
+        // foreign keys to the case (an allocation inserted for it), which FOR UPDATE would. SQLite has one writer and
+        // cannot deadlock.
         if (db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
         {
             var at = now.ToUniversalTime();
             var value = crn.Value;
-            await db.Database.ExecuteSqlAsync($"""
+            return ct => db.Database.ExecuteSqlAsync($"""
                 UPDATE "Cases" SET "LastAuditedWriteAt" = {at}
                 WHERE "Id" = (SELECT "Id" FROM "Cases" WHERE "Crn" = {value} AND "LastAuditedWriteAt" < {at} FOR NO KEY UPDATE SKIP LOCKED)
                 """, ct);
-            return;
         }
 
-        await db.Cases.Where(c => c.Crn == crn && c.LastAuditedWriteAt < now)
+        return ct => db.Cases.Where(c => c.Crn == crn && c.LastAuditedWriteAt < now)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastAuditedWriteAt, now), ct);
     }
 
