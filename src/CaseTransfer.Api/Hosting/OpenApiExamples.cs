@@ -110,7 +110,8 @@ public sealed partial class OpenApiExamples : IOperationFilter
     {
         if (operation.OperationId is null
             || !(Examples.TryGetValue(operation.OperationId, out var example) || EscalationExamples.TryGetValue(operation.OperationId, out example)
-                || DisputeExamples.TryGetValue(operation.OperationId, out example) || AlertExamples.TryGetValue(operation.OperationId, out example)))
+                || DisputeExamples.TryGetValue(operation.OperationId, out example) || AlertExamples.TryGetValue(operation.OperationId, out example)
+                || SharingExamples.TryGetValue(operation.OperationId, out example)))
         {
             return;
         }

@@ -97,6 +97,12 @@ public static class ServiceRegistration
         {
             services.AddHostedService<CaseTransfer.Infrastructure.Disputes.DisputeSweepService>();
         }
+
+        // Information sharing: requests, shares, and the documents they give.
+        services.AddSingleton((configuration.GetSection(CaseTransfer.Application.Sharing.SharingOptions.Section).Get<CaseTransfer.Application.Sharing.SharingOptions>()
+            ?? new CaseTransfer.Application.Sharing.SharingOptions()).Validate());
+        services.AddScoped<CaseTransfer.Application.Sharing.SharingAccess>();
+        services.AddScoped<CaseTransfer.Application.Sharing.ShareMaker>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddSingleton<CaseTransfer.Application.Cases.CaseNameCache>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();

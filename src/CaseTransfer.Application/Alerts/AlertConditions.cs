@@ -5,6 +5,7 @@ using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Disputes;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
+using CaseTransfer.Domain.Sharing;
 
 namespace CaseTransfer.Application.Alerts;
 
@@ -81,6 +82,7 @@ public static class AlertConditions
         new RequirementNotStartedCondition(),
         new OrderPastEndCondition(),
         new DisputeStageOverdueCondition(),
+        new InformationRequestOverdueCondition(),
     ];
 }
 
@@ -257,5 +259,27 @@ public sealed class DisputeStageOverdueCondition : IAlertCondition
             Audience = AlertAudience.Everyone, Since = d.StageDueBy < now ? d.StageDueBy : d.StageEnteredAt, Deadline = d.StageDueBy, Date = null,
         });
         return To(nps: true).Concat(To(nps: false));
+    }
+}
+
+/// <summary>
+/// A request for information still open past the end of its due date: for the organisation asked, which must answer
+/// it, and for the one asking, which may need to chase it or act without it.
+/// </summary>
+public sealed class InformationRequestOverdueCondition : IAlertCondition
+{
+    public string Kind => AlertKinds.InformationRequestOverdue;
+    public AlertAudience Audience => AlertAudience.Everyone;
+
+    public IQueryable<AlertCandidate> Find(IAppDbContext db, AlertScope scope)
+    {
+        var (now, kind) = (scope.Now, Kind);
+        var overdue = scope.Of(db.InformationRequests, r => r.CaseId).Where(r => r.State == InformationRequestState.Requested && r.DueBy <= now);
+        IQueryable<AlertCandidate> To(bool addressee) => overdue.Select(r => new AlertCandidate
+        {
+            Kind = kind, CaseId = r.CaseId, Crn = r.Crn, SubjectId = r.Id, OrganisationCode = addressee ? r.AddresseeOrganisationCode : r.RequesterOrganisationCode,
+            Audience = AlertAudience.Everyone, Since = r.DueBy, Deadline = r.DueBy, Date = null,
+        });
+        return To(addressee: true).Concat(To(addressee: false));
     }
 }

@@ -3,6 +3,7 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
+using CaseTransfer.Domain.Sharing;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseTransfer.Application.Cases;
@@ -95,14 +96,42 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
             codes.Contains(c.HolderOrganisationCode) && LimitsAllow(db, c, user));
 
     /// <summary>
-    /// Who may read a case (<see cref="ReadableCasesAsync"/>): whoever sees it, and an organisation with a grant of it in
-    /// force at the instant given (read-only: changes go through <see cref="SeesCase"/> alone).
+    /// Whether a share of the case to the caller is live (<see cref="Share.LiveAt"/>): to one of the caller's holder
+    /// codes and, when it names people, naming the caller. One definition for the case summary and search.
+    /// </summary>
+    private static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>> SharedWithOf = (db, c, codes, user, now) =>
+        db.Set<Share>().Any(s => s.CaseId == c.Id && codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now
+            && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user)));
+
+    [ExpandsTo(nameof(SharedWithOf))]
+    private static bool SharedWith(DbContext db, Case @case, IReadOnlyList<string> codes, string user, DateTimeOffset now) =>
+        throw new InvalidOperationException("Only inside an expanded query.");
+
+    /// <summary>Whether a grant of the case to one of the caller's holder codes is in force (an escalation's handover period).</summary>
+    private static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, DateTimeOffset, bool>> GrantedToOf = (db, c, codes, now) =>
+        db.Set<CaseAccessGrant>().Any(g => g.CaseId == c.Id && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now);
+
+    [ExpandsTo(nameof(GrantedToOf))]
+    private static bool GrantedTo(DbContext db, Case @case, IReadOnlyList<string> codes, DateTimeOffset now) =>
+        throw new InvalidOperationException("Only inside an expanded query.");
+
+    /// <summary>
+    /// Who may read a case's summary and find it in search (<see cref="ReadableCasesAsync"/>): the holder, an
+    /// organisation with a grant of it in force, or the recipients of a live share of it. Read-only: changes go through
+    /// <see cref="SeesCase"/> alone.
     /// </summary>
     private static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>> ReadsCase =
         QueryParts.Expand<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>>((db, c, codes, user, now) =>
-            (codes.Contains(c.HolderOrganisationCode)
-                || db.Set<CaseAccessGrant>().Any(g => g.CaseId == c.Id && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now))
+            (codes.Contains(c.HolderOrganisationCode) || GrantedTo(db, c, codes, now) || SharedWith(db, c, codes, user, now))
             && LimitsAllow(db, c, user));
+
+    /// <summary>
+    /// Who may read a case's history (its risk assessments and holders): the holder, or an organisation with a grant in
+    /// force. A share gives its recipients the case's summary only, not its history.
+    /// </summary>
+    private static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>> ReadsHistory =
+        QueryParts.Expand<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>>((db, c, codes, user, now) =>
+            (codes.Contains(c.HolderOrganisationCode) || GrantedTo(db, c, codes, now)) && LimitsAllow(db, c, user));
 
     /// <summary>Stands for <see cref="SeesCase"/> in a query given to <see cref="QueryParts.Expand{TDelegate}"/>; not callable.</summary>
     [ExpandsTo(nameof(SeesCase))]
@@ -123,21 +152,28 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
         await IdIn(await VisibleCasesAsync(cancellationToken), crn, cancellationToken);
 
     /// <summary>
-    /// The cases the caller may read: those it sees, and those shared with its organisation by a grant in force now
-    /// (read-only). For the case summary and its history only; search, changes and everything else see held cases.
+    /// The cases the caller may read: those it sees, those granted to its organisation now, and those a live share gives
+    /// it (read-only). For the case summary and search; changes and everything else see held cases.
     /// </summary>
     public async Task<IQueryable<Case>> ReadableCasesAsync(CancellationToken cancellationToken) =>
         db.Cases.Where(QueryParts.Bind(ReadsCase, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now));
 
-    /// <summary>The id of a case the caller may read (see <see cref="ReadableCasesAsync"/>); 404 otherwise.</summary>
+    /// <summary>The id of a case whose summary the caller may read (see <see cref="ReadableCasesAsync"/>); 404 otherwise.</summary>
     public async Task<Guid> GetReadableIdAsync(string crn, CancellationToken cancellationToken) =>
         await IdIn(await ReadableCasesAsync(cancellationToken), crn, cancellationToken);
 
+    /// <summary>The id of a case whose history the caller may read (held, or granted; not through a share); 404 otherwise.</summary>
+    public async Task<Guid> GetHistoryReadableIdAsync(string crn, CancellationToken cancellationToken) =>
+        await IdIn(
+            db.Cases.Where(QueryParts.Bind(ReadsHistory, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now)),
+            crn,
+            cancellationToken);
+
     /// <summary>
-    /// When the caller reads a case it does not hold, through a grant: when its sight of the case ends (the latest
-    /// grant in force). Null when the caller's organisation holds it.
+    /// How the caller reads a case it does not hold: until when (the latest grant or live share to it), and whether
+    /// only through shares (which show the summary without the case's pending work). Null when its organisation holds it.
     /// </summary>
-    public async Task<DateTimeOffset?> ReadOnlyUntilAsync(Guid caseId, string holderOrganisationCode, CancellationToken cancellationToken)
+    public async Task<ReadOnlySight?> ReadOnlySightAsync(Guid caseId, string holderOrganisationCode, CancellationToken cancellationToken)
     {
         var codes = await VisibleHolderCodesAsync(cancellationToken);
         if (codes.Contains(holderOrganisationCode))
@@ -146,9 +182,16 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
         }
 
         var now = Now;
-        return await db.CaseAccessGrants
+        var user = caller.UserId;
+        var granted = await db.CaseAccessGrants
             .Where(g => g.CaseId == caseId && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now)
             .MaxAsync(g => (DateTimeOffset?)g.Until, cancellationToken);
+        var shared = await db.Shares
+            .Where(s => s.CaseId == caseId && codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now
+                && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user)))
+            .MaxAsync(s => (DateTimeOffset?)s.ExpiresAt, cancellationToken);
+        var until = granted > shared || shared is null ? granted : shared;
+        return until is null ? null : new ReadOnlySight(until.Value, granted is null);
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();
@@ -162,6 +205,9 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
 
     public static void EnsureVersion(Case @case, IfMatch? expected) => IfMatch.Ensure(expected, "case", @case.Version);
 }
+
+/// <summary>How a caller that does not hold a case reads it: until when, and whether only through shares (summary only).</summary>
+public sealed record ReadOnlySight(DateTimeOffset Until, bool ThroughSharesOnly);
 
 /// <summary>
 /// The organisations as last read, for <see cref="Expiry"/>: reference data (immutable rows that only the seeder adds,

@@ -48,7 +48,7 @@ public sealed class GetRiskAssessmentsHandler(IAppDbContext db, CaseAccess acces
 {
     public async ValueTask<IReadOnlyList<RiskAssessmentView>> Handle(GetRiskAssessments query, CancellationToken cancellationToken)
     {
-        var caseId = await access.GetReadableIdAsync(query.Crn, cancellationToken);
+        var caseId = await access.GetHistoryReadableIdAsync(query.Crn, cancellationToken);
         var version = await db.Cases.Where(c => c.Id == caseId).Select(c => c.Version).SingleAsync(cancellationToken);
         var assessments = await db.RiskAssessments.AsNoTracking()
             .Where(a => a.CaseId == caseId)
@@ -62,7 +62,7 @@ public sealed class GetCaseHoldersHandler(IAppDbContext db, CaseAccess access) :
 {
     public async ValueTask<IReadOnlyList<HoldingView>> Handle(GetCaseHolders query, CancellationToken cancellationToken)
     {
-        var caseId = await access.GetReadableIdAsync(query.Crn, cancellationToken);
+        var caseId = await access.GetHistoryReadableIdAsync(query.Crn, cancellationToken);
         return await db.CaseHoldings.AsNoTracking()
             .Where(h => h.CaseId == caseId)
             .OrderBy(h => h.From)

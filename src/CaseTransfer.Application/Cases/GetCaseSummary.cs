@@ -23,7 +23,7 @@ public sealed record GetCaseSummary(string Crn) : IQuery<CaseSummary>, ICaseMess
     {
         var summary = (CaseSummary)result;
         return new(AuditOperation.Consultation, nameof(GetCaseSummary), Crn, "case", Crn, summary.Version,
-            summary.ReadOnlyUntil is null ? "case summary" : "case summary, through a read-only access grant");
+            summary.ReadOnlyUntil is null ? "case summary" : "case summary, read-only (through an access grant or a share)");
     }
 }
 
@@ -143,7 +143,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
 
         var c = row.Case;
 
-        var readOnlyUntil = await access.ReadOnlyUntilAsync(c.Id, c.HolderOrganisationCode, cancellationToken);
+        var sight = await access.ReadOnlySightAsync(c.Id, c.HolderOrganisationCode, cancellationToken);
         var s = c.Sentence;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var self = $"/api/v1/cases/{c.Crn.Value}";
@@ -167,14 +167,18 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
                 s.LicenceEndDate,
                 row.Requirements.Where(r => r.ExpectedEndDate >= today).Min(r => r.ExpectedEndDate)),
             [.. row.Requirements.Select(r => new RequirementView(r.Id, r.Type, r.StartDate, r.ExpectedEndDate))],
-            Pending.Of([
-                ("allocation", "allocations", row.OpenAllocation),
-                ("escalation", "escalations", row.OpenEscalation),
-                .. row.OpenDisputes.Select(id => ("dispute", "disputes", (Guid?)id)),
-                .. row.OpenAlerts.Select(id => ("alert", "alerts", (Guid?)id))]),
+
+            // A share shows its recipients the case's summary, not the work between the organisations that hold it.
+            sight is { ThroughSharesOnly: true }
+                ? Pending.Of()
+                : Pending.Of([
+                    ("allocation", "allocations", row.OpenAllocation),
+                    ("escalation", "escalations", row.OpenEscalation),
+                    .. row.OpenDisputes.Select(id => ("dispute", "disputes", (Guid?)id)),
+                    .. row.OpenAlerts.Select(id => ("alert", "alerts", (Guid?)id))]),
             c.Version,
             new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders", $"{self}/tiers"),
             computed is null ? null : new ComputedTier(computed.Tier, computed.Provisional, computed.MissingFacts, computed.RulesetVersion, computed.RulesetHash, tier!.ComputedAt),
-            readOnlyUntil);
+            sight?.Until);
     }
 }

@@ -3,6 +3,8 @@ using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Disputes;
+using CaseTransfer.Domain.Documents;
+using CaseTransfer.Domain.Sharing;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Transfers;
@@ -31,6 +33,9 @@ public interface IAppDbContext
     DbSet<Allocation> Allocations { get; }
     DbSet<Escalation> Escalations { get; }
     DbSet<Dispute> Disputes { get; }
+    DbSet<Share> Shares { get; }
+    DbSet<InformationRequest> InformationRequests { get; }
+    DbSet<Document> Documents { get; }
     DbSet<Alert> Alerts { get; }
     DbSet<CaseTransfer.Application.Alerts.AlertLease> AlertLeases { get; }
     DbSet<StoredRuleset> StoredRulesets { get; }

@@ -25,6 +25,9 @@ public interface IAuditedResult
 
     /// <summary>For a disclosure whose recipient the handler decides (not the message): who receives the information.</summary>
     string? Recipients => null;
+
+    /// <summary>For a disclosure whose purpose and lawful basis the handler reads (a share being revoked): why it was disclosed.</summary>
+    string? Justification => null;
 }
 
 /// <summary>A command that changes a versioned resource and honours If-Match.</summary>

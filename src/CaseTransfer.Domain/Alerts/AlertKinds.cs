@@ -52,6 +52,9 @@ public static class AlertKinds
     /// <summary>A dispute's stage past its time limit: a Local stage moved up by lapse, or a Senior one not resolved in time (for both parties).</summary>
     public const string DisputeStageOverdue = "dispute-stage-overdue";
 
+    /// <summary>A request for information not answered by the end of its due date (for the organisation asked and the one asking).</summary>
+    public const string InformationRequestOverdue = "information-request-overdue";
+
     public const int KindMaxLength = 50;
 
     /// <summary>
@@ -61,7 +64,7 @@ public static class AlertKinds
     public static readonly IReadOnlyList<string> All =
     [
         EscalationRequired, EscalationAcknowledgementOverdue, EscalationDecisionOverdue, AllocationDecisionOverdue,
-        CaseQuiet, RequirementNotStarted, OrderPastEnd, DisputeStageOverdue,
+        CaseQuiet, RequirementNotStarted, OrderPastEnd, DisputeStageOverdue, InformationRequestOverdue,
     ];
 
     /// <summary>Why the alert is raised, in words a practitioner reads. No personal data: dates, organisations and limits only.</summary>
@@ -83,6 +86,7 @@ public static class AlertKinds
             OrderPastEnd => $"The order was expected to end by {DateOf(finding.Deadline)} and the case is still held.",
             DisputeStageOverdue when finding.Deadline == finding.Since => $"A dispute stage passed its time limit, {deadline}: a Local stage moves up to the heads of service; a Senior one awaits their resolution.",
             DisputeStageOverdue => $"A dispute's Local stage passed its time limit and moved up to the heads of service at {since}; the Senior stage is due {deadline}.",
+            InformationRequestOverdue => $"A request for information was due by {deadline} and has not been answered.",
             _ => $"{finding.Kind} since {since}" + (deadline is null ? "." : $"; deadline {deadline}."),
         };
         return why.Length <= Alert.WhyMaxLength ? why : why[..Alert.WhyMaxLength];

@@ -6,6 +6,8 @@ using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Disputes;
+using CaseTransfer.Domain.Documents;
+using CaseTransfer.Domain.Sharing;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
@@ -52,6 +54,9 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<Escalation> Escalations => Set<Escalation>();
     public DbSet<Dispute> Disputes => Set<Dispute>();
+    public DbSet<Share> Shares => Set<Share>();
+    public DbSet<InformationRequest> InformationRequests => Set<InformationRequest>();
+    public DbSet<Document> Documents => Set<Document>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertLease> AlertLeases => Set<AlertLease>();
     public DbSet<StoredRuleset> StoredRulesets => Set<StoredRuleset>();
@@ -390,6 +395,91 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(c => c.Id).ValueGeneratedNever();
             b.HasIndex(c => new { c.DisputeId, c.Sequence }).IsUnique();
             b.Property(c => c.By).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<Share>(b =>
+        {
+            b.HasKey(s => s.Id);
+            b.Property(s => s.Id).ValueGeneratedNever();
+
+            // A recipient's read of a case asks for the live shares of that case to its organisation.
+            b.HasIndex(s => new { s.CaseId, s.RecipientOrganisationCode, s.ExpiresAt });
+            b.HasIndex(s => new { s.RecipientOrganisationCode, s.ExpiresAt });
+            b.HasIndex(s => new { s.SharerOrganisationCode, s.SharedAt });
+            b.HasIndex(s => s.RequestId);
+            b.Property(s => s.SharerOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(s => s.RecipientOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(s => s.SharedBy).HasMaxLength(Share.UserIdMaxLength);
+            b.Property(s => s.SharedByName).HasMaxLength(200);
+            b.Property(s => s.OtherType).HasMaxLength(Disclosure.OtherTypeMaxLength);
+            b.Property(s => s.Purpose).HasMaxLength(Disclosure.PurposeMaxLength);
+            b.Property(s => s.Content).HasMaxLength(Share.ContentMaxLength);
+            b.Property(s => s.Withheld).HasMaxLength(Share.WithheldMaxLength);
+            b.Property(s => s.RevokedBy).HasMaxLength(Share.UserIdMaxLength);
+            b.Property(s => s.RevocationReason).HasMaxLength(Share.ReasonMaxLength);
+            b.Property(s => s.Version).IsConcurrencyToken();
+            b.Ignore(s => s.Disclosure);
+            b.Ignore(s => s.RecipientsText);
+            b.Ignore(s => s.DomainEvents);
+            b.HasOne<Case>().WithMany().HasForeignKey(s => s.CaseId);
+            b.HasMany(s => s.Recipients).WithOne().HasForeignKey(r => r.ShareId);
+            b.HasMany(s => s.Documents).WithOne().HasForeignKey(d => d.ShareId);
+            b.Navigation(s => s.Recipients).UsePropertyAccessMode(PropertyAccessMode.Field);
+            b.Navigation(s => s.Documents).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        modelBuilder.Entity<ShareRecipient>(b =>
+        {
+            b.HasKey(r => new { r.ShareId, r.UserId });
+            b.Property(r => r.UserId).HasMaxLength(Share.UserIdMaxLength);
+        });
+
+        modelBuilder.Entity<ShareDocument>(b =>
+        {
+            b.HasKey(d => new { d.ShareId, d.DocumentId });
+            b.HasIndex(d => d.DocumentId);
+            b.HasOne<Document>().WithMany().HasForeignKey(d => d.DocumentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<InformationRequest>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Id).ValueGeneratedNever();
+            b.HasIndex(r => r.CaseId);
+            b.HasIndex(r => new { r.AddresseeOrganisationCode, r.State });
+            b.HasIndex(r => new { r.RequesterOrganisationCode, r.State });
+
+            // The overdue alert looks for open requests by due instant.
+            b.HasIndex(r => new { r.State, r.DueBy });
+            b.Property(r => r.RequesterOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(r => r.AddresseeOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(r => r.RequestedBy).HasMaxLength(Share.UserIdMaxLength);
+            b.Property(r => r.RequestedByName).HasMaxLength(200);
+            b.Property(r => r.AnsweredBy).HasMaxLength(Share.UserIdMaxLength);
+            b.Property(r => r.OtherType).HasMaxLength(Disclosure.OtherTypeMaxLength);
+            b.Property(r => r.Purpose).HasMaxLength(Disclosure.PurposeMaxLength);
+            b.Property(r => r.RefusalText).HasMaxLength(InformationRequest.TextMaxLength);
+            b.Property(r => r.Version).IsConcurrencyToken();
+            b.Ignore(r => r.IsOpen);
+            b.Ignore(r => r.Disclosure);
+            b.Ignore(r => r.DomainEvents);
+            b.HasOne<Case>().WithMany().HasForeignKey(r => r.CaseId);
+        });
+
+        modelBuilder.Entity<Document>(b =>
+        {
+            b.HasKey(d => d.Id);
+            b.Property(d => d.Id).ValueGeneratedNever();
+            b.HasIndex(d => new { d.CaseId, d.OwnerOrganisationCode });
+            b.HasIndex(d => d.StorageKey).IsUnique();
+            b.Property(d => d.OwnerOrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(d => d.UploadedBy).HasMaxLength(Share.UserIdMaxLength);
+            b.Property(d => d.FileName).HasMaxLength(Document.FileNameMaxLength);
+            b.Property(d => d.Title).HasMaxLength(Document.TitleMaxLength);
+            b.Property(d => d.ContentType).HasMaxLength(Document.ContentTypeMaxLength);
+            b.Property(d => d.Sha256).HasMaxLength(64);
+            b.Property(d => d.StorageKey).HasMaxLength(Document.StorageKeyMaxLength);
+            b.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId);
         });
 
         modelBuilder.Entity<StoredRuleset>(b =>

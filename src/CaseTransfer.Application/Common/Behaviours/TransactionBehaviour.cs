@@ -156,7 +156,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             audited?.ResourceId,
             audited?.ResourceVersion,
             audited?.ChangeSummary ?? command?.AuditSummary,
-            command?.Justification,
+            audited?.Justification ?? command?.Justification,
             audited?.Recipients ?? command?.Recipients);
     }
 
