@@ -33,6 +33,7 @@ public static class Pipeline
         app.MapAllocationEndpoints();
         app.MapEscalationEndpoints();
         app.MapDisputeEndpoints();
+        app.MapVictimLiaisonEndpoints();
         app.MapAlertEndpoints();
         app.MapTransferEndpoints();
         return app;

@@ -6,6 +6,7 @@ using CaseTransfer.Domain.Disputes;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Transfers;
+using CaseTransfer.Domain.VictimLiaison;
 using CaseTransfer.Domain.Workload;
 using CaseTransfer.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,9 @@ public interface IAppDbContext
     DbSet<Allocation> Allocations { get; }
     DbSet<Escalation> Escalations { get; }
     DbSet<Dispute> Disputes { get; }
+    DbSet<VictimCondition> VictimConditions { get; }
+    DbSet<VictimLiaisonRecord> VictimLiaisonRecords { get; }
+    DbSet<VictimDetails> VictimDetails { get; }
     DbSet<Alert> Alerts { get; }
     DbSet<CaseTransfer.Application.Alerts.AlertLease> AlertLeases { get; }
     DbSet<StoredRuleset> StoredRulesets { get; }
