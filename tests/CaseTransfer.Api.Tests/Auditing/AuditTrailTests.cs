@@ -41,6 +41,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
 
         // Bulk transfers are read by the national NPS's managers; their reports list cases too.
         var nationalManager = app.ClientFor(Nps, "nps-mgr-09", Roles.Manager);
+        var victimLiaison = app.ClientFor(Nps, "vlu-01", Roles.VictimLiaison);
         var transfer = await nationalManager.PostAsJsonAsync("/api/v1/transfers", new
         {
             fromOrganisation = NpsLondon, toOrganisation = CrcLondon, areaCode = "LDNN", effectiveAt = DateTimeOffset.UtcNow.AddDays(1), reason = "Contract re-let",
@@ -85,7 +86,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
 
-            var response = await (isTransfer ? nationalManager : client).GetAsync(url, Ct);
+            // Victims' details are read by the NPS victim liaison unit alone (everyone else: 404).
+            var reader = isTransfer ? nationalManager : path.EndsWith("/victims", StringComparison.Ordinal) ? victimLiaison : client;
+            var response = await reader.GetAsync(url, Ct);
 
             Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}");
             Assert.True(await ConsultationsAsync() == before + 1, $"GET {path} left no consultation entry in the audit trail");
@@ -100,6 +103,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/disputes", checkedPaths);
         Assert.Contains("/api/v1/alerts/{id}", checkedPaths);
         Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
+        Assert.Contains("/api/v1/cases/{crn}/victims", checkedPaths);
     }
 
     /// <summary>
