@@ -34,6 +34,7 @@ public static class Pipeline
         app.MapEscalationEndpoints();
         app.MapDisputeEndpoints();
         app.MapSharingEndpoints();
+        app.MapVictimLiaisonEndpoints();
         app.MapAlertEndpoints();
         app.MapTransferEndpoints();
         return app;

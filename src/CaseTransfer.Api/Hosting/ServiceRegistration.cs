@@ -89,6 +89,7 @@ public static class ServiceRegistration
             ?? new CaseTransfer.Application.Disputes.DisputeOptions()).Validate();
         services.AddSingleton(disputes);
         services.AddScoped<CaseTransfer.Application.Disputes.DisputeAccess>();
+        services.AddScoped<CaseTransfer.Application.VictimLiaison.VictimLiaisonAccess>();
         services.AddScoped<CaseTransfer.Application.Disputes.DisputeChanges>();
         services.AddScoped<CaseTransfer.Application.Disputes.DisputeStageSweep>();
 

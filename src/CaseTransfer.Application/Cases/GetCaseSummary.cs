@@ -2,6 +2,7 @@ using CaseTransfer.Application.Allocations;
 using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Application.VictimLiaison;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Identifiers;
@@ -72,6 +73,12 @@ public sealed record CaseLinks(string Self, string RiskAssessments, string Holde
 /// <summary>The tier the allocation rules last computed for the case (the assessor's own tier is in the current risk).</summary>
 public sealed record ComputedTier(string? Tier, bool Provisional, IReadOnlyList<string> MissingFacts, string RulesetVersion, string RulesetHash, DateTimeOffset ComputedAt);
 
+/// <summary>
+/// What the NPS victim liaison unit asks of the case's holder: the contact reference to quote to the unit and the
+/// conditions in force. Never the victim's own details, which only the unit reads.
+/// </summary>
+public sealed record VictimLiaisonSummary(string? ContactReference, IReadOnlyList<VictimConditionView> Conditions);
+
 public sealed record CaseSummary(
     string Crn,
     PersonName Name,
@@ -90,7 +97,8 @@ public sealed record CaseSummary(
     long Version,
     CaseLinks Links,
     ComputedTier? ComputedTier,
-    DateTimeOffset? ReadOnlyUntil);
+    DateTimeOffset? ReadOnlyUntil,
+    VictimLiaisonSummary? VictimLiaison);
 
 public sealed class GetCaseSummaryValidator : AbstractValidator<GetCaseSummary>
 {
@@ -124,6 +132,10 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
                 // The caller's organisation's unresolved alerts on the case: another organisation's are not its to act on.
                 OpenAlerts = db.Alerts.Where(a => a.CaseId == c.Id && a.ResolvedAt == null && a.OrganisationCode == organisation)
                     .OrderBy(a => a.Id).Select(a => a.Id).ToList(),
+
+                // What the victim liaison unit asks of the holder; the victims' own details are not the holder's to read.
+                VictimContactReference = db.VictimLiaisonRecords.Where(r => r.CaseId == c.Id).Select(r => r.ContactReference).FirstOrDefault(),
+                VictimConditions = db.VictimConditions.Where(v => v.CaseId == c.Id && v.EndedAt == null).OrderBy(v => v.StartsOn).ThenBy(v => v.Id).ToList(),
             })
             .AsSplitQuery()
             .SingleOrDefaultAsync(cancellationToken)
@@ -179,6 +191,17 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
             c.Version,
             new CaseLinks(self, $"{self}/risk-assessments", $"{self}/holders", $"{self}/tiers"),
             computed is null ? null : new ComputedTier(computed.Tier, computed.Provisional, computed.MissingFacts, computed.RulesetVersion, computed.RulesetHash, tier!.ComputedAt),
-            sight?.Until);
+            sight?.Until,
+
+            // Victim liaison conditions are for the holder to act on, not for a share's recipients.
+            sight is { ThroughSharesOnly: true } ? null :
+            VictimLiaisonOf(row.VictimContactReference, row.VictimConditions, today));
+    }
+
+    /// <summary>Null when the unit asks nothing of the holder: no contact reference and no condition in force.</summary>
+    private static VictimLiaisonSummary? VictimLiaisonOf(string? contactReference, IEnumerable<Domain.VictimLiaison.VictimCondition> conditions, DateOnly today)
+    {
+        List<VictimConditionView> current = [.. conditions.Where(v => v.CurrentOn(today)).Select(v => VictimConditionView.From(v, today))];
+        return contactReference is null && current.Count == 0 ? null : new VictimLiaisonSummary(contactReference, current);
     }
 }

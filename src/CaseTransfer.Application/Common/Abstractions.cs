@@ -8,6 +8,7 @@ using CaseTransfer.Domain.Sharing;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Organisations;
 using CaseTransfer.Domain.Transfers;
+using CaseTransfer.Domain.VictimLiaison;
 using CaseTransfer.Domain.Workload;
 using CaseTransfer.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -36,6 +37,9 @@ public interface IAppDbContext
     DbSet<Share> Shares { get; }
     DbSet<InformationRequest> InformationRequests { get; }
     DbSet<Document> Documents { get; }
+    DbSet<VictimCondition> VictimConditions { get; }
+    DbSet<VictimLiaisonRecord> VictimLiaisonRecords { get; }
+    DbSet<VictimDetails> VictimDetails { get; }
     DbSet<Alert> Alerts { get; }
     DbSet<CaseTransfer.Application.Alerts.AlertLease> AlertLeases { get; }
     DbSet<StoredRuleset> StoredRulesets { get; }

@@ -20,11 +20,17 @@ public static class Roles
     /// <summary>A head of service: takes part in disputes at every stage and alone resolves one at the Senior stage.</summary>
     public const string HeadOfService = "head-of-service";
 
+    /// <summary>
+    /// The NPS victim liaison unit: records victim conditions, the contact reference and victims' details on any case,
+    /// and alone reads those details. Only in an NPS organisation; not a case reader (it reads no case summary).
+    /// </summary>
+    public const string VictimLiaison = "victim-liaison";
+
     /// <summary>Every manager's role: a managers' alert is theirs to acknowledge and resolve.</summary>
     public static readonly IReadOnlyList<string> Managers = [Manager, TeamManager, HeadOfService];
 
     public static readonly IReadOnlyList<string> All =
-        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager, TeamManager, HeadOfService];
+        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager, TeamManager, HeadOfService, VictimLiaison];
 
     /// <summary>Everyone who works with case records day to day may read them (within what their organisation sees).</summary>
     public static readonly string[] CaseReaders = [Allocator, CaseManager, EscalationDecider, InformationOfficer, Admin, PartnerSystem, Manager];

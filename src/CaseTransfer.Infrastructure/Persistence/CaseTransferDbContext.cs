@@ -8,6 +8,7 @@ using CaseTransfer.Domain.Cases;
 using CaseTransfer.Domain.Disputes;
 using CaseTransfer.Domain.Documents;
 using CaseTransfer.Domain.Sharing;
+using CaseTransfer.Domain.VictimLiaison;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Organisations;
@@ -57,6 +58,9 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<Share> Shares => Set<Share>();
     public DbSet<InformationRequest> InformationRequests => Set<InformationRequest>();
     public DbSet<Document> Documents => Set<Document>();
+    public DbSet<VictimCondition> VictimConditions => Set<VictimCondition>();
+    public DbSet<VictimLiaisonRecord> VictimLiaisonRecords => Set<VictimLiaisonRecord>();
+    public DbSet<VictimDetails> VictimDetails => Set<VictimDetails>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertLease> AlertLeases => Set<AlertLease>();
     public DbSet<StoredRuleset> StoredRulesets => Set<StoredRuleset>();
@@ -480,6 +484,53 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(d => d.Sha256).HasMaxLength(64);
             b.Property(d => d.StorageKey).HasMaxLength(Document.StorageKeyMaxLength);
             b.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId);
+        });
+
+        modelBuilder.Entity<VictimCondition>(b =>
+        {
+            b.HasKey(c => c.Id);
+            b.Property(c => c.Id).ValueGeneratedNever();
+
+            // The case summary reads a case's conditions by case id.
+            b.HasIndex(c => c.CaseId);
+            b.Property(c => c.Description).HasMaxLength(VictimCondition.DescriptionMaxLength);
+            b.Property(c => c.Place).HasMaxLength(VictimCondition.PlaceMaxLength);
+            b.Property(c => c.RecordedBy).HasMaxLength(100);
+            b.Property(c => c.RecordedByOrganisation).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(c => c.EndedBy).HasMaxLength(100);
+            b.Property(c => c.Version).IsConcurrencyToken();
+            b.Ignore(c => c.DomainEvents);
+            b.HasOne<Case>().WithMany().HasForeignKey(c => c.CaseId);
+        });
+
+        modelBuilder.Entity<VictimLiaisonRecord>(b =>
+        {
+            // One per case: the case's id is its key.
+            b.HasKey(r => r.CaseId);
+            b.Property(r => r.ContactReference).HasMaxLength(30);
+            b.Property(r => r.SetBy).HasMaxLength(100);
+            b.Property(r => r.SetByOrganisation).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(r => r.Version).IsConcurrencyToken();
+            b.Ignore(r => r.DomainEvents);
+            b.HasOne<Case>().WithOne().HasForeignKey<VictimLiaisonRecord>(r => r.CaseId);
+        });
+
+        // A table of its own that no case query joins: the victims' details are read by GetVictims alone.
+        modelBuilder.Entity<VictimDetails>(b =>
+        {
+            b.ToTable("VictimDetails");
+            b.HasKey(v => v.Id);
+            b.Property(v => v.Id).ValueGeneratedNever();
+            b.HasIndex(v => v.CaseId);
+            b.Property(v => v.Name).HasMaxLength(Domain.VictimLiaison.VictimDetails.NameMaxLength);
+            b.Property(v => v.Address).HasMaxLength(Domain.VictimLiaison.VictimDetails.AddressMaxLength);
+            b.Property(v => v.Phone).HasMaxLength(Domain.VictimLiaison.VictimDetails.PhoneMaxLength);
+            b.Property(v => v.Email).HasMaxLength(Domain.VictimLiaison.VictimDetails.EmailMaxLength);
+            b.Property(v => v.Relationship).HasMaxLength(Domain.VictimLiaison.VictimDetails.RelationshipMaxLength);
+            b.Property(v => v.Notes).HasMaxLength(Domain.VictimLiaison.VictimDetails.NotesMaxLength);
+            b.Property(v => v.RecordedBy).HasMaxLength(100);
+            b.Property(v => v.RecordedByOrganisation).HasMaxLength(Organisation.CodeMaxLength);
+            b.HasOne<Case>().WithMany().HasForeignKey(v => v.CaseId);
         });
 
         modelBuilder.Entity<StoredRuleset>(b =>

@@ -41,6 +41,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
 
         // Bulk transfers are read by the national NPS's managers; their reports list cases too.
         var nationalManager = app.ClientFor(Nps, "nps-mgr-09", Roles.Manager);
+        var victimLiaison = app.ClientFor(Nps, "vlu-01", Roles.VictimLiaison);
         var transfer = await nationalManager.PostAsJsonAsync("/api/v1/transfers", new
         {
             fromOrganisation = NpsLondon, toOrganisation = CrcLondon, areaCode = "LDNN", effectiveAt = DateTimeOffset.UtcNow.AddDays(1), reason = "Contract re-let",
@@ -68,6 +69,18 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             return alert.Id.ToString();
         });
 
+        // A share the region made of the case, and a request it made about it: the region reads both.
+        var shareId = (await (await client.PostAsJsonAsync("/api/v1/shares", new
+        {
+            crn, recipientOrganisation = CrcGreaterManchester, type = "PreviousConvictions", purpose = "Allocation", lawfulBasis = "ProbationPurposes",
+            mode = "ReadOnly", expiresAt = DateTimeOffset.UtcNow.AddDays(7), content = "None recorded.",
+        }, Ct)).EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
+        var requestId = (await (await client.PostAsJsonAsync("/api/v1/information-requests", new
+        {
+            crn, addresseeOrganisation = CrcGreaterManchester, type = "RiskAssessment", purpose = "Allocation", lawfulBasis = "ProbationPurposes",
+            urgency = "Routine", dueDate = DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        }, Ct)).EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -80,12 +93,16 @@ public abstract class AuditTrailTests(CaseTransferApp app)
                 : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId
                 : path.StartsWith("/api/v1/disputes", StringComparison.Ordinal) ? disputeId
                 : path.StartsWith("/api/v1/alerts", StringComparison.Ordinal) ? alertId
+                : path.StartsWith("/api/v1/shares", StringComparison.Ordinal) ? shareId
+                : path.StartsWith("/api/v1/information-requests", StringComparison.Ordinal) ? requestId
                 : allocationId;
             var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
 
-            var response = await (isTransfer ? nationalManager : client).GetAsync(url, Ct);
+            // Victims' details are read by the NPS victim liaison unit alone (everyone else: 404).
+            var reader = isTransfer ? nationalManager : path.EndsWith("/victims", StringComparison.Ordinal) ? victimLiaison : client;
+            var response = await reader.GetAsync(url, Ct);
 
             Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}");
             Assert.True(await ConsultationsAsync() == before + 1, $"GET {path} left no consultation entry in the audit trail");
@@ -100,6 +117,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/disputes", checkedPaths);
         Assert.Contains("/api/v1/alerts/{id}", checkedPaths);
         Assert.Contains("/api/v1/transfers/{id}/items", checkedPaths);
+        Assert.Contains("/api/v1/cases/{crn}/victims", checkedPaths);
+        Assert.Contains("/api/v1/shares/{id}", checkedPaths);
+        Assert.Contains("/api/v1/information-requests/{id}", checkedPaths);
     }
 
     /// <summary>

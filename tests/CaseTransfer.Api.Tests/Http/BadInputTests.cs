@@ -153,7 +153,11 @@ public abstract class BadInputTests(CaseTransferApp app)
         body["unknownProperty"] = "whatever";
         var path = operation.PathTemplate.Replace("{crn}", NewCrn(), StringComparison.Ordinal).Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
 
-        var problem = await RefusedAsync(() => NpsAllocator().PostAsJsonAsync(path, body, Ct), HttpStatusCode.BadRequest, "/malformed-request");
+        // Sent with the operation's own method: most take a POST, the contact reference a PUT.
+        var problem = await RefusedAsync(
+            () => NpsAllocator().SendAsync(new HttpRequestMessage(new HttpMethod(operation.Method), path) { Content = JsonContent.Create(body) }, Ct),
+            HttpStatusCode.BadRequest,
+            "/malformed-request");
 
         Assert.Equal(["unknownProperty"], ErrorFields(problem));
         Assert.StartsWith("is not a property of this request", problem["errors"]!["unknownProperty"]![0]!.GetValue<string>(), StringComparison.Ordinal);
