@@ -43,22 +43,7 @@ public static class Azurite
     /// Skips the calling test when Azurite is unavailable, or fails it when <c>CASETRANSFER_REQUIRE_AZURITE</c> is
     /// <c>1</c> or <c>true</c>.
     /// </summary>
-    public static void RequireOrSkip()
-    {
-        var reason = UnavailableReason;
-        if (reason is null)
-        {
-            return;
-        }
-
-        var required = Environment.GetEnvironmentVariable(RequireEnvironmentVariable)?.Trim();
-        if (required == "1" || string.Equals(required, "true", StringComparison.OrdinalIgnoreCase))
-        {
-            Assert.Fail($"Azurite is required ({RequireEnvironmentVariable}={required}) but unavailable: {reason}");
-        }
-
-        Assert.Skip($"Azurite unavailable (set {RequireEnvironmentVariable}=1 to fail instead of skip): {reason}");
-    }
+    public static void RequireOrSkip() => ThrowawayServer.RequireOrSkip("Azurite", RequireEnvironmentVariable, UnavailableReason);
 
     private sealed record EmulatorState(int Port, string? Error);
 
@@ -76,23 +61,19 @@ public static class Azurite
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var port = PostgresCluster.FreePort();
-            var psi = new ProcessStartInfo
+            var psi = new ProcessStartInfo(
+                executable,
+                [
+                    "--silent", "--location", directory, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture),
+                    "--skipApiVersionCheck", "--loose",
+                ])
             {
-                FileName = executable,
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
                 WorkingDirectory = directory,
             };
-            foreach (var a in new[]
-            {
-                "--silent", "--location", directory, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(CultureInfo.InvariantCulture),
-                "--skipApiVersionCheck", "--loose",
-            })
-            {
-                psi.ArgumentList.Add(a);
-            }
 
             Process process;
             try
@@ -101,7 +82,7 @@ public static class Azurite
             }
             catch (Exception e)
             {
-                TryDelete(directory);
+                ThrowawayServer.TryDelete(directory);
                 return new EmulatorState(0, $"could not start {executable}: {e.GetType().Name}: {e.Message}");
             }
 
@@ -130,7 +111,7 @@ public static class Azurite
             Kill(process);
         }
 
-        TryDelete(directory);
+        ThrowawayServer.TryDelete(directory);
         return new EmulatorState(0, lastError);
     }
 
@@ -193,50 +174,21 @@ public static class Azurite
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             Kill(process);
-            TryDelete(directory);
+            ThrowawayServer.TryDelete(directory);
         };
     }
 
-    /// <summary>
-    /// A detached shell that waits for this process to die, then kills the emulator and removes its directory: it
-    /// covers a killed test process, for which ProcessExit never runs.
-    /// </summary>
+    /// <summary>Kills the emulator and removes its directory should the test process be killed.</summary>
     private static void StartWatchdog(int emulatorPid, string directory)
     {
-        try
-        {
-            const string script = """
-                exec </dev/null >/dev/null 2>&1
-                pid=$1; emulator=$2; dir=$3
-                while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-                kill "$emulator" 2>/dev/null
-                rm -rf "$dir"
-                """;
-            var psi = new ProcessStartInfo
-            {
-                FileName = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "sh",
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = "/",
-            };
-            if (psi.FileName != "sh")
-            {
-                psi.ArgumentList.Add("sh");
-            }
-
-            foreach (var a in new[] { "-c", script, "azurite-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), emulatorPid.ToString(CultureInfo.InvariantCulture), directory })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using var watchdog = Process.Start(psi);
-        }
-        catch (Exception)
-        {
-            // The ProcessExit handler still cleans up on a normal exit.
-        }
+        const string script = """
+            exec </dev/null >/dev/null 2>&1
+            pid=$1; emulator=$2; dir=$3
+            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+            kill "$emulator" 2>/dev/null
+            rm -rf "$dir"
+            """;
+        ThrowawayServer.StartWatchdog("azurite-watchdog", script, [emulatorPid.ToString(CultureInfo.InvariantCulture), directory]);
     }
 
     private static void Kill(Process process)
@@ -252,21 +204,6 @@ public static class Azurite
         catch (Exception)
         {
             // Best effort at process exit.
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (Exception)
-        {
-            // Best effort.
         }
     }
 }
