@@ -112,14 +112,13 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
     /// The upload as the store reads it: the sniffed prefix, then the rest of the body, hashed and counted as it
     /// passes; reading past the limit throws, so an undeclared or understated length cannot store more.
     /// </summary>
-    private sealed class HashingStream(ReadOnlyMemory<byte> prefix, Stream body, long maxBytes, Func<Exception> tooLarge) : ReadOnlyStream
+    private sealed class HashingStream(ReadOnlyMemory<byte> prefix, Stream body, long maxBytes, Func<Exception> tooLarge) : HashedReadStream
     {
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private ReadOnlyMemory<byte> pending = prefix;
 
         public long Count { get; private set; }
 
-        public byte[] Hash() => hash.GetHashAndReset();
+        public byte[] Hash() => Sha256.GetHashAndReset();
 
         public override int Read(Span<byte> buffer)
         {
@@ -154,18 +153,8 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
                 throw tooLarge();
             }
 
-            hash.AppendData(chunk);
+            Sha256.AppendData(chunk);
             return chunk.Length;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                hash.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 
@@ -173,9 +162,8 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
     /// A stored document as it is read out, hashed as it passes. The chunk that completes the recorded length is
     /// handed out only after the hash is found equal and the store has nothing more.
     /// </summary>
-    private sealed class VerifyingStream(Stream stored, byte[] expected, long length, Func<long, Exception> failure) : ReadOnlyStream
+    private sealed class VerifyingStream(Stream stored, byte[] expected, long length, Func<long, Exception> failure) : HashedReadStream
     {
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly byte[] probe = new byte[1];
         private long read;
         private bool verified;
@@ -207,7 +195,7 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
         private int Checked(ReadOnlySpan<byte> chunk, int beyond)
         {
             read += chunk.Length;
-            hash.AppendData(chunk);
+            Sha256.AppendData(chunk);
             if (read > length || beyond > 0 || (chunk.IsEmpty && read < length))
             {
                 throw failure(read + beyond);
@@ -215,7 +203,7 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
 
             if (read == length)
             {
-                if (!CryptographicOperations.FixedTimeEquals(hash.GetHashAndReset(), expected))
+                if (!CryptographicOperations.FixedTimeEquals(Sha256.GetHashAndReset(), expected))
                 {
                     throw failure(read);
                 }
@@ -230,7 +218,6 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
         {
             if (disposing)
             {
-                hash.Dispose();
                 stored.Dispose();
             }
 
@@ -238,9 +225,11 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
         }
     }
 
-    /// <summary>A forward-only readable stream; subclasses supply the span reads.</summary>
-    private abstract class ReadOnlyStream : Stream
+    /// <summary>A forward-only readable stream that hashes what passes; subclasses supply the span reads.</summary>
+    private abstract class HashedReadStream : Stream
     {
+        protected IncrementalHash Sha256 { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
@@ -270,5 +259,15 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Sha256.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

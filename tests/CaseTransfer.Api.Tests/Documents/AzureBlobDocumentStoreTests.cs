@@ -1,4 +1,6 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using CaseTransfer.Api.Tests.Infrastructure;
 using CaseTransfer.Application.Documents;
 using CaseTransfer.Infrastructure.Documents;
@@ -21,6 +23,12 @@ public sealed class AzureBlobDocumentStoreTests : DocumentStoreContract
 
     protected override Task AlterStoredBytesAsync(string key, byte[] bytes) =>
         container!.GetBlobClient(key).UploadAsync(new BinaryData(bytes), overwrite: true, Ct);
+
+    protected override async Task<long> BytesReceivedSoFarAsync(string key)
+    {
+        var blocks = await container!.GetBlockBlobClient(key).GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: Ct);
+        return blocks.Value.UncommittedBlocks.Sum(b => b.SizeLong);
+    }
 
     [Fact]
     public async Task The_container_is_created_at_the_first_upload()

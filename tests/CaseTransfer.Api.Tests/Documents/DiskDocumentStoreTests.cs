@@ -15,6 +15,12 @@ public sealed class DiskDocumentStoreTests : DocumentStoreContract
     protected override Task AlterStoredBytesAsync(string key, byte[] bytes) =>
         File.WriteAllBytesAsync(Path.Combine(directory, key), bytes, Ct);
 
+    protected override Task<long> BytesReceivedSoFarAsync(string key)
+    {
+        var path = Path.Combine(directory, key);
+        return Task.FromResult(Directory.EnumerateFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".*.tmp").Sum(f => new FileInfo(f).Length));
+    }
+
     protected override Task AssertNothingLeftBehindAsync()
     {
         Assert.Empty(Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories));
