@@ -6,9 +6,11 @@ using CaseTransfer.Application.Allocations;
 using CaseTransfer.Application.Cases;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
+using CaseTransfer.Application.Documents;
 using CaseTransfer.Application.Escalations;
 using CaseTransfer.Infrastructure.Allocations;
 using CaseTransfer.Infrastructure.Auditing;
+using CaseTransfer.Infrastructure.Documents;
 using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Transfers;
 using FluentValidation;
@@ -44,6 +46,11 @@ public static class ServiceRegistration
         // Persistence
         services.AddCaseTransferPersistence(DatabaseOptions.From(configuration));
         services.AddHealthChecks().AddDbContextCheck<CaseTransferDbContext>("database", tags: ["ready"]);
+
+        // Documents: the store is chosen and its settings checked now, so a bad setting stops the service at start.
+        services.AddDocumentStorage(
+            (configuration.GetSection(DocumentOptions.Section).Get<DocumentOptions>() ?? new DocumentOptions()).Validate(),
+            builder.Environment.ContentRootPath);
 
         // Allocation rules: read now, so a broken ruleset file stops the service before it answers anything.
         var allocationRules = AllocationRulesOptions.From(configuration);

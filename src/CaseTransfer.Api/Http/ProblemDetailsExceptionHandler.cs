@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Documents;
 using CaseTransfer.Domain.Common;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -22,6 +23,8 @@ public static class ProblemTypes
     public const string ConcurrentChange = Base + "concurrent-change";
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
     public const string IdempotencyKeyInFlight = Base + "idempotency-key-in-flight";
+    public const string DocumentIntegrity = Base + "document-integrity";
+    public const string DocumentContentMissing = Base + "document-content-missing";
 
     public static string Rule(string rule) => Base + "rules/" + rule;
 }
@@ -68,6 +71,11 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         PreconditionFailedException => Problem(
             StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "The resource has changed.", exception.Message),
         DomainRuleViolation rule => WithFacts(Problem(StatusCodes.Status409Conflict, ProblemTypes.Rule(rule.Rule), "A rule forbids this action.", rule.Message), rule.Facts),
+        DocumentRefusedException refused => Problem(refused.Status, ProblemTypes.Rule(refused.Rule), "The document was refused.", refused.Message),
+        DocumentIntegrityException => Problem(
+            StatusCodes.Status500InternalServerError, ProblemTypes.DocumentIntegrity, "The document failed its integrity check.", exception.Message),
+        DocumentContentMissingException => Problem(
+            StatusCodes.Status500InternalServerError, ProblemTypes.DocumentContentMissing, "The document's content is missing.", "The document's stored content could not be found."),
         IdempotencyKeyReusedException => Problem(
             StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency-Key reused.", exception.Message),
         IdempotencyKeyInFlightException => Problem(

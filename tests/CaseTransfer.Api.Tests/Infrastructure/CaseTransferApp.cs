@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using CaseTransfer.Api.Auth;
+using CaseTransfer.Application.Documents;
 using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Hosting;
@@ -20,16 +21,25 @@ public enum Engine
 /// <summary>
 /// The real service over HTTP (WebApplicationFactory) on a real database of its own: a fresh SQLite file, or a fresh
 /// database in the throwaway PostgreSQL cluster. Migrated with the engine's migrations and given the demo
-/// organisations; tests create their own cases. Tokens are signed with a key only this instance knows.
+/// organisations; tests create their own cases. Tokens are signed with a key only this instance knows. Documents go to
+/// a temporary directory of its own, or with <see cref="DocumentStoreKind.AzureBlob"/> to a container of its own in Azurite.
 /// </summary>
-public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Program>, IAsyncLifetime
+public abstract class CaseTransferApp(Engine engine, DocumentStoreKind documentStore = DocumentStoreKind.Disk) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private string _ledgerSeed = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private string? _connectionString;
     private string? _sqliteDirectory;
+    private string _documentsDirectory = Path.Combine(Path.GetTempPath(), "casetransfer-documents-" + Guid.NewGuid().ToString("N")[..12]);
+    private string _documentsContainer = Azurite.UniqueContainerName("documents");
+    private bool _ownsDocuments = true;
 
     public Engine Engine { get; } = engine;
+
+    public DocumentStoreKind DocumentStore { get; } = documentStore;
+
+    /// <summary>Where the disk store keeps this app's documents (created at the first upload).</summary>
+    public string DocumentsDirectory => _documentsDirectory;
 
     /// <summary>
     /// Another instance of the service on this app's database, with the same keys: a second instance beside it, or
@@ -49,10 +59,18 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
         _connectionString = original._connectionString;
         _signingKey = original._signingKey;
         _ledgerSeed = original._ledgerSeed;
+        _documentsDirectory = original._documentsDirectory;
+        _documentsContainer = original._documentsContainer;
+        _ownsDocuments = false;
     }
 
     public async ValueTask InitializeAsync()
     {
+        if (DocumentStore == DocumentStoreKind.AzureBlob && Azurite.UnavailableReason is not null)
+        {
+            return;
+        }
+
         if (Engine == Engine.Postgres)
         {
             if (PostgresCluster.UnavailableReason is not null)
@@ -81,6 +99,13 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
         builder.UseSetting("Auth:SigningKey", _signingKey);
         builder.UseSetting("Auth:UseDevelopmentKey", "false");
         builder.UseSetting("Seed:Demo", "false");
+        builder.UseSetting("Documents:Directory", _documentsDirectory);
+        if (DocumentStore == DocumentStoreKind.AzureBlob)
+        {
+            builder.UseSetting("Documents:Store", nameof(DocumentStoreKind.AzureBlob));
+            builder.UseSetting("Documents:AzureBlob:ConnectionString", Azurite.ConnectionString);
+            builder.UseSetting("Documents:AzureBlob:Container", _documentsContainer);
+        }
 
         // Tests integrate the audit log themselves (IntegrateLedgerAsync), so what is in the tree is what they put there.
         builder.UseSetting("Audit:SigningKeySeed", _ledgerSeed);
@@ -106,10 +131,7 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
     /// <summary>A client acting as one person of one organisation with the given roles.</summary>
     public HttpClient ClientFor(string organisation, string userId, params string[] roles)
     {
-        if (Engine == Engine.Postgres)
-        {
-            PostgresCluster.RequireOrSkip();
-        }
+        RequireOrSkip();
 
         var client = CheckedClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(organisation, userId, roles));
@@ -118,12 +140,23 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
 
     public HttpClient AnonymousClient()
     {
+        RequireOrSkip();
+
+        return CheckedClient();
+    }
+
+    /// <summary>Skips the test (or fails it, where required) when the database engine or the document store is not installed.</summary>
+    public void RequireOrSkip()
+    {
         if (Engine == Engine.Postgres)
         {
             PostgresCluster.RequireOrSkip();
         }
 
-        return CheckedClient();
+        if (DocumentStore == DocumentStoreKind.AzureBlob)
+        {
+            Azurite.RequireOrSkip();
+        }
     }
 
     /// <summary>A token for one person; their display name is their user id unless <paramref name="userName"/> says otherwise.</summary>
@@ -178,6 +211,11 @@ public abstract class CaseTransferApp(Engine engine) : WebApplicationFactory<Pro
             }
         }
 
+        if (_ownsDocuments && Directory.Exists(_documentsDirectory))
+        {
+            Directory.Delete(_documentsDirectory, recursive: true);
+        }
+
         GC.SuppressFinalize(this);
     }
 }
@@ -187,10 +225,13 @@ public sealed class SqliteApp() : CaseTransferApp(Engine.Sqlite);
 internal sealed class SameDatabaseApp : CaseTransferApp
 {
     public SameDatabaseApp(CaseTransferApp original)
-        : base(original.Engine)
+        : base(original.Engine, original.DocumentStore)
     {
         UseDatabaseOf(original);
     }
 }
 
 public sealed class PostgresApp() : CaseTransferApp(Engine.Postgres);
+
+/// <summary>The service on SQLite with its documents in Azure Blob Storage (Azurite).</summary>
+public sealed class SqliteAzureBlobApp() : CaseTransferApp(Engine.Sqlite, DocumentStoreKind.AzureBlob);

@@ -42,21 +42,7 @@ public static class PostgresCluster
     /// Skips the calling test when PostgreSQL is unavailable, or fails it when
     /// <c>CASETRANSFER_REQUIRE_POSTGRES</c> is <c>1</c> or <c>true</c>.
     /// </summary>
-    public static void RequireOrSkip()
-    {
-        var reason = UnavailableReason;
-        if (reason is null)
-        {
-            return;
-        }
-
-        if (IsRequired())
-        {
-            Assert.Fail($"PostgreSQL is required ({RequireEnvironmentVariable}={Environment.GetEnvironmentVariable(RequireEnvironmentVariable)}) but unavailable: {reason}");
-        }
-
-        Assert.Skip($"PostgreSQL unavailable (set {RequireEnvironmentVariable}=1 to fail instead of skip): {reason}");
-    }
+    public static void RequireOrSkip() => ThrowawayServer.RequireOrSkip("PostgreSQL", RequireEnvironmentVariable, UnavailableReason);
 
     /// <summary>
     /// Ensures the cluster is running, creates a fresh, uniquely named database and returns an
@@ -83,12 +69,6 @@ public static class PostgresCluster
         }
 
         return ConnectionString(state.Port, name);
-    }
-
-    private static bool IsRequired()
-    {
-        var value = Environment.GetEnvironmentVariable(RequireEnvironmentVariable)?.Trim();
-        return value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
     }
 
     private static string ConnectionString(int port, string database) => new NpgsqlConnectionStringBuilder
@@ -199,7 +179,7 @@ public static class PostgresCluster
     {
         if (directory is not null)
         {
-            TryDelete(directory);
+            ThrowawayServer.TryDelete(directory);
         }
 
         return new ClusterState(0, error);
@@ -291,7 +271,7 @@ public static class PostgresCluster
                 // Best effort at process exit.
             }
 
-            TryDelete(directory);
+            ThrowawayServer.TryDelete(directory);
         };
     }
 
@@ -301,41 +281,15 @@ public static class PostgresCluster
     /// </summary>
     private static void StartWatchdog(Layout layout, string directory, string data)
     {
-        try
-        {
-            const string script = """
-                exec </dev/null >/dev/null 2>&1
-                pid=$1; dir=$2; shift 2
-                while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-                if [ -f "$dir/data/postmaster.pid" ]; then "$@"; fi
-                rm -rf "$dir"
-                """;
-            var (file, args) = PgCommand(layout, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
-            var psi = new ProcessStartInfo
-            {
-                FileName = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "sh",
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = "/",
-            };
-            if (psi.FileName != "sh")
-            {
-                psi.ArgumentList.Add("sh");
-            }
-
-            foreach (var a in new[] { "-c", script, "pg-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), directory, file }.Concat(args))
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(psi);
-        }
-        catch (Exception)
-        {
-            // The ProcessExit handler still cleans up on a normal exit.
-        }
+        const string script = """
+            exec </dev/null >/dev/null 2>&1
+            pid=$1; dir=$2; shift 2
+            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+            if [ -f "$dir/data/postmaster.pid" ]; then "$@"; fi
+            rm -rf "$dir"
+            """;
+        var (file, args) = PgCommand(layout, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        ThrowawayServer.StartWatchdog("pg-watchdog", script, [directory, file, .. args]);
     }
 
     private static (string File, IReadOnlyList<string> Args) PgCommand(Layout layout, string tool, IReadOnlyList<string> args)
@@ -415,21 +369,6 @@ public static class PostgresCluster
         catch (IOException ex)
         {
             return "(log unreadable: " + ex.Message + ")";
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (Exception)
-        {
-            // Best effort.
         }
     }
 }

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CaseTransfer.Api.Tests.Infrastructure;
+
+/// <summary>What the tests' throwaway servers (<see cref="PostgresCluster"/>, <see cref="Azurite"/>) share.</summary>
+internal static class ThrowawayServer
+{
+    /// <summary>
+    /// Skips the calling test when the server is unavailable (<paramref name="unavailableReason"/> not null), or fails
+    /// it when <paramref name="requireVariable"/> is <c>1</c> or <c>true</c> (as in CI).
+    /// </summary>
+    public static void RequireOrSkip(string server, string requireVariable, string? unavailableReason)
+    {
+        if (unavailableReason is null)
+        {
+            return;
+        }
+
+        var required = Environment.GetEnvironmentVariable(requireVariable)?.Trim();
+        if (required == "1" || string.Equals(required, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail($"{server} is required ({requireVariable}={required}) but unavailable: {unavailableReason}");
+        }
+
+        Assert.Skip($"{server} unavailable (set {requireVariable}=1 to fail instead of skip): {unavailableReason}");
+    }
+
+    /// <summary>
+    /// Starts a detached shell running <paramref name="script"/> with this process's id as <c>$1</c> and
+    /// <paramref name="arguments"/> after it: it waits for this process to die and then cleans up, which covers a
+    /// killed test process, for which ProcessExit never runs.
+    /// </summary>
+    public static void StartWatchdog(string name, string script, IEnumerable<string> arguments)
+    {
+        try
+        {
+            var setsid = File.Exists("/usr/bin/setsid");
+            var psi = new ProcessStartInfo(
+                setsid ? "/usr/bin/setsid" : "sh",
+                [.. setsid ? ["sh"] : Array.Empty<string>(), "-c", script, name, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. arguments])
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = "/",
+            };
+            using var process = Process.Start(psi);
+        }
+        catch (Exception)
+        {
+            // The ProcessExit handler still cleans up on a normal exit.
+        }
+    }
+
+    public static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception)
+        {
+            // Best effort.
+        }
+    }
+}
