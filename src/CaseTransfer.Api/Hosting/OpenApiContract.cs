@@ -178,3 +178,33 @@ public sealed class ServerFaults : IOperationFilter
         });
     }
 }
+
+/// <summary>
+/// Documents the bytes of a document (<see cref="Endpoints.DocumentBodyMetadata"/>) in every accepted type: the upload's
+/// request body, or the 200 answer of a view or download. The generator knows nothing of a raw body or a streamed file.
+/// </summary>
+public sealed class DocumentBodies : IOperationFilter
+{
+    private const string Example = "(the document's bytes)";
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Endpoints.DocumentBodyMetadata>().FirstOrDefault() is not { } body)
+        {
+            return;
+        }
+
+        var content = Domain.Documents.DocumentTypes.Accepted.ToDictionary(
+            type => type,
+            _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }, Example = System.Text.Json.Nodes.JsonValue.Create(Example) });
+        if (body.Request)
+        {
+            operation.RequestBody = new OpenApiRequestBody { Required = true, Description = "The document, as its Content-Type declares it.", Content = content };
+        }
+        else
+        {
+            operation.Responses ??= [];
+            operation.Responses["200"] = new OpenApiResponse { Description = "The document's bytes, checked against their SHA-256 (Repr-Digest).", Content = content };
+        }
+    }
+}

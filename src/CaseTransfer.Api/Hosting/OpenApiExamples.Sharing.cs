@@ -39,6 +39,8 @@ public sealed partial class OpenApiExamples
         ["ShareInformation"] = (ShareBody, Share(_ => { })),
         ["ListShares"] = (null, new JsonObject { ["items"] = new JsonArray(JsonNode.Parse(Share(_ => { }))), ["nextCursor"] = null }.ToJsonString()),
         ["GetShare"] = (null, Share(_ => { })),
+        ["UploadDocument"] = (null, DocumentExample().ToJsonString()),
+        ["GetDocument"] = (null, DocumentExample().ToJsonString()),
         ["RevokeShare"] = (
             """{"reason":"He is no longer moving to London"}""",
             Share(s =>

@@ -35,6 +35,7 @@ public static class Pipeline
         app.MapDisputeEndpoints();
         app.MapSharingEndpoints();
         app.MapVictimLiaisonEndpoints();
+        app.MapDocumentEndpoints();
         app.MapAlertEndpoints();
         app.MapTransferEndpoints();
         return app;
@@ -42,11 +43,12 @@ public static class Pipeline
 
     /// <summary>
     /// Refuses a declared body over the limit before reading it (413). Kestrel enforces the same limit on streamed
-    /// bodies; this also holds where the server does not (the test host).
+    /// bodies; this also holds where the server does not (the test host). A document upload has its own, larger limit,
+    /// which the document intake enforces as the body streams (<see cref="DocumentBodyMetadata"/>).
     /// </summary>
     private static Func<HttpContext, RequestDelegate, Task> RejectOversizedBodies(long limit) => (context, next) =>
     {
-        if (context.Request.ContentLength > limit)
+        if (context.Request.ContentLength > limit && context.GetEndpoint()?.Metadata.GetMetadata<DocumentBodyMetadata>() is not { Request: true })
         {
             throw new BadHttpRequestException(
                 $"The request body is {context.Request.ContentLength} bytes; the limit is {limit}.", StatusCodes.Status413PayloadTooLarge);

@@ -111,6 +111,7 @@ public static class ServiceRegistration
             ?? new CaseTransfer.Application.Sharing.SharingOptions()).Validate());
         services.AddScoped<CaseTransfer.Application.Sharing.SharingAccess>();
         services.AddScoped<CaseTransfer.Application.Sharing.ShareMaker>();
+        services.AddScoped<CaseTransfer.Application.Documents.DocumentUploads>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddSingleton<CaseTransfer.Application.Cases.CaseNameCache>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();
@@ -274,6 +275,7 @@ public static class ServiceRegistration
             o.SchemaFilter<RequiredAndNullable>();
             o.CustomSchemaIds(OpenApiSchemaIds.For);
             o.OperationFilter<TextResponses>();
+            o.OperationFilter<DocumentBodies>();
             o.OperationFilter<ServerFaults>();
             o.OperationFilter<OpenApiExamples>();
             foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))
