@@ -43,7 +43,7 @@ public static class DocumentEndpoints
         documents.MapGet("/{id}/download", DownloadDocument)
             .WithName(nameof(DownloadDocument))
             .WithSummary("A document's bytes to keep (Content-Disposition: attachment): a copy, through a Copy share only")
-            .WithDescription("Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is. Each download is a disclosure entry with the share's purpose, lawful basis and recipients.")
+            .WithDescription("Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is. Each download by a recipient is a disclosure entry (the owner's own, a consultation) with the share's purpose, lawful basis and recipients.")
             .WithMetadata(new DocumentBodyMetadata(Request: false))
             .WritesProblems(400, 401, 403, 404, 409);
     }

@@ -126,6 +126,14 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
             && LimitsAllow(db, c, user));
 
     /// <summary>
+    /// Who finds a case in search: the holder, or the recipients of a live share of it. A grant (an escalation's handover
+    /// period) lets the provider read the case it handed over, not find it among the cases it works with.
+    /// </summary>
+    private static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>> FindsCase =
+        QueryParts.Expand<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>>((db, c, codes, user, now) =>
+            (codes.Contains(c.HolderOrganisationCode) || SharedWith(db, c, codes, user, now)) && LimitsAllow(db, c, user));
+
+    /// <summary>
     /// Who may read a case's history (its risk assessments and holders): the holder, or an organisation with a grant in
     /// force. A share gives its recipients the case's summary only, not its history.
     /// </summary>
@@ -153,10 +161,14 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
 
     /// <summary>
     /// The cases the caller may read: those it sees, those granted to its organisation now, and those a live share gives
-    /// it (read-only). For the case summary and search; changes and everything else see held cases.
+    /// it (read-only). For the case summary; search is <see cref="SearchableCasesAsync"/>; changes see held cases.
     /// </summary>
     public async Task<IQueryable<Case>> ReadableCasesAsync(CancellationToken cancellationToken) =>
         db.Cases.Where(QueryParts.Bind(ReadsCase, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now));
+
+    /// <summary>The cases the caller finds in search: held by its organisation, or shared with it by a live share.</summary>
+    public async Task<IQueryable<Case>> SearchableCasesAsync(CancellationToken cancellationToken) =>
+        db.Cases.Where(QueryParts.Bind(FindsCase, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now));
 
     /// <summary>The id of a case whose summary the caller may read (see <see cref="ReadableCasesAsync"/>); 404 otherwise.</summary>
     public async Task<Guid> GetReadableIdAsync(string crn, CancellationToken cancellationToken) =>

@@ -24,7 +24,7 @@ public sealed record GetCaseSummary(string Crn) : IQuery<CaseSummary>, ICaseMess
     {
         var summary = (CaseSummary)result;
         return new(AuditOperation.Consultation, nameof(GetCaseSummary), Crn, "case", Crn, summary.Version,
-            summary.ReadOnlyUntil is null ? "case summary" : "case summary, read-only (through an access grant or a share)");
+            summary.ReadOnlyThrough is { } through ? $"case summary, through {through}" : "case summary");
     }
 }
 
@@ -98,7 +98,12 @@ public sealed record CaseSummary(
     CaseLinks Links,
     ComputedTier? ComputedTier,
     DateTimeOffset? ReadOnlyUntil,
-    VictimLiaisonSummary? VictimLiaison);
+    VictimLiaisonSummary? VictimLiaison)
+{
+    /// <summary>For the consultation entry: how a caller that does not hold the case read it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ReadOnlyThrough { get; init; }
+}
 
 public sealed class GetCaseSummaryValidator : AbstractValidator<GetCaseSummary>
 {
@@ -195,7 +200,15 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
 
             // Victim liaison conditions are for the holder to act on, not for a share's recipients.
             sight is { ThroughSharesOnly: true } ? null :
-            VictimLiaisonOf(row.VictimContactReference, row.VictimConditions, today));
+            VictimLiaisonOf(row.VictimContactReference, row.VictimConditions, today))
+        {
+            ReadOnlyThrough = sight switch
+            {
+                null => null,
+                { ThroughSharesOnly: true } => "a live share",
+                _ => "a read-only access grant",
+            },
+        };
     }
 
     /// <summary>Null when the unit asks nothing of the holder: no contact reference and no condition in force.</summary>

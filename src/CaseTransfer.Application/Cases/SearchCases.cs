@@ -130,7 +130,7 @@ public sealed class SearchCasesHandler(IAppDbContext db, CaseAccess access, Name
     public async ValueTask<Page<CaseSearchResult>> Handle(SearchCases query, CancellationToken cancellationToken)
     {
         var terms = SearchTerms.Parse(query.Q!);
-        var visible = await access.ReadableCasesAsync(cancellationToken);
+        var visible = await access.SearchableCasesAsync(cancellationToken);
         var results = new List<CaseSearchResult>();
 
         if (terms.Identifiers.Count > 0)

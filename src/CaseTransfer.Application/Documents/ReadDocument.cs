@@ -39,7 +39,7 @@ public sealed record OpenedDocument(DocumentView View, Stream Content, bool Down
 /// organisation may do both; a recipient views through any live share that gives it, and downloads only through a
 /// live Copy share (409 share-is-read-only otherwise). The bytes are checked against the SHA-256 recorded at upload
 /// before any is sent (a mismatch is a 500 naming the document, logged). Each view is a consultation and each
-/// download a disclosure in the audit log, with the share's purpose, lawful basis and recipients.
+/// download by a recipient a disclosure in the audit log (the owner's own reads are consultations), with the share's purpose, lawful basis and recipients.
 /// </summary>
 [Authorise(Roles.InformationOfficer, Roles.CaseManager, Roles.Allocator, Roles.EscalationDecider, Roles.Manager, Roles.TeamManager, Roles.HeadOfService, Roles.Admin, Roles.PartnerSystem)]
 public sealed record OpenDocument(Guid Id, bool Download) : IQuery<OpenedDocument>, IConsultation
@@ -49,7 +49,8 @@ public sealed record OpenDocument(Guid Id, bool Download) : IQuery<OpenedDocumen
         var opened = (OpenedDocument)result;
         var disclosure = opened.Through?.Disclosure;
         return new(
-            Download ? AuditOperation.Disclosure : AuditOperation.Consultation,
+            // A copy taken by another organisation is a disclosure; the owner's own reads are consultations.
+            Download && opened.Through is not null ? AuditOperation.Disclosure : AuditOperation.Consultation,
             Download ? "DownloadDocument" : "ViewDocument",
             opened.View.Crn,
             opened.View.ResourceType,

@@ -16,14 +16,14 @@ namespace CaseTransfer.Application.Sharing;
 /// </summary>
 [Authorise(Roles.InformationOfficer, Roles.CaseManager)]
 public sealed record RequestInformation(
-    string? Crn,
+    string Crn,
     string? AddresseeOrganisation,
     InformationType? Type,
     string? OtherType,
     string? Purpose,
     LawfulBasis? LawfulBasis,
     RequestUrgency? Urgency,
-    DateOnly? DueDate) : ICommand<InformationRequestView>, IAuditedCommand, IDisclosureTerms
+    DateOnly? DueDate) : ICommand<InformationRequestView>, IAuditedCommand, IDisclosureTerms, ICaseMessage
 {
     [JsonIgnore]
     public AuditOperation Operation => AuditOperation.Alteration;
@@ -49,7 +49,7 @@ public sealed class RequestInformationHandler(IAppDbContext db, SharingAccess ac
 {
     public async ValueTask<InformationRequestView> Handle(RequestInformation command, CancellationToken cancellationToken)
     {
-        var (caseId, crn) = await access.CaseToAskAboutAsync(command.Crn!, cancellationToken);
+        var (caseId, crn) = await access.CaseToAskAboutAsync(command.Crn, cancellationToken);
         await access.EnsureOrganisationAsync(command.AddresseeOrganisation!, "addresseeOrganisation", cancellationToken);
         var now = access.Now;
         var request = InformationRequest.Make(

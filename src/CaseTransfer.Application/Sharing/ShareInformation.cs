@@ -110,7 +110,7 @@ public sealed class ShareMaker(IAppDbContext db, SharingAccess access, SharingOp
 /// </summary>
 [Authorise(Roles.InformationOfficer, Roles.CaseManager)]
 public sealed record ShareInformation(
-    string? Crn,
+    string Crn,
     string? RecipientOrganisation,
     IReadOnlyList<string>? RecipientUserIds,
     InformationType? Type,
@@ -120,7 +120,7 @@ public sealed record ShareInformation(
     ShareMode? Mode,
     DateTimeOffset? ExpiresAt,
     string? Content,
-    IReadOnlyList<Guid>? DocumentIds) : ICommand<ShareView>, IAuditedCommand, IShareTerms, IDisclosureTerms
+    IReadOnlyList<Guid>? DocumentIds) : ICommand<ShareView>, IAuditedCommand, IShareTerms, IDisclosureTerms, ICaseMessage
 {
     [JsonIgnore]
     public AuditOperation Operation => AuditOperation.Disclosure;
@@ -145,7 +145,7 @@ public sealed class ShareInformationHandler(SharingAccess access, ShareMaker mak
 {
     public async ValueTask<ShareView> Handle(ShareInformation command, CancellationToken cancellationToken)
     {
-        var (caseId, crn) = await access.CaseToGiveAboutAsync(command.Crn!, cancellationToken);
+        var (caseId, crn) = await access.CaseToGiveAboutAsync(command.Crn, cancellationToken);
         await access.EnsureOrganisationAsync(command.RecipientOrganisation!, "recipientOrganisation", cancellationToken);
         var share = await maker.MakeAsync(caseId, crn, command.RecipientOrganisation!, command, command.ToDisclosure(), cancellationToken);
         return await maker.ViewAsync(share, cancellationToken);

@@ -81,6 +81,10 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             urgency = "Routine", dueDate = DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         }, Ct)).EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
 
+        var pdf = new ByteArrayContent("%PDF-1.7\n%%EOF\n"u8.ToArray()) { Headers = { ContentType = new("application/pdf") } };
+        var documentId = (await (await client.PostAsync($"/api/v1/cases/{crn}/documents?fileName=report.pdf", pdf, Ct))
+            .EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -95,6 +99,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
                 : path.StartsWith("/api/v1/alerts", StringComparison.Ordinal) ? alertId
                 : path.StartsWith("/api/v1/shares", StringComparison.Ordinal) ? shareId
                 : path.StartsWith("/api/v1/information-requests", StringComparison.Ordinal) ? requestId
+                : path.StartsWith("/api/v1/documents", StringComparison.Ordinal) ? documentId
                 : allocationId;
             var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
@@ -120,6 +125,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/cases/{crn}/victims", checkedPaths);
         Assert.Contains("/api/v1/shares/{id}", checkedPaths);
         Assert.Contains("/api/v1/information-requests/{id}", checkedPaths);
+        Assert.Contains("/api/v1/documents/{id}/content", checkedPaths);
     }
 
     /// <summary>

@@ -42,7 +42,8 @@ public sealed class MovableClock : TimeProvider
 }
 
 /// <summary>The service on a <see cref="MovableClock"/>, with the default escalation settings. Its own fixture: setting the clock must not disturb other tests.</summary>
-public abstract class EscalationClockApp(Engine engine) : CaseTransferApp(engine)
+public abstract class EscalationClockApp(Engine engine, CaseTransfer.Application.Documents.DocumentStoreKind documentStore = CaseTransfer.Application.Documents.DocumentStoreKind.Disk)
+    : CaseTransferApp(engine, documentStore)
 {
     public MovableClock Clock { get; } = new();
 
@@ -60,6 +61,9 @@ public abstract class EscalationClockApp(Engine engine) : CaseTransferApp(engine
 public sealed class SqliteEscalationClockApp() : EscalationClockApp(Engine.Sqlite);
 
 public sealed class PostgresEscalationClockApp() : EscalationClockApp(Engine.Postgres);
+
+/// <summary>The movable clock on SQLite, with documents kept in Azure Blob Storage (a throwaway Azurite).</summary>
+public sealed class SqliteAzureBlobClockApp() : EscalationClockApp(Engine.Sqlite, CaseTransfer.Application.Documents.DocumentStoreKind.AzureBlob);
 
 /// <summary>
 /// Deadlines that never sleep, over HTTP: an emergency is acknowledged within an hour by the clock, nights, weekends

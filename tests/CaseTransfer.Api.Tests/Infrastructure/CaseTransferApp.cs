@@ -41,6 +41,29 @@ public abstract class CaseTransferApp(Engine engine, DocumentStoreKind documentS
     /// <summary>Where the disk store keeps this app's documents (created at the first upload).</summary>
     public string DocumentsDirectory => _documentsDirectory;
 
+    /// <summary>How many documents this app's store holds: files under its directory, or blobs in its Azurite container.</summary>
+    public async Task<int> StoredDocumentCountAsync()
+    {
+        if (DocumentStore == DocumentStoreKind.Disk)
+        {
+            return Directory.Exists(_documentsDirectory) ? Directory.EnumerateFiles(_documentsDirectory, "*", SearchOption.AllDirectories).Count() : 0;
+        }
+
+        var container = new Azure.Storage.Blobs.BlobContainerClient(Azurite.ConnectionString, _documentsContainer);
+        if (!await container.ExistsAsync())
+        {
+            return 0;
+        }
+
+        var count = 0;
+        await foreach (var _ in container.GetBlobsAsync())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>
     /// Another instance of the service on this app's database, with the same keys: a second instance beside it, or
     /// the service after a restart. Disposing it leaves the database alone.

@@ -6,7 +6,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CaseTransfer.Api.Tests.Escalations;
 using CaseTransfer.Api.Tests.Infrastructure;
+using CaseTransfer.Application.Documents;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static CaseTransfer.Api.Tests.Sharing.SharingScenario;
 
 namespace CaseTransfer.Api.Tests.Sharing;
@@ -44,8 +46,7 @@ public abstract class DocumentSharingTests(EscalationClockApp app)
         return await response.ReadJsonAsync();
     }
 
-    private Task<int> StoredFilesAsync() =>
-        Task.FromResult(Directory.Exists(app.DocumentsDirectory) ? Directory.EnumerateFiles(app.DocumentsDirectory, "*", SearchOption.AllDirectories).Count() : 0);
+    private Task<int> StoredFilesAsync() => app.StoredDocumentCountAsync();
 
     private Task<int> DocumentRowsAsync(string crn) =>
         app.InDatabaseAsync(db => db.Documents.CountAsync(d => d.Crn == Domain.Identifiers.Crn.Parse(crn), Ct));
@@ -156,11 +157,13 @@ public abstract class DocumentSharingTests(EscalationClockApp app)
         var document = await UploadedAsync(crn, Pdf);
         var id = Id(document);
         var key = await app.InDatabaseAsync(db => db.Documents.Where(d => d.Id == Guid.Parse(id)).Select(d => d.StorageKey).SingleAsync(Ct));
-        var path = Path.Combine(app.DocumentsDirectory, key);
+
+        // Altered in the store itself, behind the service's back: same key, same length, one byte changed.
+        var store = app.Services.GetRequiredService<IDocumentStore>();
         var altered = (byte[])Pdf.Clone();
         altered[^3] ^= 0x20;
-        File.SetAttributes(path, FileAttributes.Normal);
-        await File.WriteAllBytesAsync(path, altered, Ct);
+        await store.DeleteAsync(key, Ct);
+        await store.PutAsync(key, new MemoryStream(altered), Ct);
 
         var read = await _s.Holder().GetAsync($"/api/v1/documents/{id}/content", Ct);
         Assert.Equal(HttpStatusCode.InternalServerError, read.StatusCode);
@@ -173,3 +176,6 @@ public abstract class DocumentSharingTests(EscalationClockApp app)
 public sealed class DocumentSharingTestsOnSqlite(SqliteEscalationClockApp app) : DocumentSharingTests(app), IClassFixture<SqliteEscalationClockApp>;
 
 public sealed class DocumentSharingTestsOnPostgres(PostgresEscalationClockApp app) : DocumentSharingTests(app), IClassFixture<PostgresEscalationClockApp>;
+
+/// <summary>The same, with documents kept in Azure Blob Storage (Azurite): the store a deployment that outgrows one disk plugs in.</summary>
+public sealed class DocumentSharingTestsOnAzureBlob(SqliteAzureBlobClockApp app) : DocumentSharingTests(app), IClassFixture<SqliteAzureBlobClockApp>;
