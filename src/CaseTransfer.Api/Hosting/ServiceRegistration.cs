@@ -112,6 +112,7 @@ public static class ServiceRegistration
         services.AddScoped<CaseTransfer.Application.Sharing.SharingAccess>();
         services.AddScoped<CaseTransfer.Application.Sharing.ShareMaker>();
         services.AddScoped<CaseTransfer.Application.Documents.DocumentUploads>();
+        services.AddScoped<CaseTransfer.Application.Common.Persistence.EventAudience>();
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddSingleton<CaseTransfer.Application.Cases.CaseNameCache>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();

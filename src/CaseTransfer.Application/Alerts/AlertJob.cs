@@ -266,7 +266,7 @@ public sealed class AlertJob(
             Activity.Current?.TraceId.ToString() ?? $"alert-pass-{identity.Name}", alert.Crn, "alert", alert.Id.ToString(), alert.Version, summary));
         foreach (var domainEvent in alert.DomainEvents)
         {
-            db.OutboxMessages.Add(OutboxMessage.For(domainEvent, now));
+            db.OutboxMessages.Add(OutboxMessage.For(domainEvent, now, EventAudience.Format(domainEvent.Parties)));
         }
 
         alert.ClearDomainEvents();

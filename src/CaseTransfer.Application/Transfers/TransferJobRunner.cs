@@ -28,7 +28,7 @@ public sealed class TransferBatchConflictException(string message) : Exception(m
 /// second worker waits and then gives way (SQLite has one writer anyway, so parallel batches gain nothing there).
 /// </para>
 /// </summary>
-public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILogger<TransferJobRunner> logger)
+public sealed class TransferJobRunner(IAppDbContext db, EventAudience audiences, TimeProvider clock, ILogger<TransferJobRunner> logger)
 {
     public const int DefaultBatchSize = 5_000;
 
@@ -516,7 +516,9 @@ public sealed class TransferJobRunner(IAppDbContext db, TimeProvider clock, ILog
         phases.Lap("entries");
         // One serialisation of the envelope per batch: the events differ only in their CRN.
         var sample = job.HolderChanged(moving[0].Crn);
-        var events = OutboxMessage.ForEachCrn(crn => sample with { Crn = crn }, moving.Select(c => c.Crn.Value), now);
+        // Both sides hear of each case's move (shares of the moving cases are not looked up, batch by batch).
+        var audience = await audiences.OfAsync([job.FromOrganisationCode, job.ToOrganisationCode], ct);
+        var events = OutboxMessage.ForEachCrn(crn => sample with { Crn = crn }, moving.Select(c => c.Crn.Value), now, audience);
         phases.Lap("events-build");
         await db.InsertManyAsync(events, ct);
         phases.Lap("events");

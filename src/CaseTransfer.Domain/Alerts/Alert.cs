@@ -178,6 +178,9 @@ public sealed record AlertEvent(
     DateTimeOffset? Deadline,
     DateTimeOffset OccurredAt) : IDomainEvent
 {
+    IEnumerable<string> IDomainEvent.Parties => [Organisation];
+    bool IDomainEvent.PartiesOnly => true;
+
     public AlertEvent(string change, string description, Alert alert, DateTimeOffset at)
         : this(change, description, alert.Crn.Value, alert.Id, alert.Kind, alert.OrganisationCode, alert.Audience, alert.State, alert.Since, alert.Deadline, at)
     {

@@ -332,6 +332,8 @@ public sealed record AllocationEvent(
     bool IsOverride,
     DateTimeOffset OccurredAt) : IDomainEvent
 {
+    IEnumerable<string> IDomainEvent.Parties => [FromOrganisation, ToOrganisation];
+
     public AllocationEvent(string kind, string description, Allocation allocation, DateTimeOffset at)
         : this(kind, description, allocation.Crn.Value, allocation.Id, allocation.FromOrganisationCode, allocation.ToOrganisationCode, allocation.IsOverride, at)
     {

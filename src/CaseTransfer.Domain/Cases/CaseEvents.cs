@@ -7,6 +7,7 @@ public sealed record CaseOpened(string Crn, string HolderOrganisationCode, DateT
     public string EventType => "case-transfer.case.opened";
     public string Description => "Case record opened";
     string? IDomainEvent.Crn => Crn;
+    IEnumerable<string> IDomainEvent.Parties => [HolderOrganisationCode];
 }
 
 public sealed record RiskAssessmentRecorded(string Crn, Guid RiskAssessmentId, RoshLevel Rosh, DateTimeOffset OccurredAt) : IDomainEvent
@@ -28,6 +29,9 @@ public sealed record CaseHolderChanged(string Crn, string FromOrganisation, stri
     public string EventType => "case-transfer.case.holder-changed";
     public string Description => "Case moved to another organisation";
     string? IDomainEvent.Crn => Crn;
+
+    // The organisation it left hears of it too: the last event of the case it sees.
+    IEnumerable<string> IDomainEvent.Parties => [FromOrganisation, ToOrganisation];
 }
 
 /// <summary>Who may see the case changed. Names no one: subscribers read the lists with their own credentials.</summary>

@@ -8,6 +8,15 @@ public interface IDomainEvent
     DateTimeOffset OccurredAt { get; }
     string? Crn { get; }
     string Description { get; }
+
+    /// <summary>
+    /// The organisations the event concerns by its nature, whether or not they see the case (the provider an
+    /// allocation is proposed to): they hear of it beside those who see the case at the moment of the event.
+    /// </summary>
+    IEnumerable<string> Parties => [];
+
+    /// <summary>True when only <see cref="Parties"/> hear of it (an organisation's own alert), not everyone who sees the case.</summary>
+    bool PartiesOnly => false;
 }
 
 public abstract class AggregateRoot

@@ -504,6 +504,8 @@ public sealed record DisputeEvent(
     string? NewHolder,
     DateTimeOffset OccurredAt) : IDomainEvent
 {
+    IEnumerable<string> IDomainEvent.Parties => [NpsOrganisation, Provider];
+
     public DisputeEvent(string kind, string description, Dispute dispute, DateTimeOffset at)
         : this(
             kind,

@@ -382,6 +382,8 @@ public sealed record EscalationEvent(
     DateTimeOffset? DecideBy,
     DateTimeOffset OccurredAt) : IDomainEvent
 {
+    IEnumerable<string> IDomainEvent.Parties => [Provider, NpsRegion];
+
     public EscalationEvent(string kind, string description, Escalation escalation, DateTimeOffset at)
         : this(
             kind,

@@ -62,6 +62,8 @@ public sealed record CaseEscalationRequired(
     Guid? OpenEscalationId,
     DateTimeOffset OccurredAt) : IDomainEvent
 {
+    IEnumerable<string> IDomainEvent.Parties => [Provider, NpsRegion];
+
     public CaseEscalationRequired(EscalationRequirement requirement, DateTimeOffset at)
         : this(
             requirement.Crn,

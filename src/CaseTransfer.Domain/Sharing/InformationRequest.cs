@@ -170,6 +170,8 @@ public sealed record InformationRequestEvent(
     Guid? ShareId,
     DateTimeOffset OccurredAt) : IDomainEvent
 {
+    IEnumerable<string> IDomainEvent.Parties => [RequesterOrganisation, AddresseeOrganisation];
+
     public InformationRequestEvent(string kind, string description, InformationRequest request, DateTimeOffset at)
         : this(kind, description, request.Crn.Value, request.Id, request.RequesterOrganisationCode, request.AddresseeOrganisationCode, request.Type, request.State, request.DueBy, request.ShareId, at)
     {

@@ -250,6 +250,8 @@ public sealed record ShareEvent(
     Guid? RequestId,
     DateTimeOffset OccurredAt) : IDomainEvent
 {
+    IEnumerable<string> IDomainEvent.Parties => [SharerOrganisation, RecipientOrganisation];
+
     public ShareEvent(string kind, string description, Share share, DateTimeOffset at)
         : this(kind, description, share.Crn.Value, share.Id, share.SharerOrganisationCode, share.RecipientOrganisationCode, share.Type, share.ExpiresAt, share.RequestId, at)
     {

@@ -638,6 +638,7 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.HasIndex(o => o.Id).IsUnique();
             b.Property(o => o.EventType).HasMaxLength(100);
             b.Property(o => o.Crn).HasMaxLength(7);
+            b.Property(o => o.Audience).HasMaxLength(1_000);
             b.HasIndex(o => new { o.DispatchedAt, o.Sequence });
         });
 

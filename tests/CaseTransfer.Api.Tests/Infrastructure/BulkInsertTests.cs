@@ -26,7 +26,7 @@ public abstract class BulkInsertTests(CaseTransferApp app)
             "nps-mgr-01", "Zoë O'Brien-Łukasz", "NPS", clientId: null, "trace-é", at);
         Entry Make(Crn crn) => new(
             job.AuditEntryFor(Guid.CreateVersion7(), crn, 7, at),
-            OutboxMessage.ForEachCrn(c => job.HolderChanged(crn) with { Crn = c }, [crn.Value], at).Single());
+            OutboxMessage.ForEachCrn(c => job.HolderChanged(crn) with { Crn = c }, [crn.Value], at, "|CRC-CGM|NPS-NW|").Single());
 
         var saved = Make(Crn.Parse("Q100001"));
         var bulk = Make(Crn.Parse("Q100002"));

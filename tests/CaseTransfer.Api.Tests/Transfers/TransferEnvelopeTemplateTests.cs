@@ -26,13 +26,14 @@ public sealed class TransferEnvelopeTemplateTests
         var now = DateTimeOffset.UtcNow;
         var crns = new[] { "X123456", "Y654321" };
 
-        var messages = OutboxMessage.ForEachCrn(c => Sample with { Crn = c }, crns, now);
+        var messages = OutboxMessage.ForEachCrn(c => Sample with { Crn = c }, crns, now, "|NPS-NW|CRC-CGM|");
 
         Assert.Equal(crns.Length, messages.Count);
         for (var i = 0; i < crns.Length; i++)
         {
-            var expected = OutboxMessage.For(Sample with { Crn = crns[i] }, now);
+            var expected = OutboxMessage.For(Sample with { Crn = crns[i] }, now, "|NPS-NW|CRC-CGM|");
             Assert.Equal((expected.EventType, expected.OccurredAt, expected.Crn, expected.Payload), (messages[i].EventType, messages[i].OccurredAt, messages[i].Crn, messages[i].Payload));
+            Assert.Equal(expected.Audience, messages[i].Audience);
         }
 
         Assert.Equal(crns.Length, messages.Select(m => m.Id).Distinct().Count());

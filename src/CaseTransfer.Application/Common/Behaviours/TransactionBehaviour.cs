@@ -23,6 +23,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
     IAuditLedgerKeys ledger,
     AuditRecording recording,
     IConsultationLog consultations,
+    EventAudience audiences,
     TimeProvider clock) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -77,7 +78,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                 // rows (outbox messages, explicitly added) follow.
                 db.ChangeTracker.DetectChanges();
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
-                StageOutboxEvents(now);
+                await StageOutboxEventsAsync(now, ct);
                 await db.SaveChangesAsync(ct);
                 if (stampAfterSave is not null)
                 {
@@ -160,14 +161,20 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
             audited?.Recipients ?? command?.Recipients);
     }
 
-    private void StageOutboxEvents(DateTimeOffset now)
+    private async Task StageOutboxEventsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var aggregates = db.ChangeTracker.Entries<AggregateRoot>().Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
+        if (aggregates.Count == 0)
+        {
+            return;
+        }
+
+        var audienceOf = await audiences.ForAsync([.. aggregates.SelectMany(a => a.DomainEvents)], cancellationToken);
         foreach (var aggregate in aggregates)
         {
             foreach (var domainEvent in aggregate.DomainEvents)
             {
-                db.OutboxMessages.Add(OutboxMessage.For(domainEvent, now));
+                db.OutboxMessages.Add(OutboxMessage.For(domainEvent, now, audienceOf(domainEvent)));
             }
 
             aggregate.ClearDomainEvents();

@@ -12,8 +12,9 @@ public sealed class OutboxMessage
     {
     }
 
-    public OutboxMessage(Guid id, string eventType, DateTimeOffset occurredAt, string? crn, string payload)
+    public OutboxMessage(Guid id, string eventType, DateTimeOffset occurredAt, string? crn, string payload, string? audience = null)
     {
+        Audience = audience;
         Id = id;
         EventType = eventType;
         OccurredAt = occurredAt;
@@ -22,14 +23,14 @@ public sealed class OutboxMessage
     }
 
     /// <summary>The partner-facing message for a domain event (<see cref="EventEnvelope"/>).</summary>
-    public static OutboxMessage For(IDomainEvent domainEvent, DateTimeOffset now) =>
-        new(Guid.CreateVersion7(now), domainEvent.EventType, domainEvent.OccurredAt, domainEvent.Crn, EventEnvelope.Serialize(domainEvent));
+    public static OutboxMessage For(IDomainEvent domainEvent, DateTimeOffset now, string? audience) =>
+        new(Guid.CreateVersion7(now), domainEvent.EventType, domainEvent.OccurredAt, domainEvent.Crn, EventEnvelope.Serialize(domainEvent), audience);
 
     /// <summary>
     /// The messages for events that differ only in their CRN, one per CRN, with the envelope serialised once
     /// (<see cref="EventEnvelope.TemplateFor"/>); each is what <see cref="For"/> would make of its event.
     /// </summary>
-    public static List<OutboxMessage> ForEachCrn(Func<string, IDomainEvent> eventFor, IEnumerable<string> crns, DateTimeOffset now)
+    public static List<OutboxMessage> ForEachCrn(Func<string, IDomainEvent> eventFor, IEnumerable<string> crns, DateTimeOffset now, string? audience)
     {
         var envelope = EventEnvelope.TemplateFor(eventFor);
         var messages = new List<OutboxMessage>();
@@ -37,7 +38,7 @@ public sealed class OutboxMessage
         foreach (var crn in crns)
         {
             sample ??= eventFor(crn);
-            messages.Add(new(Guid.CreateVersion7(now), sample.EventType, sample.OccurredAt, crn, envelope(crn)));
+            messages.Add(new(Guid.CreateVersion7(now), sample.EventType, sample.OccurredAt, crn, envelope(crn), audience));
         }
 
         return messages;
@@ -51,6 +52,12 @@ public sealed class OutboxMessage
     public string? Crn { get; private set; }
     public string Payload { get; private set; } = null!;
     public DateTimeOffset? DispatchedAt { get; private set; }
+
+    /// <summary>
+    /// The organisations that may hear of the event, as <c>|CODE|CODE|</c> (<see cref="EventAudience"/>): those that saw
+    /// its case at the moment of the event and those it concerns. Null for an event about no case, which everyone may hear.
+    /// </summary>
+    public string? Audience { get; private set; }
 }
 
 /// <summary>

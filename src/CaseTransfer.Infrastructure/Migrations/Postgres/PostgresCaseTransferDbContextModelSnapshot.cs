@@ -102,6 +102,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
+                    b.Property<string>("Audience")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Crn")
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");

@@ -102,6 +102,10 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
+                    b.Property<string>("Audience")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<string>("Crn")
                         .HasMaxLength(7)
                         .HasColumnType("nvarchar(7)");

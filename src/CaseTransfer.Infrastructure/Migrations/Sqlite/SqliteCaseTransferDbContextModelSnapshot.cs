@@ -95,6 +95,10 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Audience")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Crn")
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
