@@ -151,6 +151,31 @@ public abstract class DocumentSharingTests(EscalationClockApp app)
     }
 
     [Fact]
+    public async Task An_upload_retried_with_its_idempotency_key_is_kept_once()
+    {
+        var crn = await CaseAsync();
+        var files = await StoredFilesAsync();
+        HttpRequestMessage Upload()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{crn}/documents?fileName=pre-cons.pdf")
+            {
+                Content = new ByteArrayContent(Pdf) { Headers = { ContentType = new("application/pdf") } },
+            };
+            request.Headers.Add("Idempotency-Key", $"upload-{crn}");
+            return request;
+        }
+
+        var first = await _s.Holder().SendAsync(Upload(), Ct);
+        var retry = await _s.Holder().SendAsync(Upload(), Ct);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(Id(await first.ReadJsonAsync()), Id(await retry.ReadJsonAsync()));
+        Assert.Equal(1, await DocumentRowsAsync(crn));
+        Assert.Equal(files + 1, await StoredFilesAsync());
+    }
+
+    [Fact]
     public async Task A_document_whose_bytes_were_altered_in_the_store_is_refused_on_read_naming_it()
     {
         var crn = await CaseAsync();
