@@ -39,30 +39,18 @@ public enum RequestDirection
 /// <summary>The requests the caller's organisation was asked or made, oldest first; filtered by state, case, and whether overdue.</summary>
 [Authorise(Roles.InformationOfficer, Roles.CaseManager, Roles.Allocator, Roles.EscalationDecider, Roles.Manager, Roles.TeamManager, Roles.HeadOfService, Roles.Admin, Roles.PartnerSystem)]
 public sealed record ListInformationRequests(RequestDirection? Direction, InformationRequestState? State, string? Crn, bool? Overdue, int? Limit, string? Cursor)
-    : IQuery<Page<InformationRequestView>>, IConsultation
+    : IQuery<Page<InformationRequestView>>, IConsultation, ISharingList
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    public AuditFacts Consulted(object result) => new(
-        AuditOperation.Consultation,
-        nameof(ListInformationRequests),
-        Crn is not null && Domain.Identifiers.Crn.IsValid(Crn) ? Crn : null,
-        "information-requests",
-        null,
-        null,
+    public AuditFacts Consulted(object result) => ((ISharingList)this).ListConsulted(
+        nameof(ListInformationRequests), "information-requests",
         $"{((Page<InformationRequestView>)result).Items.Count} requests; direction={Direction ?? RequestDirection.Received}");
 }
 
-public sealed class ListInformationRequestsValidator : AbstractValidator<ListInformationRequests>
-{
-    public ListInformationRequestsValidator()
-    {
-        RuleFor(q => q.Crn).Must(c => c is null || Crn.IsValid(c)).WithMessage($"must match {Crn.Pattern}");
-        RuleFor(q => q.Limit).InclusiveBetween(1, ListInformationRequests.MaxLimit).WithMessage($"must be from 1 to {ListInformationRequests.MaxLimit}");
-        RuleFor(q => q.Cursor).Must(c => c is null || Guid.TryParse(c, out _)).WithMessage("is not a cursor this service issued");
-    }
-}
+public sealed class ListInformationRequestsValidator() : SharingListValidator<ListInformationRequests>(ListInformationRequests.MaxLimit);
+
 
 public sealed class ListInformationRequestsHandler(IAppDbContext db, SharingAccess access) : IQueryHandler<ListInformationRequests, Page<InformationRequestView>>
 {

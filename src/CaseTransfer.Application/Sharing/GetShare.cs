@@ -40,30 +40,17 @@ public enum ShareDirection
 /// with whether each is still live). Filtered by case and, for sent ones, live or not.
 /// </summary>
 [Authorise(Roles.InformationOfficer, Roles.CaseManager, Roles.Allocator, Roles.EscalationDecider, Roles.Manager, Roles.TeamManager, Roles.HeadOfService, Roles.Admin, Roles.PartnerSystem)]
-public sealed record ListShares(ShareDirection? Direction, string? Crn, bool? Live, int? Limit, string? Cursor) : IQuery<Page<ShareView>>, IConsultation
+public sealed record ListShares(ShareDirection? Direction, string? Crn, bool? Live, int? Limit, string? Cursor) : IQuery<Page<ShareView>>, IConsultation, ISharingList
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    public AuditFacts Consulted(object result) => new(
-        AuditOperation.Consultation,
-        nameof(ListShares),
-        Crn is not null && Domain.Identifiers.Crn.IsValid(Crn) ? Crn : null,
-        "shares",
-        null,
-        null,
-        $"{((Page<ShareView>)result).Items.Count} shares; direction={Direction ?? ShareDirection.Received}");
+    public AuditFacts Consulted(object result) => ((ISharingList)this).ListConsulted(
+        nameof(ListShares), "shares", $"{((Page<ShareView>)result).Items.Count} shares; direction={Direction ?? ShareDirection.Received}");
 }
 
-public sealed class ListSharesValidator : AbstractValidator<ListShares>
-{
-    public ListSharesValidator()
-    {
-        RuleFor(q => q.Crn).Must(c => c is null || Crn.IsValid(c)).WithMessage($"must match {Crn.Pattern}");
-        RuleFor(q => q.Limit).InclusiveBetween(1, ListShares.MaxLimit).WithMessage($"must be from 1 to {ListShares.MaxLimit}");
-        RuleFor(q => q.Cursor).Must(c => c is null || Guid.TryParse(c, out _)).WithMessage("is not a cursor this service issued");
-    }
-}
+public sealed class ListSharesValidator() : SharingListValidator<ListShares>(ListShares.MaxLimit);
+
 
 public sealed class ListSharesHandler(IAppDbContext db, SharingAccess access) : IQueryHandler<ListShares, Page<ShareView>>
 {
@@ -96,5 +83,29 @@ public sealed class ListSharesHandler(IAppDbContext db, SharingAccess access) : 
         var page = await SharingAccess.WithParts(shares.AsNoTracking().OrderByDescending(s => s.Id).Take(limit + 1)).ToListAsync(cancellationToken);
         var items = await ShareView.ForAsync(db, [.. page.Take(limit)], codes, now, cancellationToken);
         return new Page<ShareView>(items, page.Count > limit ? items[^1].Id.ToString() : null);
+    }
+}
+
+/// <summary>A list of shares or requests: optionally about one case, paged by an id cursor.</summary>
+public interface ISharingList
+{
+    string? Crn { get; }
+    int? Limit { get; }
+    string? Cursor { get; }
+
+    /// <summary>The consultation entry for a page of <paramref name="resource"/>: the case when one was asked for, and counts only.</summary>
+    AuditFacts ListConsulted(string action, string resource, string summary) => new(
+        AuditOperation.Consultation, action, Crn is not null && Domain.Identifiers.Crn.IsValid(Crn) ? Crn : null, resource, null, null, summary);
+}
+
+/// <summary>The shape rules every sharing list shares: a CRN, a limit up to <c>maxLimit</c>, a cursor this service issued.</summary>
+public abstract class SharingListValidator<T> : AbstractValidator<T>
+    where T : ISharingList
+{
+    protected SharingListValidator(int maxLimit)
+    {
+        RuleFor(q => q.Crn).Must(c => c is null || Crn.IsValid(c)).WithMessage($"must match {Crn.Pattern}");
+        RuleFor(q => q.Limit).InclusiveBetween(1, maxLimit).WithMessage($"must be from 1 to {maxLimit}");
+        RuleFor(q => q.Cursor).Must(c => c is null || Guid.TryParse(c, out _)).WithMessage("is not a cursor this service issued");
     }
 }
