@@ -5,6 +5,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// Documents benchmark (issue 14): a 25 MB document uploaded then downloaded over HTTP, against copying the same file
@@ -33,7 +37,7 @@ internal static class DocumentsBench
 
         var rounds = int.Parse(Opt("--rounds") ?? "5", CultureInfo.InvariantCulture);
         var bytes = long.Parse(Opt("--bytes") ?? "26214400", CultureInfo.InvariantCulture);
-        var stores = (Opt("--stores") ?? "disk,azure").Split(',');
+        var stores = (Opt("--stores") ?? "disk,floor,azure").Split(',');
         var apiDll = Path.GetFullPath(Opt("--api") ?? BenchPaths.ReleaseApiDll() ?? throw new ArgumentException("build -c Release first or pass --api"));
         await using var host = new BenchHost("sqlite", apiDll);
         Console.CancelKeyPress += (_, e) =>
@@ -76,10 +80,11 @@ internal static class DocumentsBench
                 }
 
                 await host.StopApiAsync();
-                var url = await host.StartApiAsync(auditEntries: true, consultations: true);
+                await using var floor = store == "floor" ? await StartFloorAsync(Path.Combine(host.WorkDir, "floor")) : null;
+                var url = floor is not null ? floor.Urls.First() + "/" : await host.StartApiAsync(auditEntries: true, consultations: true);
                 using var http = host.Client(url, holder, "bench-io", Role);
                 http.Timeout = TimeSpan.FromMinutes(5);
-                var pid = host.ApiProcessId ?? throw new InvalidOperationException("the Api is not running");
+                var pid = floor is not null ? Environment.ProcessId : host.ApiProcessId ?? throw new InvalidOperationException("the Api is not running");
 
                 // Warm-up: a small document up and down, then one full-size one (not counted).
                 var small = Path.Combine(host.WorkDir, "warm.pdf");
@@ -320,6 +325,46 @@ internal static class DocumentsBench
         }
 
         return double.NaN;
+    }
+
+    /// <summary>
+    /// The floor HTTP sets under any service: Kestrel in this process on a loopback port, an upload's body hashed and
+    /// written as the disk store writes it (80 KB FileStream, Flush(true)), a download streamed from the file with no
+    /// check before it. No database, no audit, no authentication, no type sniffing. Its memory is the bench's own.
+    /// </summary>
+    private static async Task<WebApplication> StartFloorAsync(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/api/v1/cases/{crn}/documents", async (HttpContext context) =>
+        {
+            var id = Guid.NewGuid().ToString("N");
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var file = new FileStream(Path.Combine(dir, id), FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            {
+                var buffer = new byte[BufferSize];
+                int n;
+                while ((n = await context.Request.Body.ReadAsync(buffer)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    await file.WriteAsync(buffer.AsMemory(0, n));
+                }
+
+                file.Flush(flushToDisk: true);
+            }
+
+            return Results.Json(new { id, sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) }, statusCode: 201);
+        });
+        app.MapGet("/api/v1/documents/{id}/download", (string id) => Results.Stream(
+            new FileStream(Path.Combine(dir, id), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan),
+            "application/pdf", id + ".pdf"));
+        await app.StartAsync();
+        Console.WriteLine($"floor server (Kestrel in the bench process, no database) on {app.Urls.First()}");
+        return app;
     }
 
     /// <summary>A throwaway Azurite blob service on a free loopback port, its data in the work directory.</summary>

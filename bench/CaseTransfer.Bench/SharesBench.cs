@@ -197,19 +197,21 @@ internal static class SharesBench
             Console.WriteLine($"Timing {pairs.Count:N0} pairs: holder read and recipient read of the same case, order alternating; load {TransferBench.Load()}");
             var holderMs = new List<double>(pairs.Count);
             var recipientMs = new List<double>(pairs.Count);
+            var holderBytes = new List<int>(pairs.Count);
+            var recipientBytes = new List<int>(pairs.Count);
             var wall = Stopwatch.StartNew();
             for (var i = 0; i < pairs.Count; i++)
             {
                 var (c, holder) = pairs[i];
                 if (i % 2 == 0)
                 {
-                    holderMs.Add(await ReadAsync(holder, c.Crn));
-                    recipientMs.Add(await ReadAsync(reader, c.Crn));
+                    holderMs.Add(await ReadAsync(holder, c.Crn, holderBytes));
+                    recipientMs.Add(await ReadAsync(reader, c.Crn, recipientBytes));
                 }
                 else
                 {
-                    recipientMs.Add(await ReadAsync(reader, c.Crn));
-                    holderMs.Add(await ReadAsync(holder, c.Crn));
+                    recipientMs.Add(await ReadAsync(reader, c.Crn, recipientBytes));
+                    holderMs.Add(await ReadAsync(holder, c.Crn, holderBytes));
                 }
             }
 
@@ -220,8 +222,8 @@ internal static class SharesBench
             Console.WriteLine();
             Console.WriteLine($"=== Results: shares, {engine}, {all.Count:N0} cases, {total:N0} shares, {pairs.Count:N0} sample cases, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {TransferBench.Load()} ===");
             Console.WriteLine($"{2 * pairs.Count:N0} sequential reads in {seconds:N1} s");
-            Console.WriteLine($"holder read    GET /api/v1/cases/{{crn}}: p50 {Pct(h, 50):F2} ms  p95 {Pct(h, 95):F2} ms  p99 {Pct(h, 99):F2} ms  mean {h.Average():F2} ms");
-            Console.WriteLine($"recipient read (through a live share): p50 {Pct(r, 50):F2} ms  p95 {Pct(r, 95):F2} ms  p99 {Pct(r, 99):F2} ms  mean {r.Average():F2} ms");
+            Console.WriteLine($"holder read    GET /api/v1/cases/{{crn}}: p50 {Pct(h, 50):F2} ms  p95 {Pct(h, 95):F2} ms  p99 {Pct(h, 99):F2} ms  mean {h.Average():F2} ms; body {holderBytes.Average():N0} bytes on average");
+            Console.WriteLine($"recipient read (through a live share): p50 {Pct(r, 50):F2} ms  p95 {Pct(r, 95):F2} ms  p99 {Pct(r, 99):F2} ms  mean {r.Average():F2} ms; body {recipientBytes.Average():N0} bytes on average");
             Console.WriteLine($"ratio p95 recipient / holder: {ratio:F2}x (p50 {Pct(r, 50) / Pct(h, 50):F2}x, p99 {Pct(r, 99) / Pct(h, 99):F2}x); target <= 1.2x -> {(ratio <= 1.2 ? "met" : "MISSED")}");
 
             if (explain && engine == "postgres")
@@ -260,12 +262,13 @@ internal static class SharesBench
 
     private static string NewId(string engine) => engine == "sqlite" ? Guid.NewGuid().ToString().ToUpperInvariant() : Guid.NewGuid().ToString();
 
-    private static async Task<double> ReadAsync(HttpClient http, string crn)
+    private static async Task<double> ReadAsync(HttpClient http, string crn, List<int>? sizes = null)
     {
         var watch = Stopwatch.StartNew();
         using var response = await http.GetAsync($"api/v1/cases/{crn}");
         var body = await response.Content.ReadAsByteArrayAsync();
         var ms = watch.Elapsed.TotalMilliseconds;
+        sizes?.Add(body.Length);
         if (response.StatusCode != HttpStatusCode.OK)
         {
             throw new InvalidOperationException($"GET {crn} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
