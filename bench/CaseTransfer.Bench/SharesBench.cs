@@ -224,7 +224,7 @@ internal static class SharesBench
             Console.WriteLine($"{2 * pairs.Count:N0} sequential reads in {seconds:N1} s");
             Console.WriteLine($"holder read    GET /api/v1/cases/{{crn}}: p50 {Pct(h, 50):F2} ms  p95 {Pct(h, 95):F2} ms  p99 {Pct(h, 99):F2} ms  mean {h.Average():F2} ms; body {holderBytes.Average():N0} bytes on average");
             Console.WriteLine($"recipient read (through a live share): p50 {Pct(r, 50):F2} ms  p95 {Pct(r, 95):F2} ms  p99 {Pct(r, 99):F2} ms  mean {r.Average():F2} ms; body {recipientBytes.Average():N0} bytes on average");
-            Console.WriteLine($"ratio p95 recipient / holder: {ratio:F2}x (p50 {Pct(r, 50) / Pct(h, 50):F2}x, p99 {Pct(r, 99) / Pct(h, 99):F2}x); target <= 1.2x -> {(ratio <= 1.2 ? "met" : "MISSED")}");
+            Console.WriteLine($"ratio p95 recipient / holder: {ratio:F3}x (p50 {Pct(r, 50) / Pct(h, 50):F2}x, p99 {Pct(r, 99) / Pct(h, 99):F2}x); target <= 1.2x -> {(ratio <= 1.2 ? "met" : "MISSED")}");
 
             if (explain && engine == "postgres")
             {
