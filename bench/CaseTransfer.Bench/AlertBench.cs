@@ -131,7 +131,7 @@ internal static class AlertBench
         return connection;
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    internal static async Task ExecuteAsync(DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

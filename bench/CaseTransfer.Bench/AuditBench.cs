@@ -480,6 +480,9 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
 
     public string Engine => engine;
 
+    /// <summary>The running Api child process's id (for reading its memory from /proc), or null.</summary>
+    public int? ApiProcessId => api is { HasExited: false } ? api.Id : null;
+
     /// <summary>A kept directory (<c>--keep</c>) is reused by the next run and never deleted; otherwise a fresh one under /tmp.</summary>
     public string WorkDir { get; } = keepDir ?? Path.Combine(Path.GetTempPath(), "ctaudit-" + Guid.NewGuid().ToString("N")[..8]);
 
