@@ -181,31 +181,6 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
             crn,
             cancellationToken);
 
-    /// <summary>
-    /// How the caller reads a case it does not hold: until when (the latest grant or live share to it), and whether
-    /// only through shares (which show the summary without the case's pending work). Null when its organisation holds it.
-    /// </summary>
-    public async Task<ReadOnlySight?> ReadOnlySightAsync(Guid caseId, string holderOrganisationCode, CancellationToken cancellationToken)
-    {
-        var codes = await VisibleHolderCodesAsync(cancellationToken);
-        if (codes.Contains(holderOrganisationCode))
-        {
-            return null;
-        }
-
-        var now = Now;
-        var user = caller.UserId;
-        var granted = await db.CaseAccessGrants
-            .Where(g => g.CaseId == caseId && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now)
-            .MaxAsync(g => (DateTimeOffset?)g.Until, cancellationToken);
-        var shared = await db.Shares
-            .Where(s => s.CaseId == caseId && codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now
-                && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user)))
-            .MaxAsync(s => (DateTimeOffset?)s.ExpiresAt, cancellationToken);
-        var until = granted > shared || shared is null ? granted : shared;
-        return until is null ? null : new ReadOnlySight(until.Value, granted is null);
-    }
-
     private DateTimeOffset Now => clock.GetUtcNow();
 
     private static async Task<Guid> IdIn(IQueryable<Case> cases, string crn, CancellationToken cancellationToken)
@@ -219,7 +194,18 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
 }
 
 /// <summary>How a caller that does not hold a case reads it: until when, and whether only through shares (summary only).</summary>
-public sealed record ReadOnlySight(DateTimeOffset Until, bool ThroughSharesOnly);
+public sealed record ReadOnlySight(DateTimeOffset Until, bool ThroughSharesOnly)
+{
+    /// <summary>From the latest grant and live share of the case to the caller (both null for its holder): null when neither.</summary>
+    public static ReadOnlySight? Of(DateTimeOffset? grantedUntil, DateTimeOffset? sharedUntil) =>
+        (grantedUntil, sharedUntil) switch
+        {
+            (null, null) => null,
+            (null, { } shared) => new(shared, ThroughSharesOnly: true),
+            ({ } granted, null) => new(granted, ThroughSharesOnly: false),
+            ({ } granted, { } shared) => new(granted > shared ? granted : shared, ThroughSharesOnly: false),
+        };
+}
 
 /// <summary>
 /// The organisations as last read, for <see cref="Expiry"/>: reference data (immutable rows that only the seeder adds,

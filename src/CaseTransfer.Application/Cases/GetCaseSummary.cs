@@ -114,14 +114,28 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
 {
     public async ValueTask<CaseSummary> Handle(GetCaseSummary query, CancellationToken cancellationToken)
     {
-        var crn = Crn.Parse(query.Crn);
         var organisation = caller.OrganisationCode;
-        var cases = await access.ReadableCasesAsync(cancellationToken);
-        var row = await cases.AsNoTracking()
-            .Where(c => c.Crn == crn)
+
+        // Who may read it is asked once; the picture's queries (split, one per collection) then find the case by its id
+        // rather than each asking again, which a reader through a share paid for in every one of them.
+        var caseId = await access.GetReadableIdAsync(query.Crn, cancellationToken);
+        var (codes, user) = await access.VisibilityAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var row = await db.Cases.AsNoTracking()
+            .Where(c => c.Id == caseId)
             .Select(c => new
             {
                 Case = c,
+
+                // A reader that does not hold the case reads it read-only, until its latest grant or live share ends
+                // (the share conditions are CaseAccess's SharedWith, aggregated).
+                GrantedUntil = codes.Contains(c.HolderOrganisationCode) ? null : db.CaseAccessGrants
+                    .Where(g => g.CaseId == c.Id && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now)
+                    .Max(g => (DateTimeOffset?)g.Until),
+                SharedUntil = codes.Contains(c.HolderOrganisationCode) ? null : db.Shares
+                    .Where(s => s.CaseId == c.Id && codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now
+                        && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user)))
+                    .Max(s => (DateTimeOffset?)s.ExpiresAt),
                 Area = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => new OrganisationRef(a.Code, a.Name)).First(),
                 HolderName = db.Organisations.Where(o => o.Code == c.HolderOrganisationCode).Select(o => o.Name).First(),
                 Officer = db.Practitioners.Where(p => p.Id == c.ResponsibleOfficerId).Select(p => new { p.Id, p.StaffCode, p.Name, p.Grade }).FirstOrDefault(),
@@ -143,8 +157,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
                 VictimConditions = db.VictimConditions.Where(v => v.CaseId == c.Id && v.EndedAt == null).OrderBy(v => v.StartsOn).ThenBy(v => v.Id).ToList(),
             })
             .AsSplitQuery()
-            .SingleOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException("Case", query.Crn);
+            .SingleAsync(cancellationToken);
 
         // Newest assessment by date assessed, then by when recorded: a late-entered older assessment does not replace a newer one.
         var current = await db.RiskAssessments.AsNoTracking()
@@ -160,7 +173,7 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
 
         var c = row.Case;
 
-        var sight = await access.ReadOnlySightAsync(c.Id, c.HolderOrganisationCode, cancellationToken);
+        var sight = ReadOnlySight.Of(row.GrantedUntil, row.SharedUntil);
         var s = c.Sentence;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var self = $"/api/v1/cases/{c.Crn.Value}";
