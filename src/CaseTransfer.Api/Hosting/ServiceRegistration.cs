@@ -15,6 +15,7 @@ using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Transfers;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -192,24 +193,60 @@ public static class ServiceRegistration
 
     private static void AddAuthentication(WebApplicationBuilder builder)
     {
-        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var auth = (builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions()).Validate();
         var key = auth.ResolveKey();
         builder.Services.AddSingleton(auth);
+        if (key is null)
+        {
+            KeyRotation.UseBlockingRefresh();
+        }
+
         if (key is not null)
         {
             builder.Services.AddSingleton(key);
             builder.Services.AddSingleton<TokenIssuer>();
         }
 
-        builder.Services.AddAuthorization();
+        // Every protected endpoint needs a caller who acts for an organisation: a valid token from a partner system
+        // the configuration does not know is refused here with 403 (it is authenticated, so 401 would only invite a
+        // new token that fares no better), before any handler runs.
+        builder.Services.AddAuthorization(o => o.DefaultPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(Claims.Organisation)
+            .Build());
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
-            o.Authority = auth.Authority;
+            o.Authority = key is null ? auth.Authority : null;
             o.RequireHttpsMetadata = auth.Authority?.StartsWith("https:", StringComparison.Ordinal) ?? false;
             o.TokenValidationParameters = auth.ValidationParameters(key);
+
+            // A token signed with a key we have not seen makes the handler fetch the authority's keys again (at most
+            // once per KeyRefreshMinimumSeconds), so a provider's key rotation needs no restart.
+            o.RefreshOnIssuerKeyNotFound = true;
+            o.RefreshInterval = TimeSpan.FromSeconds(auth.KeyRefreshMinimumSeconds);
             o.Events = new JwtBearerEvents
             {
+                OnTokenValidated = context =>
+                {
+                    if (context.Principal is { } principal)
+                    {
+                        PartnerIdentity.Apply(principal, auth);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnAuthenticationFailed = context => KeyRotation.RetryWithRefreshedKeysAsync(context, auth),
+                OnForbidden = async context =>
+                {
+                    var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                    await problems.WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context.HttpContext,
+                        ProblemDetails = ProblemDetailsExceptionHandler.Problem(
+                            StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", PartnerIdentity.NoStanding(context.HttpContext.User)),
+                    });
+                },
                 // Answer 401 as problem details that say why: missing, expired, or not signed by a key we trust.
                 OnChallenge = async context =>
                 {

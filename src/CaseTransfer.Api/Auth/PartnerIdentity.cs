@@ -1,0 +1,58 @@
+using System.Security.Claims;
+
+namespace CaseTransfer.Api.Auth;
+
+/// <summary>
+/// Turns a partner system's client-credentials token into a caller: the token says only which client it is (and that
+/// the provider vouches for it), so the organisation, roles and display name come from <c>Auth:Clients</c>.
+/// </summary>
+public static class PartnerIdentity
+{
+    /// <summary>
+    /// The client a token was issued to when it names no person: no <c>sub</c>, or a <c>sub</c> that is the client
+    /// itself (RFC 9068 has client-credentials tokens carry the client_id as their subject). Null for a person's token,
+    /// which keeps the organisation and roles its own claims give.
+    /// </summary>
+    public static string? SystemClientId(ClaimsPrincipal principal)
+    {
+        var clientId = principal.FindFirst(Claims.ClientId)?.Value ?? principal.FindFirst(Claims.AuthorisedParty)?.Value;
+        var subject = principal.FindFirst(Claims.Subject)?.Value;
+        return clientId is { Length: > 0 } && (subject is null || subject == clientId) ? clientId : null;
+    }
+
+    /// <summary>
+    /// Gives a registered system's token the organisation, roles and name configured for it, in place of any the
+    /// token carries (our configuration, not the provider, decides what a partner may do here), and its client_id as
+    /// user id and client id. An unregistered system is left as it is; without an organisation it is refused (403).
+    /// </summary>
+    public static void Apply(ClaimsPrincipal principal, AuthOptions options)
+    {
+        if (SystemClientId(principal) is not { } clientId
+            || !options.Clients.TryGetValue(clientId, out var client)
+            || principal.Identity is not ClaimsIdentity identity)
+        {
+            return;
+        }
+
+        foreach (var claim in identity.Claims
+                     .Where(c => c.Type is Claims.Organisation or Claims.Role or Claims.Name or Claims.Subject or Claims.ClientId)
+                     .ToList())
+        {
+            identity.RemoveClaim(claim);
+        }
+
+        identity.AddClaim(new Claim(Claims.Subject, clientId));
+        identity.AddClaim(new Claim(Claims.ClientId, clientId));
+        identity.AddClaim(new Claim(Claims.Name, client.Name is { Length: > 0 } name ? name : clientId));
+        identity.AddClaim(new Claim(Claims.Organisation, client.Organisation));
+        foreach (var role in client.EffectiveRoles)
+        {
+            identity.AddClaim(new Claim(Claims.Role, role));
+        }
+    }
+
+    /// <summary>Why an authenticated caller has no standing here: the 403's detail.</summary>
+    public static string NoStanding(ClaimsPrincipal principal) => SystemClientId(principal) is { } clientId
+        ? $"The client '{clientId}' is not registered with this service (Auth:Clients:{clientId}), so it acts for no organisation."
+        : "The bearer token names no organisation (claim 'org').";
+}
