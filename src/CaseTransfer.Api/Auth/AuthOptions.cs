@@ -40,6 +40,9 @@ public sealed class AuthOptions
     /// </summary>
     public Dictionary<string, PartnerClient> Clients { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Which of a provider's claims carry the organisation, roles and name, where it does not use ours.</summary>
+    public ClaimMappings ClaimMappings { get; set; } = new();
+
     /// <summary>How a bearer token is checked: issuer, audience, signature (<paramref name="key"/>, or the authority's keys when null), the claims read as name and role, and the clock skew.</summary>
     public TokenValidationParameters ValidationParameters(SymmetricSecurityKey? key) => new()
     {
@@ -74,6 +77,14 @@ public sealed class AuthOptions
         if (string.IsNullOrWhiteSpace(Audience))
         {
             throw new InvalidOperationException("Auth:Audience is required: every token must be meant for this service.");
+        }
+
+        foreach (var (setting, claim) in new[] { ("Organisation", ClaimMappings.Organisation), ("Roles", ClaimMappings.Roles), ("Name", ClaimMappings.Name) })
+        {
+            if (string.IsNullOrWhiteSpace(claim))
+            {
+                throw new InvalidOperationException($"Auth:ClaimMappings:{setting} must name a claim.");
+            }
         }
 
         foreach (var (clientId, client) in Clients)
@@ -139,6 +150,18 @@ public sealed class PartnerClient
     public string? Name { get; set; }
 
     public IReadOnlyList<string> EffectiveRoles => Roles.Count > 0 ? Roles : [CaseTransfer.Application.Common.Roles.PartnerSystem];
+}
+
+/// <summary>
+/// The claims of a provider's tokens that say a caller's organisation, roles and name (<c>Auth:ClaimMappings</c>), for a
+/// provider that cannot be made to write <c>org</c>, <c>role</c> and <c>name</c>. A registered client's configuration
+/// (<c>Auth:Clients</c>) still wins over whatever its token says.
+/// </summary>
+public sealed class ClaimMappings
+{
+    public string Organisation { get; set; } = Claims.Organisation;
+    public string Roles { get; set; } = Claims.Role;
+    public string Name { get; set; } = Claims.Name;
 }
 
 /// <summary>The claim names the service reads.</summary>

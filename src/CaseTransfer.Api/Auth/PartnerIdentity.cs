@@ -4,7 +4,8 @@ namespace CaseTransfer.Api.Auth;
 
 /// <summary>
 /// Turns a partner system's client-credentials token into a caller: the token says only which client it is (and that
-/// the provider vouches for it), so the organisation, roles and display name come from <c>Auth:Clients</c>.
+/// the provider vouches for it), so the organisation, roles and display name come from <c>Auth:Clients</c>. Any other
+/// token's organisation, roles and name are read from the claims <c>Auth:ClaimMappings</c> names.
 /// </summary>
 public static class PartnerIdentity
 {
@@ -27,10 +28,14 @@ public static class PartnerIdentity
     /// </summary>
     public static void Apply(ClaimsPrincipal principal, AuthOptions options)
     {
-        if (SystemClientId(principal) is not { } clientId
-            || !options.Clients.TryGetValue(clientId, out var client)
-            || principal.Identity is not ClaimsIdentity identity)
+        if (principal.Identity is not ClaimsIdentity identity)
         {
+            return;
+        }
+
+        if (SystemClientId(principal) is not { } clientId || !options.Clients.TryGetValue(clientId, out var client))
+        {
+            MapClaims(identity, options.ClaimMappings);
             return;
         }
 
@@ -51,8 +56,31 @@ public static class PartnerIdentity
         }
     }
 
+    /// <summary>
+    /// Reads the organisation, roles and name from the claims <paramref name="mappings"/> name, in place of ours: what
+    /// the provider says under that name is what counts, and a stray claim under our name must not stand beside it.
+    /// </summary>
+    private static void MapClaims(ClaimsIdentity identity, ClaimMappings mappings)
+    {
+        foreach (var (ours, theirs) in new[] { (Claims.Organisation, mappings.Organisation), (Claims.Role, mappings.Roles), (Claims.Name, mappings.Name) })
+        {
+            if (ours == theirs)
+            {
+                continue;
+            }
+
+            var values = identity.FindAll(theirs).Select(c => c.Value).ToList();
+            foreach (var claim in identity.FindAll(ours).ToList())
+            {
+                identity.RemoveClaim(claim);
+            }
+
+            identity.AddClaims(values.Select(value => new Claim(ours, value)));
+        }
+    }
+
     /// <summary>Why an authenticated caller has no standing here: the 403's detail.</summary>
     public static string NoStanding(ClaimsPrincipal principal) => SystemClientId(principal) is { } clientId
-        ? $"The client '{clientId}' is not registered with this service (Auth:Clients:{clientId}), so it acts for no organisation."
-        : "The bearer token names no organisation (claim 'org').";
+        ? $"The client '{clientId}' is not registered with this service (Auth:Clients:{clientId}) and its token names no organisation, so it acts for none."
+        : "The bearer token names no organisation.";
 }

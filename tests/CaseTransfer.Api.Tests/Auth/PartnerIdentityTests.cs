@@ -24,6 +24,9 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
     private const string ShortLivedSystem = "short-lived-system";
     private const string UnregisteredSystem = "unregistered-system";
 
+    // Not registered here, but described by the provider in claims of its own naming (Auth:ClaimMappings).
+    private const string DescribedSystem = "described-system";
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -72,6 +75,23 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
 
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.Forbidden, "forbidden");
         Assert.Contains(UnregisteredSystem, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_system_the_provider_describes_acts_as_the_claims_named_in_the_mappings_say()
+    {
+        var (provider, app) = world.Started();
+        var client = await PartnerAsync(app, provider, DescribedSystem);
+        var crn = NewCrn();
+
+        var opened = await client.PostAsJsonAsync("/api/v1/cases", NewCase(crn), Cancellation);
+
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var entry = await app.InDatabaseAsync(db => db.AuditEntries.SingleAsync(
+            a => a.Crn == (Crn?)Crn.Parse(crn) && a.Action == "CreateCase", Cancellation));
+        Assert.Equal(NpsNorthWest, entry.ActorOrganisation);
+        Assert.Equal(DescribedSystem, entry.ClientId);
+        Assert.Equal("Described intake", entry.ActorUserName);
     }
 
     [Fact]
@@ -184,9 +204,18 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
 
     private static Task<OidcProvider> StartProviderAsync() =>
         OidcProvider.StartAsync(
-            [NorthWestCaseSystem, PartnerRoleOnlySystem, ShortLivedSystem, UnregisteredSystem],
+            [NorthWestCaseSystem, PartnerRoleOnlySystem, ShortLivedSystem, UnregisteredSystem, DescribedSystem],
             TimeSpan.FromMinutes(10),
-            shortLivedClient: ShortLivedSystem);
+            shortLivedClient: ShortLivedSystem,
+            extraClaims: new Dictionary<string, Dictionary<string, object>>
+            {
+                [DescribedSystem] = new()
+                {
+                    ["organisation_code"] = NpsNorthWest,
+                    ["groups"] = new[] { Roles.Allocator },
+                    ["display_name"] = "Described intake",
+                },
+            });
 
     /// <summary>The service trusting only the provider: no shared signing key, the resource indicator as audience.</summary>
     private static async Task<CaseTransferApp> StartServiceAsync(OidcProvider provider)
@@ -197,6 +226,9 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
             ["Auth:SigningKey"] = "",
             ["Auth:Audience"] = OidcProvider.Resource,
             ["Auth:ClockSkewSeconds"] = "1",
+            ["Auth:ClaimMappings:Organisation"] = "organisation_code",
+            ["Auth:ClaimMappings:Roles"] = "groups",
+            ["Auth:ClaimMappings:Name"] = "display_name",
             [$"Auth:Clients:{NorthWestCaseSystem}:Organisation"] = NpsNorthWest,
             [$"Auth:Clients:{NorthWestCaseSystem}:Name"] = NorthWestCaseSystemName,
             [$"Auth:Clients:{NorthWestCaseSystem}:Roles:0"] = Roles.Allocator,

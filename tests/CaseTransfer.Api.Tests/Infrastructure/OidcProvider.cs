@@ -55,9 +55,14 @@ public sealed class OidcProvider : IAsyncDisposable
     /// <summary>
     /// Starts a provider that knows <paramref name="clients"/> (client ids, each with <see cref="Secret"/> and the
     /// client-credentials grant), whose access tokens live <paramref name="tokenLifetime"/>, except those of
-    /// <paramref name="shortLivedClient"/>, which live one second.
+    /// <paramref name="shortLivedClient"/>, which live one second. <paramref name="extraClaims"/> adds claims to the
+    /// tokens of the clients it names, as a provider configured to describe its clients would.
     /// </summary>
-    public static async Task<OidcProvider> StartAsync(IEnumerable<string> clients, TimeSpan tokenLifetime, string? shortLivedClient = null)
+    public static async Task<OidcProvider> StartAsync(
+        IEnumerable<string> clients,
+        TimeSpan tokenLifetime,
+        string? shortLivedClient = null,
+        IReadOnlyDictionary<string, Dictionary<string, object>>? extraClaims = null)
     {
         RequireOrSkip();
         var (node, packageDirectory, _) = Installation.Value;
@@ -72,6 +77,7 @@ public sealed class OidcProvider : IAsyncDisposable
                 resources = new[] { Resource, OtherResource },
                 ttlSeconds = (int)tokenLifetime.TotalSeconds,
                 shortLivedClient,
+                extraClaims = extraClaims ?? new Dictionary<string, Dictionary<string, object>>(),
             }));
 
         var provider = new OidcProvider(node!, directory, PostgresCluster.FreePort());
@@ -319,6 +325,7 @@ public sealed class OidcProvider : IAsyncDisposable
               },
             },
           },
+          extraTokenClaims: (ctx, token) => settings.extraClaims[token.clientId],
           ttl: {
             ClientCredentials: (ctx, token, client) => client.clientId === settings.shortLivedClient ? 1 : settings.ttlSeconds,
           },
