@@ -293,7 +293,9 @@ public static class ServiceRegistration
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A JWT with claims org (organisation code), sub (user id), name, role (one per role).",
+                Description = "A JWT. A person's token carries org (organisation code), sub (user id), name and role (one per role). "
+                    + "A partner system may instead send an OAuth 2.0 client-credentials access token from the configured OpenID Connect provider, "
+                    + "for this service's audience (the resource urn:case-transfer): it needs only client_id, as the organisation and roles are configured for that client here.",
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
 
