@@ -1,12 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using CaseTransfer.Api.Tests.Infrastructure;
-using CaseTransfer.Application.Common;
-using CaseTransfer.Domain.Identifiers;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.JsonWebTokens;
 using static CaseTransfer.Api.Tests.Infrastructure.TestData;
 
 namespace CaseTransfer.Api.Tests.Auth;
@@ -43,8 +37,7 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var summary = await (await client.GetAsync($"/api/v1/cases/{crn}", Cancellation)).ReadJsonAsync();
         Assert.Equal(NpsNorthWest, summary["holder"]!["code"]!.GetValue<string>());
-        var entry = await app.InDatabaseAsync(db => db.AuditEntries.SingleAsync(
-            a => a.Crn == (Crn?)Crn.Parse(crn) && a.Action == "CreateCase", Cancellation));
+        var entry = await CaseOpeningAuditedAsync(app, crn);
         Assert.Equal(NorthWestCaseSystem, entry.ClientId);
         Assert.Equal(NorthWestCaseSystem, entry.ActorUserId);
         Assert.Equal(NorthWestCaseSystemName, entry.ActorUserName);
@@ -62,7 +55,7 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
         var assigned = await client.PostAsJsonAsync($"/api/v1/cases/{crn}/responsible-officer", new { practitionerId = PriyaPatelNpsNw }, Cancellation);
 
         var problem = await Problems.AssertProblemAsync(assigned, HttpStatusCode.Forbidden, "forbidden");
-        Assert.Contains(Roles.CaseManager, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(Application.Common.Roles.CaseManager, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,8 +80,7 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
         var opened = await client.PostAsJsonAsync("/api/v1/cases", NewCase(crn), Cancellation);
 
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var entry = await app.InDatabaseAsync(db => db.AuditEntries.SingleAsync(
-            a => a.Crn == (Crn?)Crn.Parse(crn) && a.Action == "CreateCase", Cancellation));
+        var entry = await CaseOpeningAuditedAsync(app, crn);
         Assert.Equal(NpsNorthWest, entry.ActorOrganisation);
         Assert.Equal(DescribedSystem, entry.ClientId);
         Assert.Equal("Described intake", entry.ActorUserName);
@@ -120,7 +112,7 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
     {
         var (provider, app) = world.Started();
         var client = await PartnerAsync(app, provider, ShortLivedSystem);
-        var token = new JsonWebToken(client.DefaultRequestHeaders.Authorization!.Parameter);
+        var token = Jwt(client.DefaultRequestHeaders.Authorization!.Parameter!);
 
         // Past its one-second lifetime and the service's one-second clock skew.
         var wait = token.ValidTo.AddSeconds(2) - DateTime.UtcNow;
@@ -140,7 +132,7 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
     {
         var (provider, app) = world.Started();
         var token = await provider.TokenForAsync(NorthWestCaseSystem, OidcProvider.OtherResource);
-        Assert.Equal([OidcProvider.OtherResource], new JsonWebToken(token).Audiences);
+        Assert.Equal([OidcProvider.OtherResource], Jwt(token).Audiences);
 
         var response = await Bearer(app.AnonymousClient(), token).GetAsync("/api/v1/organisations", Cancellation);
 
@@ -153,11 +145,11 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
         var (provider, app) = world.Started();
         using var http = new HttpClient();
 
-        var discovery = await http.GetFromJsonAsync<JsonObject>(provider.Authority + "/.well-known/openid-configuration", Cancellation);
+        var discovery = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(provider.Authority + "/.well-known/openid-configuration", Cancellation);
 
         Assert.Equal(provider.Authority, discovery!["issuer"]!.GetValue<string>());
         Assert.Contains("client_credentials", discovery["grant_types_supported"]!.AsArray().Select(g => g!.GetValue<string>()));
-        var token = new JsonWebToken(await provider.TokenForAsync(NorthWestCaseSystem));
+        var token = Jwt(await provider.TokenForAsync(NorthWestCaseSystem));
         Assert.Equal(provider.Authority, token.Issuer);
         Assert.Contains(token.Kid, await provider.PublishedKeyIdsAsync());
         var client = await PartnerAsync(app, provider, NorthWestCaseSystem);
@@ -212,7 +204,7 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
                 [DescribedSystem] = new()
                 {
                     ["organisation_code"] = NpsNorthWest,
-                    ["groups"] = new[] { Roles.Allocator },
+                    ["groups"] = new[] { Application.Common.Roles.Allocator },
                     ["display_name"] = "Described intake",
                 },
             });
@@ -226,15 +218,15 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
             ["Auth:SigningKey"] = "",
             ["Auth:Audience"] = OidcProvider.Resource,
             ["Auth:ClockSkewSeconds"] = "1",
+            [$"Auth:Clients:{NorthWestCaseSystem}:Organisation"] = NpsNorthWest,
+            [$"Auth:Clients:{NorthWestCaseSystem}:Name"] = NorthWestCaseSystemName,
+            [$"Auth:Clients:{NorthWestCaseSystem}:Roles:0"] = Application.Common.Roles.Allocator,
+            [$"Auth:Clients:{NorthWestCaseSystem}:Roles:1"] = Application.Common.Roles.CaseManager,
+            [$"Auth:Clients:{PartnerRoleOnlySystem}:Organisation"] = NpsNorthWest,
+            [$"Auth:Clients:{ShortLivedSystem}:Organisation"] = NpsNorthWest,
             ["Auth:ClaimMappings:Organisation"] = "organisation_code",
             ["Auth:ClaimMappings:Roles"] = "groups",
             ["Auth:ClaimMappings:Name"] = "display_name",
-            [$"Auth:Clients:{NorthWestCaseSystem}:Organisation"] = NpsNorthWest,
-            [$"Auth:Clients:{NorthWestCaseSystem}:Name"] = NorthWestCaseSystemName,
-            [$"Auth:Clients:{NorthWestCaseSystem}:Roles:0"] = Roles.Allocator,
-            [$"Auth:Clients:{NorthWestCaseSystem}:Roles:1"] = Roles.CaseManager,
-            [$"Auth:Clients:{PartnerRoleOnlySystem}:Organisation"] = NpsNorthWest,
-            [$"Auth:Clients:{ShortLivedSystem}:Organisation"] = NpsNorthWest,
         });
         await app.InitializeAsync();
         return app;
@@ -245,9 +237,18 @@ public sealed class PartnerIdentityTests(PartnerIdentityTests.PartnerWorld world
 
     private static HttpClient Bearer(HttpClient client, string token)
     {
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
-    private static string KeyIdOf(string token) => new JsonWebToken(token).Kid;
+    private static string KeyIdOf(string token) => Jwt(token).Kid;
+
+    private static Microsoft.IdentityModel.JsonWebTokens.JsonWebToken Jwt(string token) => new(token);
+
+    private static Task<Domain.Auditing.AuditEntry> CaseOpeningAuditedAsync(CaseTransferApp app, string crn)
+    {
+        var opened = Domain.Identifiers.Crn.Parse(crn);
+        return app.InDatabaseAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.AuditEntries, a => a.Crn == (Domain.Identifiers.Crn?)opened && a.Action == "CreateCase", Cancellation));
+    }
 }
