@@ -79,8 +79,17 @@ public static class PartnerIdentity
         }
     }
 
-    /// <summary>Why an authenticated caller has no standing here: the 403's detail.</summary>
-    public static string NoStanding(ClaimsPrincipal principal) => SystemClientId(principal) is { } clientId
-        ? $"The client '{clientId}' is not registered with this service (Auth:Clients:{clientId}) and its token names no organisation, so it acts for none."
-        : "The bearer token names no organisation.";
+    /// <summary>Why an authenticated caller has no standing here: the 403's detail, with what an operator would check.</summary>
+    public static string NoStanding(ClaimsPrincipal principal, AuthOptions options)
+    {
+        if (SystemClientId(principal) is { } clientId)
+        {
+            return $"The client '{clientId}' is not registered with this service (Auth:Clients:{clientId}) and its token names no organisation, so it acts for none.";
+        }
+
+        var client = principal.FindFirst(Claims.ClientId)?.Value ?? principal.FindFirst(Claims.AuthorisedParty)?.Value;
+        return client is not null && options.Clients.ContainsKey(client)
+            ? $"The token names a subject other than its client '{client}', so it is taken for a person's, and it names no organisation."
+            : "The bearer token names no organisation.";
+    }
 }

@@ -244,7 +244,7 @@ public static class ServiceRegistration
                     {
                         HttpContext = context.HttpContext,
                         ProblemDetails = ProblemDetailsExceptionHandler.Problem(
-                            StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", PartnerIdentity.NoStanding(context.HttpContext.User)),
+                            StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", PartnerIdentity.NoStanding(context.HttpContext.User, auth)),
                     });
                 },
                 // Answer 401 as problem details that say why: missing, expired, or not signed by a key we trust.
