@@ -143,7 +143,7 @@ public sealed class PartnerClient
     /// <summary>The organisation code the system acts for: what it may see and what it writes as.</summary>
     public string Organisation { get; set; } = "";
 
-    /// <summary>Its roles; a system that is given none only reads, as <c>partner-system</c>.</summary>
+    /// <summary>Its roles; a system given none has <c>partner-system</c>, the role made for systems (it reads cases and opens them).</summary>
     public List<string> Roles { get; set; } = [];
 
     /// <summary>Its display name in the audit log and elsewhere; the client_id when not given.</summary>

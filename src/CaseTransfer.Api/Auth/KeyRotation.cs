@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CaseTransfer.Api.Auth;
@@ -9,30 +11,40 @@ namespace CaseTransfer.Api.Auth;
 /// </summary>
 /// <remarks>
 /// On a signature key it does not know, JwtBearer asks its configuration manager to fetch the authority's keys again
-/// and fails the request anyway: the partner's first call after a rotation would be a 401. Here, after that request
-/// (which the manager honours at most once per <see cref="AuthOptions.KeyRefreshMinimumSeconds"/>), the token is
-/// checked once more against the keys just fetched, with the same parameters. <see cref="UseBlockingRefresh"/> makes
-/// that fetch happen before the configuration is read; otherwise IdentityModel fetches in the background and the
-/// request would still see the old keys.
+/// and fails the request anyway; IdentityModel then fetches in the background, so the partner's first call after a
+/// rotation would be a 401 and only later calls would pass. Here that request reads the authority's discovery document
+/// and keys itself and checks the token once more against them, with the same parameters. At most one such read per
+/// <see cref="AuthOptions.KeyRefreshMinimumSeconds"/>, so tokens naming made-up keys cannot make us hammer the provider.
+/// One instance per service (it holds that rhythm).
 /// </remarks>
-public static class KeyRotation
+public sealed class KeyRotation(AuthOptions options, TimeProvider clock)
 {
-    private const string BlockingRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
+    private long _lastReadTicks = long.MinValue;
 
-    /// <summary>Set before any configuration manager exists: IdentityModel reads the switch once and keeps it.</summary>
-    public static void UseBlockingRefresh() => AppContext.SetSwitch(BlockingRefreshSwitch, true);
-
-    public static async Task RetryWithRefreshedKeysAsync(AuthenticationFailedContext context, AuthOptions options)
+    public async Task RetryWithRefreshedKeysAsync(AuthenticationFailedContext context)
     {
         if (context.Exception is not SecurityTokenSignatureKeyNotFoundException
-            || context.Options.ConfigurationManager is not { } manager
-            || BearerToken(context.Request) is not { } token)
+            || context.Options.MetadataAddress is not { Length: > 0 } address
+            || BearerToken(context.Request) is not { } token
+            || !TryTakeTurn())
         {
             return;
         }
 
-        var configuration = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        OpenIdConnectConfiguration configuration;
+        try
+        {
+            var retriever = new HttpDocumentRetriever(context.Options.Backchannel) { RequireHttps = context.Options.RequireHttpsMetadata };
+            configuration = await OpenIdConnectConfigurationRetriever.GetAsync(address, retriever, context.HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or InvalidOperationException or ArgumentException or OperationCanceledException)
+        {
+            // The provider cannot be read now: the request stays refused as the handler decided (401).
+            return;
+        }
+
         var parameters = context.Options.TokenValidationParameters.Clone();
+        parameters.ConfigurationManager = null;
         parameters.ValidIssuers = [.. parameters.ValidIssuers ?? [], configuration.Issuer];
         parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], .. configuration.SigningKeys];
         foreach (var handler in context.Options.TokenHandlers)
@@ -47,6 +59,15 @@ public static class KeyRotation
                 return;
             }
         }
+    }
+
+    /// <summary>True when no read was made in the last <see cref="AuthOptions.KeyRefreshMinimumSeconds"/> (and claims this one).</summary>
+    private bool TryTakeTurn()
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _lastReadTicks);
+        return (last == long.MinValue || now - last >= TimeSpan.FromSeconds(options.KeyRefreshMinimumSeconds).Ticks)
+            && Interlocked.CompareExchange(ref _lastReadTicks, now, last) == last;
     }
 
     private static string? BearerToken(HttpRequest request)

@@ -196,11 +196,6 @@ public static class ServiceRegistration
         var auth = (builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions()).Validate();
         var key = auth.ResolveKey();
         builder.Services.AddSingleton(auth);
-        if (key is null)
-        {
-            KeyRotation.UseBlockingRefresh();
-        }
-
         if (key is not null)
         {
             builder.Services.AddSingleton(key);
@@ -214,6 +209,7 @@ public static class ServiceRegistration
             .RequireAuthenticatedUser()
             .RequireClaim(Claims.Organisation)
             .Build());
+        var keyRotation = new KeyRotation(auth, TimeProvider.System);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
@@ -236,7 +232,7 @@ public static class ServiceRegistration
 
                     return Task.CompletedTask;
                 },
-                OnAuthenticationFailed = context => KeyRotation.RetryWithRefreshedKeysAsync(context, auth),
+                OnAuthenticationFailed = keyRotation.RetryWithRefreshedKeysAsync,
                 OnForbidden = async context =>
                 {
                     var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
