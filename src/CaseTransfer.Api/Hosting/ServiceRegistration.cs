@@ -15,6 +15,7 @@ using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Transfers;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -193,7 +194,7 @@ public static class ServiceRegistration
 
     private static void AddAuthentication(WebApplicationBuilder builder)
     {
-        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var auth = (builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions()).Validate();
         var key = auth.ResolveKey();
         builder.Services.AddSingleton(auth);
         if (key is not null)
@@ -202,15 +203,47 @@ public static class ServiceRegistration
             builder.Services.AddSingleton<TokenIssuer>();
         }
 
-        builder.Services.AddAuthorization();
+        // Every protected endpoint needs a caller who acts for an organisation: a valid token from a partner system
+        // the configuration does not know is refused here with 403 (it is authenticated, so 401 would only invite a
+        // new token that fares no better), before any handler runs.
+        builder.Services.AddAuthorization(o => o.DefaultPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(Claims.Organisation)
+            .Build());
+        var keyRotation = new KeyRotation(auth, TimeProvider.System);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
-            o.Authority = auth.Authority;
+            o.Authority = key is null ? auth.Authority : null;
             o.RequireHttpsMetadata = auth.Authority?.StartsWith("https:", StringComparison.Ordinal) ?? false;
             o.TokenValidationParameters = auth.ValidationParameters(key);
+
+            // A token signed with a key we have not seen makes the handler fetch the authority's keys again (at most
+            // once per KeyRefreshMinimumSeconds), so a provider's key rotation needs no restart.
+            o.RefreshOnIssuerKeyNotFound = true;
+            o.RefreshInterval = TimeSpan.FromSeconds(auth.KeyRefreshMinimumSeconds);
             o.Events = new JwtBearerEvents
             {
+                OnTokenValidated = context =>
+                {
+                    if (context.Principal is { } principal)
+                    {
+                        PartnerIdentity.Apply(principal, auth);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnAuthenticationFailed = keyRotation.RetryWithRefreshedKeysAsync,
+                OnForbidden = async context =>
+                {
+                    var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                    await problems.WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context.HttpContext,
+                        ProblemDetails = ProblemDetailsExceptionHandler.Problem(
+                            StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", PartnerIdentity.NoStanding(context.HttpContext.User, auth)),
+                    });
+                },
                 // Answer 401 as problem details that say why: missing, expired, or not signed by a key we trust.
                 OnChallenge = async context =>
                 {
@@ -257,7 +290,9 @@ public static class ServiceRegistration
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A JWT with claims org (organisation code), sub (user id), name, role (one per role).",
+                Description = "A JWT. A person's token carries org (organisation code), sub (user id), name and role (one per role). "
+                    + "A partner system may instead send an OAuth 2.0 client-credentials access token from the configured OpenID Connect provider, "
+                    + "for this service's audience (the resource urn:case-transfer): it needs only client_id, as the organisation and roles are configured for that client here.",
             });
             o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
 
