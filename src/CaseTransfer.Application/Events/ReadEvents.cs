@@ -82,24 +82,15 @@ public sealed class ReadEventsHandler(EventFeed feed, ICaller caller, EventFeedO
         return new Page<FeedEvent>(items, items.Count > 0 ? items[^1].Cursor : query.After);
     }
 
+    /// <summary>The stored envelope as an item: it has no id or cursor of its own (the event's id is the outbox row's).</summary>
     private FeedEvent Item(Guid id, string payload)
     {
-        var envelope = JsonSerializer.Deserialize<Envelope>(payload, AppJson.Options)!;
+        var envelope = JsonSerializer.Deserialize<FeedEvent>(payload, AppJson.Options)!;
         var detailUrl = envelope.DetailUrl is { } path && options.PublicBaseUrl is { } baseUrl && path.StartsWith('/')
             ? baseUrl + path
             : envelope.DetailUrl;
-        return new FeedEvent(id, id.ToString(), envelope.EventType, envelope.Version, envelope.OccurredAt, envelope.Description,
-            detailUrl, envelope.PersonReference, envelope.AdditionalInformation);
+        return envelope with { Id = id, Cursor = id.ToString(), DetailUrl = detailUrl };
     }
-
-    private sealed record Envelope(
-        string EventType,
-        int Version,
-        DateTimeOffset OccurredAt,
-        string Description,
-        string? DetailUrl,
-        EventPersonReference? PersonReference,
-        IReadOnlyDictionary<string, JsonElement> AdditionalInformation);
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CaseTransfer.Api.Tests.Infrastructure;
 using CaseTransfer.Application.Common;
+using Microsoft.AspNetCore.Hosting;
 using static CaseTransfer.Api.Tests.Infrastructure.Problems;
 using static CaseTransfer.Api.Tests.Infrastructure.TestData;
 
@@ -97,6 +98,21 @@ public abstract class EventFeedTests(CaseTransferApp app)
         var empty = await ReadPageAsync(partner, cursor, 10);
         Assert.Empty(empty["items"]!.AsArray());
         Assert.Equal(cursor, empty["nextCursor"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Detail_URLs_are_absolute_under_the_configured_public_base_URL()
+    {
+        var nps = NpsAllocator();
+        var (_, start) = await ReadToEndAsync(PartnerOf(NpsNorthWest), null);
+        var crn = await CreateCaseAsync(nps);
+        await using var configured = app.WithWebHostBuilder(b => b.UseSetting("Api:PublicBaseUrl", "https://case-transfer.example/"));
+        using var partner = configured.CreateClient();
+        partner.DefaultRequestHeaders.Authorization = new("Bearer", app.TokenFor(NpsNorthWest, "nw-partner", [Roles.PartnerSystem]));
+
+        var (items, _) = await ReadToEndAsync(partner, start);
+
+        Assert.Equal($"https://case-transfer.example/api/v1/cases/{crn}", items.Single(i => Crn(i) == crn)["detailUrl"]!.GetValue<string>());
     }
 
     [Fact]
