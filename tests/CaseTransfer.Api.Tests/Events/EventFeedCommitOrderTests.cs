@@ -57,20 +57,8 @@ public sealed class EventFeedCommitOrderTests(PostgresApp app) : IClassFixture<P
         await insert.ExecuteNonQueryAsync(Ct);
     }
 
-    /// <summary>Reads from <paramref name="after"/> until <paramref name="until"/> holds of what was read (other work of the service may hold the horizon back a moment).</summary>
-    private async Task<(List<JsonObject> Items, string? Cursor)> ReadUntilAsync(string? after, Func<List<JsonObject>, bool> until)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var read = await EventFeedTests.ReadToEndAsync(Partner(), after);
-            if (until(read.Items) || attempt == 50)
-            {
-                return read;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-    }
+    private Task<(List<JsonObject> Items, string? Cursor)> ReadUntilAsync(string? after, Func<List<JsonObject>, bool> until) =>
+        EventFeedTests.ReadUntilAsync(Partner(), after, until);
 
     private static List<string> Ids(IEnumerable<JsonObject> items) => [.. items.Select(i => i["id"]!.GetValue<string>())];
 

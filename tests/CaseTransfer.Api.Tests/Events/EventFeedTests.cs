@@ -63,6 +63,28 @@ public abstract class EventFeedTests(CaseTransferApp app)
         }
     }
 
+    /// <summary>
+    /// Reads from <paramref name="after"/> to the end until <paramref name="until"/> holds of what was read. On PostgreSQL
+    /// an event is served once every transaction older than its own has ended, anywhere on the server, so a commit
+    /// reaches the feed a moment later while other work runs.
+    /// </summary>
+    internal static async Task<(List<JsonObject> Items, string? Cursor)> ReadUntilAsync(HttpClient client, string? after, Func<List<JsonObject>, bool> until)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var read = await ReadToEndAsync(client, after);
+            if (until(read.Items) || attempt == 100)
+            {
+                return read;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    private static Func<List<JsonObject>, bool> Has(string crn, string eventType) =>
+        items => items.Any(i => Crn(i) == crn && i["eventType"]!.GetValue<string>() == eventType);
+
     private static async Task<JsonObject> ReadPageAsync(HttpClient client, string? after, int limit)
     {
         var response = await client.GetAsync($"/api/v1/events?limit={limit}{(after is null ? "" : $"&after={after}")}", Ct);
@@ -84,7 +106,7 @@ public abstract class EventFeedTests(CaseTransferApp app)
 
         var crn = await CaseForTheProviderAsync(nps);
 
-        var (items, cursor) = await ReadToEndAsync(partner, start);
+        var (items, cursor) = await ReadUntilAsync(partner, start, Has(crn, "case-transfer.risk-assessment.recorded"));
         Assert.Equal(["case-transfer.case.opened", "case-transfer.risk-assessment.recorded"], Types(items, crn));
         var opened = items.First(i => Crn(i) == crn);
         Assert.Equal(1, opened["version"]!.GetValue<int>());
@@ -110,7 +132,7 @@ public abstract class EventFeedTests(CaseTransferApp app)
         using var partner = configured.CreateClient();
         partner.DefaultRequestHeaders.Authorization = new("Bearer", app.TokenFor(NpsNorthWest, "nw-partner", [Roles.PartnerSystem]));
 
-        var (items, _) = await ReadToEndAsync(partner, start);
+        var (items, _) = await ReadUntilAsync(partner, start, Has(crn, "case-transfer.case.opened"));
 
         Assert.Equal($"https://case-transfer.example/api/v1/cases/{crn}", items.Single(i => Crn(i) == crn)["detailUrl"]!.GetValue<string>());
     }
@@ -121,29 +143,30 @@ public abstract class EventFeedTests(CaseTransferApp app)
         var partner = PartnerOf(NpsNorthWest);
         var (_, start) = await ReadToEndAsync(partner, null);
         var nps = NpsAllocator();
+        var last = "";
         for (var i = 0; i < 3; i++)
         {
-            await CaseForTheProviderAsync(nps);
+            last = await CaseForTheProviderAsync(nps);
         }
 
-        var (whole, _) = await ReadToEndAsync(partner, start);
+        // Later reads may run further (events of other work reaching the feed meanwhile), never differently.
+        var (whole, _) = await ReadUntilAsync(partner, start, Has(last, "case-transfer.risk-assessment.recorded"));
         Assert.True(whole.Count >= 6);
         var ids = whole.Select(i => i["id"]!.GetValue<string>()).ToList();
         foreach (var limit in new[] { 1, 2, 5 })
         {
             var (paged, _) = await ReadToEndAsync(partner, start, limit);
-            Assert.Equal(ids, paged.Select(i => i["id"]!.GetValue<string>()));
+            Assert.Equal(ids, paged.Select(i => i["id"]!.GetValue<string>()).Take(ids.Count));
         }
 
         // Resuming after any event (a webhook-id) gives exactly what follows it.
         var (rest, _) = await ReadToEndAsync(partner, ids[2]);
-        Assert.Equal(ids.Skip(3), rest.Select(i => i["id"]!.GetValue<string>()));
+        Assert.Equal(ids.Skip(3), rest.Select(i => i["id"]!.GetValue<string>()).Take(ids.Count - 3));
 
         // eventType narrows the stream without reordering it.
         var typed = await (await partner.GetAsync($"/api/v1/events?eventType=case-transfer.case.opened&limit=1000{(start is null ? "" : $"&after={start}")}", Ct)).ReadJsonAsync();
-        Assert.Equal(
-            whole.Where(i => i["eventType"]!.GetValue<string>() == "case-transfer.case.opened").Select(i => i["id"]!.GetValue<string>()),
-            typed["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        var opened = whole.Where(i => i["eventType"]!.GetValue<string>() == "case-transfer.case.opened").Select(i => i["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(opened, typed["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).Take(opened.Count));
     }
 
     [Fact]
@@ -159,11 +182,12 @@ public abstract class EventFeedTests(CaseTransferApp app)
         await MoveToTheProviderAsync(nps, crn);
         (await Provider().PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Low"), Ct)).EnsureSuccessStatusCode();
 
+        // CRC-CGM hears of the proposal made to it and of everything once it holds the case, not of the case's opening.
+        var heardByManchester = Types((await ReadUntilAsync(manchester, manchesterStart, Has(crn, "case-transfer.risk-assessment.recorded"))).Items, crn);
+
+        // Once the last of them reached the feed (for anyone), all of them had.
         var (heardByMerseyside, _) = await ReadToEndAsync(merseyside, merseysideStart);
         Assert.Empty(Types(heardByMerseyside, crn));
-
-        // CRC-CGM hears of the proposal made to it and of everything once it holds the case, not of the case's opening.
-        var heardByManchester = Types((await ReadToEndAsync(manchester, manchesterStart)).Items, crn);
         Assert.DoesNotContain("case-transfer.case.opened", heardByManchester);
         Assert.Contains("case-transfer.case.holder-changed", heardByManchester);
         Assert.Equal("case-transfer.risk-assessment.recorded", heardByManchester[^1]);
@@ -178,10 +202,12 @@ public abstract class EventFeedTests(CaseTransferApp app)
         var crn = await CaseForTheProviderAsync(nps);
 
         await MoveToTheProviderAsync(nps, crn);
-        var (beforeLater, _) = await ReadToEndAsync(partner, start);
+        var (beforeLater, _) = await ReadUntilAsync(partner, start, Has(crn, "case-transfer.case.holder-changed"));
         (await Provider().PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("Low"), Ct)).EnsureSuccessStatusCode();
         (await Provider().PostAsJsonAsync($"/api/v1/cases/{crn}/other-names", new { kind = "Alias", firstName = "Jack", lastName = "Smythe" }, Ct)).EnsureSuccessStatusCode();
 
+        // Once the new holder hears of the last change, the feed has it for everyone.
+        await ReadUntilAsync(PartnerOf(CrcGreaterManchester), null, Has(crn, "case-transfer.case.other-name-recorded"));
         var (heard, _) = await ReadToEndAsync(partner, start);
         var types = Types(heard, crn);
         Assert.Equal(Types(beforeLater, crn), types);
