@@ -114,6 +114,9 @@ public static class ServiceRegistration
         services.AddScoped<CaseTransfer.Application.Sharing.ShareMaker>();
         services.AddScoped<CaseTransfer.Application.Documents.DocumentUploads>();
         services.AddScoped<CaseTransfer.Application.Common.Persistence.EventAudience>();
+        services.AddScoped<CaseTransfer.Application.Events.EventFeed>();
+        services.AddSingleton(new CaseTransfer.Application.Events.EventFeedOptions(
+            configuration["Api:PublicBaseUrl"]?.TrimEnd('/') is { Length: > 0 } feedBaseUrl ? feedBaseUrl : null));
         services.AddSingleton<CaseTransfer.Application.Cases.NameKeyFrequencies>();
         services.AddSingleton<CaseTransfer.Application.Cases.CaseNameCache>();
         services.AddScoped<CaseTransfer.Application.Auditing.AuditTrail>();

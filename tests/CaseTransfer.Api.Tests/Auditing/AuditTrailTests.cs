@@ -126,6 +126,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/shares/{id}", checkedPaths);
         Assert.Contains("/api/v1/information-requests/{id}", checkedPaths);
         Assert.Contains("/api/v1/documents/{id}/content", checkedPaths);
+        Assert.Contains("/api/v1/events", checkedPaths);
     }
 
     /// <summary>
