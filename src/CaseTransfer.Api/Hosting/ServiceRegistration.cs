@@ -15,6 +15,7 @@ using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Transfers;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -154,6 +155,22 @@ public static class ServiceRegistration
         if (alerts.IntervalSeconds > 0)
         {
             services.AddHostedService<CaseTransfer.Infrastructure.Alerts.AlertWorkerService>();
+        }
+
+        // Webhooks: subscriptions, and the dispatcher (Webhooks:IntervalMilliseconds=0 switches it off; tests run passes themselves).
+        var webhooks = ((configuration.GetSection(CaseTransfer.Application.Webhooks.WebhookOptions.Section).Get<CaseTransfer.Application.Webhooks.WebhookOptions>()
+            ?? new CaseTransfer.Application.Webhooks.WebhookOptions()) with { PublicBaseUrl = configuration["Api:PublicBaseUrl"] }).Validate();
+        services.AddSingleton(webhooks);
+        services.AddDataProtection().SetApplicationName("CaseTransfer");
+        services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookSecrets>();
+        services.AddScoped<CaseTransfer.Application.Webhooks.SubscriptionAccess>();
+        services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookDispatcherIdentity>();
+        services.AddSingleton<CaseTransfer.Application.Webhooks.OutboxGaps>();
+        services.AddScoped<CaseTransfer.Application.Webhooks.WebhookDispatcher>();
+        CaseTransfer.Infrastructure.Webhooks.WebhookSender.Register(services, webhooks);
+        if (webhooks.IntervalMilliseconds > 0)
+        {
+            services.AddHostedService<CaseTransfer.Infrastructure.Webhooks.WebhookDispatcherService>();
         }
 
         services.AddScoped<IRequestContext, RequestContext>();
