@@ -161,7 +161,13 @@ public static class ServiceRegistration
         var webhooks = ((configuration.GetSection(CaseTransfer.Application.Webhooks.WebhookOptions.Section).Get<CaseTransfer.Application.Webhooks.WebhookOptions>()
             ?? new CaseTransfer.Application.Webhooks.WebhookOptions()) with { PublicBaseUrl = configuration["Api:PublicBaseUrl"] }).Validate();
         services.AddSingleton(webhooks);
-        services.AddDataProtection().SetApplicationName("CaseTransfer");
+        // Subscription secrets are encrypted with Data Protection; instances that share a database must share its keys
+        // (DataProtection:KeysDirectory, a directory they all see), or one cannot sign for subscriptions another made.
+        var protection = services.AddDataProtection().SetApplicationName("CaseTransfer");
+        if (configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keysDirectory)
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+        }
         services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookSecrets>();
         services.AddScoped<CaseTransfer.Application.Webhooks.SubscriptionAccess>();
         services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookDispatcherIdentity>();
