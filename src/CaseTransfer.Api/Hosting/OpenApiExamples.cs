@@ -112,7 +112,8 @@ public sealed partial class OpenApiExamples : IOperationFilter
             || !(Examples.TryGetValue(operation.OperationId, out var example) || EscalationExamples.TryGetValue(operation.OperationId, out example)
                 || DisputeExamples.TryGetValue(operation.OperationId, out example) || AlertExamples.TryGetValue(operation.OperationId, out example)
                 || SharingExamples.TryGetValue(operation.OperationId, out example)
-                || VictimLiaisonExamples.TryGetValue(operation.OperationId, out example)))
+                || VictimLiaisonExamples.TryGetValue(operation.OperationId, out example)
+                || WebhookExamples.TryGetValue(operation.OperationId, out example)))
         {
             return;
         }
