@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using CaseTransfer.Application.Auditing;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Behaviours;
 using CaseTransfer.Domain.Auditing;
@@ -169,10 +170,14 @@ public sealed class EnableSubscriptionHandler(SubscriptionAccess access, TimePro
     }
 }
 
-/// <summary>The subscription's dead-lettered deliveries, oldest first, with how each last failed.</summary>
+/// <summary>The subscription's dead-lettered deliveries, oldest first, with how each last failed. They name cases, so each page read is logged.</summary>
 [Authorise(Roles.Admin)]
-public sealed record ListSubscriptionFailures(Guid Id, int? Limit, string? Cursor) : IQuery<Page<DeliveryFailureView>>
+public sealed record ListSubscriptionFailures(Guid Id, int? Limit, string? Cursor) : IQuery<Page<DeliveryFailureView>>, IConsultation
 {
+    public AuditFacts Consulted(object result) => new(
+        AuditOperation.Consultation, nameof(ListSubscriptionFailures), null, "webhook-subscription", Id.ToString(), null,
+        $"{((Page<DeliveryFailureView>)result).Items.Count} failed deliveries");
+
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
 }
@@ -181,6 +186,7 @@ public sealed class ListSubscriptionFailuresValidator : AbstractValidator<ListSu
 {
     public ListSubscriptionFailuresValidator()
     {
+        RuleFor(q => q.Id).MustBeSubscriptionId();
         RuleFor(q => q.Limit).InclusiveBetween(1, ListSubscriptionFailures.MaxLimit).WithMessage($"must be from 1 to {ListSubscriptionFailures.MaxLimit}");
         RuleFor(q => q.Cursor).Must(c => c is null || Guid.TryParse(c, out _)).WithMessage("is not a cursor this service issued");
     }
@@ -226,8 +232,11 @@ public sealed record Redeliver(Guid Id, IReadOnlyList<Guid>? DeliveryIds) : ICom
 
 public sealed class RedeliverValidator : AbstractValidator<Redeliver>
 {
-    public RedeliverValidator() =>
+    public RedeliverValidator()
+    {
+        RuleFor(c => c.Id).MustBeSubscriptionId();
         RuleFor(c => c.DeliveryIds).Must(ids => ids is null || ids.Count <= Redeliver.MaxDeliveryIds).WithMessage($"must have at most {Redeliver.MaxDeliveryIds} ids");
+    }
 }
 
 public sealed class RedeliverHandler(IAppDbContext db, SubscriptionAccess access, TimeProvider clock) : ICommandHandler<Redeliver, RedeliveryView>
@@ -252,4 +261,30 @@ public sealed class RedeliverHandler(IAppDbContext db, SubscriptionAccess access
             .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), cancellationToken);
         return new RedeliveryView(subscription.Id, count);
     }
+}
+
+public static class SubscriptionValidation
+{
+    public static IRuleBuilderOptions<T, Guid> MustBeSubscriptionId<T>(this IRuleBuilder<T, Guid> rule) =>
+        rule.NotEmpty().WithMessage("is required");
+}
+
+public sealed class GetSubscriptionValidator : AbstractValidator<GetSubscription>
+{
+    public GetSubscriptionValidator() => RuleFor(q => q.Id).MustBeSubscriptionId();
+}
+
+public sealed class RotateSubscriptionSecretValidator : AbstractValidator<RotateSubscriptionSecret>
+{
+    public RotateSubscriptionSecretValidator() => RuleFor(c => c.Id).MustBeSubscriptionId();
+}
+
+public sealed class DisableSubscriptionValidator : AbstractValidator<DisableSubscription>
+{
+    public DisableSubscriptionValidator() => RuleFor(c => c.Id).MustBeSubscriptionId();
+}
+
+public sealed class EnableSubscriptionValidator : AbstractValidator<EnableSubscription>
+{
+    public EnableSubscriptionValidator() => RuleFor(c => c.Id).MustBeSubscriptionId();
 }
