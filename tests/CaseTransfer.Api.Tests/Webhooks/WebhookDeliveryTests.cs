@@ -192,6 +192,32 @@ public abstract class WebhookDeliveryTests(WebhookApp app)
     }
 
     [Fact]
+    public async Task A_subscriber_answering_503_is_tried_again_after_its_Retry_After_not_before()
+    {
+        var (id, _, receiver) = await _scenario.SubscribedReceiverAsync(NpsNorthWest, "case-transfer.case.opened");
+        await using var _1 = receiver;
+        receiver.Receiver.Mode = ReceiverMode.Unavailable;
+        var crn = await _scenario.CaseWithEventsAsync(0);
+        for (var i = 0; i < 50 && receiver.Receiver.Attempts == 0; i++)
+        {
+            await app.RunWebhookPassAsync();
+            await Task.Delay(50, Ct);
+        }
+
+        var delivery = await app.InDatabaseAsync(db => db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.SubscriptionId == Guid.Parse(id) && d.Crn == crn, Ct));
+        Assert.Equal((1, 503), (delivery.Attempts, delivery.LastStatusCode));
+        Assert.Equal(TimeSpan.FromSeconds(120), delivery.NextAttemptAt - delivery.LastAttemptAt!.Value);
+
+        receiver.Receiver.Mode = ReceiverMode.Healthy;
+        app.Clock.Set(delivery.LastAttemptAt.Value + TimeSpan.FromSeconds(100));
+        await app.RunWebhookPassAsync();
+        Assert.Empty(About(receiver, [crn]));
+        app.Clock.Set(delivery.LastAttemptAt.Value + TimeSpan.FromSeconds(121));
+        await app.RunWebhookPassAsync();
+        Assert.Single(About(receiver, [crn]));
+    }
+
+    [Fact]
     public async Task During_a_secret_rotations_overlap_deliveries_carry_signatures_by_both_secrets()
     {
         var (id, oldSecret, receiver) = await _scenario.SubscribedReceiverAsync(NpsNorthWest);
