@@ -113,7 +113,8 @@ public sealed partial class OpenApiExamples : IOperationFilter
                 || DisputeExamples.TryGetValue(operation.OperationId, out example) || AlertExamples.TryGetValue(operation.OperationId, out example)
                 || SharingExamples.TryGetValue(operation.OperationId, out example)
                 || VictimLiaisonExamples.TryGetValue(operation.OperationId, out example)
-                || EventExamples.TryGetValue(operation.OperationId, out example)))
+                || EventExamples.TryGetValue(operation.OperationId, out example)
+                || WebhookExamples.TryGetValue(operation.OperationId, out example)))
         {
             return;
         }

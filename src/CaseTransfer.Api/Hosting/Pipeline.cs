@@ -39,6 +39,7 @@ public static class Pipeline
         app.MapAlertEndpoints();
         app.MapTransferEndpoints();
         app.MapEventEndpoints();
+        app.MapSubscriptionEndpoints();
         return app;
     }
 

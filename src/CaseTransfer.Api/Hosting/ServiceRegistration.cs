@@ -16,6 +16,7 @@ using CaseTransfer.Infrastructure.Transfers;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -158,6 +159,28 @@ public static class ServiceRegistration
         if (alerts.IntervalSeconds > 0)
         {
             services.AddHostedService<CaseTransfer.Infrastructure.Alerts.AlertWorkerService>();
+        }
+
+        // Webhooks: subscriptions, and the dispatcher (Webhooks:IntervalMilliseconds=0 switches it off; tests run passes themselves).
+        var webhooks = ((configuration.GetSection(CaseTransfer.Application.Webhooks.WebhookOptions.Section).Get<CaseTransfer.Application.Webhooks.WebhookOptions>()
+            ?? new CaseTransfer.Application.Webhooks.WebhookOptions()) with { PublicBaseUrl = configuration["Api:PublicBaseUrl"] }).Validate();
+        services.AddSingleton(webhooks);
+        // Subscription secrets are encrypted with Data Protection; instances that share a database must share its keys
+        // (DataProtection:KeysDirectory, a directory they all see), or one cannot sign for subscriptions another made.
+        var protection = services.AddDataProtection().SetApplicationName("CaseTransfer");
+        if (configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keysDirectory)
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+        }
+        services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookSecrets>();
+        services.AddScoped<CaseTransfer.Application.Webhooks.SubscriptionAccess>();
+        services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookDispatcherIdentity>();
+        services.AddSingleton<CaseTransfer.Application.Webhooks.OutboxGaps>();
+        services.AddScoped<CaseTransfer.Application.Webhooks.WebhookDispatcher>();
+        CaseTransfer.Infrastructure.Webhooks.WebhookSender.Register(services, webhooks);
+        if (webhooks.IntervalMilliseconds > 0)
+        {
+            services.AddHostedService<CaseTransfer.Infrastructure.Webhooks.WebhookDispatcherService>();
         }
 
         services.AddScoped<IRequestContext, RequestContext>();

@@ -52,6 +52,8 @@ public interface IAppDbContext
     DbSet<AuditTreeNode> AuditTreeNodes { get; }
     DbSet<AuditCheckpoint> AuditCheckpoints { get; }
     DbSet<OutboxMessage> OutboxMessages { get; }
+    DbSet<CaseTransfer.Application.Webhooks.WebhookSubscription> WebhookSubscriptions { get; }
+    DbSet<CaseTransfer.Application.Webhooks.WebhookDelivery> WebhookDeliveries { get; }
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
 
     DatabaseFacade Database { get; }

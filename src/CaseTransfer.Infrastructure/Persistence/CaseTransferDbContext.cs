@@ -1,3 +1,4 @@
+using CaseTransfer.Application.Webhooks;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Persistence;
 using CaseTransfer.Application.Alerts;
@@ -73,6 +74,8 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<AuditTreeNode> AuditTreeNodes => Set<AuditTreeNode>();
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -640,6 +643,39 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(o => o.Crn).HasMaxLength(7);
             b.Property(o => o.Audience).HasMaxLength(1_000);
             b.HasIndex(o => new { o.DispatchedAt, o.Sequence });
+        });
+
+        modelBuilder.Entity<WebhookSubscription>(b =>
+        {
+            b.HasKey(s => s.Id);
+            b.Property(s => s.Id).ValueGeneratedNever();
+            b.Property(s => s.OrganisationCode).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(s => s.CallbackUrl).HasMaxLength(WebhookSubscription.CallbackUrlMaxLength);
+            b.Property(s => s.EventTypes).HasConversion(new StringListConverter(), new StringListComparer()).HasMaxLength(6_000);
+            b.Property(s => s.Description).HasMaxLength(WebhookSubscription.DescriptionMaxLength);
+            b.Property(s => s.ProtectedSecret).HasMaxLength(1_000);
+            b.Property(s => s.ProtectedPreviousSecret).HasMaxLength(1_000);
+            b.Property(s => s.DisabledReason).HasMaxLength(200);
+            b.Property(s => s.CreatedBy).HasMaxLength(200);
+            b.Property(s => s.Version).IsConcurrencyToken();
+            b.HasIndex(s => s.OrganisationCode);
+            b.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationCode);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(b =>
+        {
+            b.HasKey(d => d.Id);
+            b.Property(d => d.Id).ValueGeneratedNever();
+            b.Property(d => d.EventType).HasMaxLength(100);
+            b.Property(d => d.Crn).HasMaxLength(7);
+            b.Property(d => d.LastError).HasMaxLength(WebhookDelivery.LastErrorMaxLength);
+            b.Property(d => d.ClaimedBy).HasMaxLength(WebhookDelivery.ClaimedByMaxLength);
+
+            // One delivery per event per subscription, whichever dispatcher fans out.
+            b.HasIndex(d => new { d.SubscriptionId, d.OutboxSequence }).IsUnique();
+            b.HasIndex(d => new { d.State, d.NextAttemptAt });
+            b.HasIndex(d => new { d.SubscriptionId, d.Crn, d.State, d.OutboxSequence });
+            b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId);
         });
 
         modelBuilder.Entity<IdempotencyRecord>(b =>

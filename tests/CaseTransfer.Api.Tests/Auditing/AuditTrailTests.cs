@@ -22,6 +22,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
     [
         "/api/v1/organisations", "/api/v1/organisations/{code}/practitioners", "/api/v1/allocations/rulesets",
         "/api/v1/audit/checkpoints", "/api/v1/audit/public-key", "/api/v1/audit/entries/{index}/proof", "/api/v1/audit/consistency",
+
+        // A webhook subscription's settings name no case; its failures do (and are checked below).
+        "/api/v1/subscriptions", "/api/v1/subscriptions/{id}",
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -85,6 +88,11 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         var documentId = (await (await client.PostAsync($"/api/v1/cases/{crn}/documents?fileName=report.pdf", pdf, Ct))
             .EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
 
+        // A webhook subscription of the region's: its failures name cases.
+        var admin = app.ClientFor(NpsNorthWest, "nw-admin-01", Roles.Admin);
+        var subscriptionId = (await (await admin.PostAsJsonAsync("/api/v1/subscriptions", new { callbackUrl = "https://cms.nps-nw.example/events", eventTypes = new[] { "*" } }, Ct))
+            .EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -100,13 +108,15 @@ public abstract class AuditTrailTests(CaseTransferApp app)
                 : path.StartsWith("/api/v1/shares", StringComparison.Ordinal) ? shareId
                 : path.StartsWith("/api/v1/information-requests", StringComparison.Ordinal) ? requestId
                 : path.StartsWith("/api/v1/documents", StringComparison.Ordinal) ? documentId
+                : path.StartsWith("/api/v1/subscriptions", StringComparison.Ordinal) ? subscriptionId
                 : allocationId;
             var url = path.Replace("{crn}", crn, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal)
                 + (path == "/api/v1/cases" ? $"?q={crn}" : "");
             var before = await ConsultationsAsync();
 
             // Victims' details are read by the NPS victim liaison unit alone (everyone else: 404).
-            var reader = isTransfer ? nationalManager : path.EndsWith("/victims", StringComparison.Ordinal) ? victimLiaison : client;
+            var reader = isTransfer ? nationalManager : path.EndsWith("/victims", StringComparison.Ordinal) ? victimLiaison
+                : path.StartsWith("/api/v1/subscriptions", StringComparison.Ordinal) ? admin : client;
             var response = await reader.GetAsync(url, Ct);
 
             Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}");
@@ -127,6 +137,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Contains("/api/v1/information-requests/{id}", checkedPaths);
         Assert.Contains("/api/v1/documents/{id}/content", checkedPaths);
         Assert.Contains("/api/v1/events", checkedPaths);
+        Assert.Contains("/api/v1/subscriptions/{id}/failures", checkedPaths);
     }
 
     /// <summary>

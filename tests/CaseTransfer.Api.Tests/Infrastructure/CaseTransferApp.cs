@@ -70,6 +70,8 @@ public abstract class CaseTransferApp(Engine engine, DocumentStoreKind documentS
     /// </summary>
     public CaseTransferApp OnSameDatabase() => new SameDatabaseApp(this);
 
+    private string KeysDirectory => _documentsDirectory + "-keys";
+
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("Not initialised.");
 
     public byte[] SigningKey => Convert.FromBase64String(_signingKey);
@@ -141,6 +143,11 @@ public abstract class CaseTransferApp(Engine engine, DocumentStoreKind documentS
         builder.UseSetting("Disputes:SweepSeconds", "0");
         // And alerts: tests run the passes themselves (RunAlertPassAsync).
         builder.UseSetting("Alerts:IntervalSeconds", "0");
+
+        // And webhooks: tests run the dispatcher's passes themselves (RunWebhookPassAsync). Instances on one database
+        // share the Data Protection keys that encrypt subscription secrets, as deployed instances must.
+        builder.UseSetting("Webhooks:IntervalMilliseconds", "0");
+        builder.UseSetting("DataProtection:KeysDirectory", KeysDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
@@ -211,6 +218,13 @@ public abstract class CaseTransferApp(Engine engine, DocumentStoreKind documentS
         return await scope.ServiceProvider.GetRequiredService<CaseTransfer.Application.Alerts.AlertJob>().RunAsync(kind, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Runs one webhook dispatcher pass as the background service would (this instance's claims, its clock).</summary>
+    public async Task<CaseTransfer.Application.Webhooks.WebhookPassResult> RunWebhookPassAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CaseTransfer.Application.Webhooks.WebhookDispatcher>().RunAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Runs work against the database directly, to check what a request did or did not write.</summary>
     public async Task<T> InDatabaseAsync<T>(Func<CaseTransferDbContext, Task<T>> work)
     {
@@ -237,6 +251,11 @@ public abstract class CaseTransferApp(Engine engine, DocumentStoreKind documentS
         if (_ownsDocuments && Directory.Exists(_documentsDirectory))
         {
             Directory.Delete(_documentsDirectory, recursive: true);
+        }
+
+        if (_ownsDocuments && Directory.Exists(KeysDirectory))
+        {
+            Directory.Delete(KeysDirectory, recursive: true);
         }
 
         GC.SuppressFinalize(this);
