@@ -175,7 +175,6 @@ public static class ServiceRegistration
         services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookSecrets>();
         services.AddScoped<CaseTransfer.Application.Webhooks.SubscriptionAccess>();
         services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookDispatcherIdentity>();
-        services.AddSingleton<CaseTransfer.Application.Webhooks.OutboxGaps>();
         services.AddScoped<CaseTransfer.Application.Webhooks.WebhookDispatcher>();
         CaseTransfer.Infrastructure.Webhooks.WebhookSender.Register(services, webhooks);
         if (webhooks.IntervalMilliseconds > 0)

@@ -135,8 +135,25 @@ public sealed class EventFeed(IAppDbContext db)
             .Where(o => o.Sequence > from && (o.Audience == null || o.Audience.Contains(marker)) && (eventType == null || o.EventType == eventType))
             .OrderBy(o => o.Sequence)
             .Take(limit)
-            .Select(o => new FeedRow { Id = o.Id, Payload = o.Payload })
+            .Select(o => new FeedRow { Id = o.Id, Payload = o.Payload, Sequence = o.Sequence, EventType = o.EventType, Crn = o.Crn })
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The last event a read now could serve, in the feed's order: where a reader starting now begins (a new webhook
+    /// subscription hears of what comes after it). Null when there is none.
+    /// </summary>
+    public async Task<Guid?> LatestAsync(CancellationToken cancellationToken)
+    {
+        if (db.Database.ProviderName == Postgres)
+        {
+            return await db.Database.SqlQuery<Guid?>($"""
+                SELECT "Id" AS "Value" FROM "OutboxMessages" WHERE "TransactionId" < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY "TransactionId" DESC, "Sequence" DESC LIMIT 1
+                """).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        return await db.OutboxMessages.AsNoTracking().OrderByDescending(o => o.Sequence).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<FeedRow>> ReadPostgresAsync(Guid? after, string marker, string? eventType, int limit, CancellationToken cancellationToken)
@@ -154,7 +171,7 @@ public sealed class EventFeed(IAppDbContext db)
 
         var type = eventType ?? "";
         return await db.Database.SqlQuery<FeedRow>($"""
-            SELECT "Id", "Payload" FROM "OutboxMessages"
+            SELECT "Id", "Payload", "Sequence", "EventType", "Crn" FROM "OutboxMessages"
             WHERE "TransactionId" < pg_snapshot_xmin(pg_current_snapshot())
               AND ("TransactionId", "Sequence") > ({fromTransaction}::xid8, {fromSequence})
               AND ("Audience" IS NULL OR strpos("Audience", {marker}) > 0)
@@ -170,6 +187,9 @@ public sealed class EventFeed(IAppDbContext db)
     {
         public Guid Id { get; init; }
         public string Payload { get; init; } = null!;
+        public long Sequence { get; init; }
+        public string EventType { get; init; } = null!;
+        public string? Crn { get; init; }
     }
 
     private sealed class FeedPosition

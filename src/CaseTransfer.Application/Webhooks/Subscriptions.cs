@@ -57,16 +57,17 @@ public sealed partial class CreateSubscriptionValidator : AbstractValidator<Crea
     private static partial Regex EventType();
 }
 
-public sealed class CreateSubscriptionHandler(IAppDbContext db, ICaller caller, WebhookSecrets secrets, TimeProvider clock)
+public sealed class CreateSubscriptionHandler(IAppDbContext db, ICaller caller, WebhookSecrets secrets, Events.EventFeed feed, TimeProvider clock)
     : ICommandHandler<CreateSubscription, SubscriptionView>
 {
     public async ValueTask<SubscriptionView> Handle(CreateSubscription command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
 
-        // From now on: the newest event already stored is the mark fan-out starts after. An event committed in the
-        // same instant with a lower sequence may or may not be heard; nothing later is missed.
-        var newest = await db.OutboxMessages.MaxAsync(o => (long?)o.Sequence, cancellationToken) ?? 0;
+        // From now on: the last event the feed could serve now is the mark fan-out starts after (the feed's order, in
+        // which nothing that commits later sorts before it). An event committing in the same instant may or may not be
+        // heard; nothing later is missed.
+        var newest = await feed.LatestAsync(cancellationToken);
         var secret = WebhookSecrets.New();
         var subscription = new WebhookSubscription(
             Guid.CreateVersion7(now), caller.OrganisationCode, command.CallbackUrl!, [.. command.EventTypes!.Distinct(StringComparer.Ordinal)],

@@ -5,6 +5,8 @@ using CaseTransfer.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
+using CaseTransfer.Application.Events;
+
 namespace CaseTransfer.Application.Webhooks;
 
 /// <summary>One POST of one event to one subscriber, signed with every secret in force.</summary>
@@ -41,35 +43,15 @@ public sealed class WebhookDispatcherIdentity
     private static string Limit(string name) => name.Length <= 150 ? name : name[^150..];
 }
 
-/// <summary>
-/// When each hole in the outbox's sequence was first seen, in real time (not the service's clock, which tests move):
-/// fan-out waits <see cref="WebhookOptions.GapGraceMilliseconds"/> for a hole to fill before passing it.
-/// </summary>
-public sealed class OutboxGaps
-{
-    private readonly ConcurrentDictionary<long, long> _firstSeen = new();
-
-    public bool Waited(long sequence, int graceMilliseconds)
-    {
-        var now = Environment.TickCount64;
-        var first = _firstSeen.GetOrAdd(sequence, now);
-        if (now - first < graceMilliseconds)
-        {
-            return false;
-        }
-
-        _firstSeen.TryRemove(sequence, out _);
-        return true;
-    }
-}
-
 /// <summary>What a pass did.</summary>
 public sealed record WebhookPassResult(int FannedOut, int Claimed, int Delivered, int Failed, int DeadLettered, int NotAttempted);
 
 /// <summary>
 /// Delivers events to subscriptions, safe beside other instances on one database. A pass (1) fans out: for each enabled
-/// subscription, the outbox messages after its mark (<see cref="WebhookSubscription.FannedOutTo"/>) that it wants and
-/// whose audience holds its organisation (or that concern no case) become delivery rows, and the mark moves, with a
+/// subscription, the events after its mark (<see cref="WebhookSubscription.FannedOutAfter"/>) that it wants and whose
+/// audience holds its organisation (or that concern no case), read as the events feed reads them (<see cref="EventFeed"/>:
+/// in an order where an event that commits late never sorts behind what was already read, so none is passed over),
+/// become delivery rows, and the mark moves, with a
 /// conditional update in the same transaction, so two dispatchers never both do it; (2) claims due deliveries with a
 /// conditional update (a delivery no live claim holds), taking of each case only the oldest delivery still pending for
 /// the subscription, so a subscriber hears of a case's events in order: event n+1 waits until n is delivered or
@@ -83,7 +65,7 @@ public sealed class WebhookDispatcher(
     WebhookSecrets secrets,
     WebhookOptions options,
     WebhookDispatcherIdentity identity,
-    OutboxGaps gaps,
+    EventFeed feed,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger)
 {
@@ -140,31 +122,25 @@ public sealed class WebhookDispatcher(
         var total = 0;
         foreach (var subscription in subscriptions)
         {
-            var mark = subscription.FannedOutTo;
-            var messages = await db.OutboxMessages.AsNoTracking().Where(o => o.Sequence > mark).OrderBy(o => o.Sequence).Take(options.FanOutBatchSize)
-                .Select(o => new { o.Sequence, o.Id, o.EventType, o.Crn, o.Audience })
-                .ToListAsync(cancellationToken);
-
-            // Up to the first hole not yet waited for: a message below it may still be committing.
-            var taken = messages.TakeWhile((m, i) => m.Sequence == (i == 0 ? mark : messages[i - 1].Sequence) + 1
-                || gaps.Waited((i == 0 ? mark : messages[i - 1].Sequence) + 1, options.GapGraceMilliseconds)).ToList();
+            var mark = subscription.FannedOutAfter;
+            var marker = EventAudience.Marker(subscription.OrganisationCode);
+            var taken = await feed.ReadAsync(mark, marker, null, options.FanOutBatchSize, cancellationToken);
             if (taken.Count == 0)
             {
                 continue;
             }
 
-            var marker = EventAudience.Marker(subscription.OrganisationCode);
             var now = clock.GetUtcNow();
-            var wanted = taken.Where(m => subscription.Wants(m.EventType) && (m.Audience is null || m.Audience.Contains(marker, StringComparison.Ordinal)))
+            var wanted = taken.Where(m => subscription.Wants(m.EventType))
                 .Select(m => new WebhookDelivery(Guid.CreateVersion7(now), subscription.Id, m.Sequence, m.Id, m.EventType, m.Crn, now))
                 .ToList();
-            var to = taken[^1].Sequence;
+            Guid? to = taken[^1].Id;
             var strategy = db.Database.CreateExecutionStrategy();
             var added = await strategy.ExecuteAsync(async ct =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var moved = await db.WebhookSubscriptions.Where(s => s.Id == subscription.Id && s.FannedOutTo == mark)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.FannedOutTo, to), ct);
+                var moved = await db.WebhookSubscriptions.Where(s => s.Id == subscription.Id && s.FannedOutAfter == mark)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.FannedOutAfter, to), ct);
                 if (moved != 1)
                 {
                     return 0; // Another dispatcher fanned these out first.

@@ -26,13 +26,6 @@ public sealed record WebhookOptions
     /// <summary>How long the previous secret keeps signing beside the new one after a rotation.</summary>
     public int SecretOverlapHours { get; init; } = 24;
 
-    /// <summary>
-    /// How long a hole in the outbox's sequence is waited for before fan-out passes it: on PostgreSQL a transaction can
-    /// commit an event with a lower sequence after a higher one is visible, and a hole can also be a rolled-back insert
-    /// that will never fill.
-    /// </summary>
-    public int GapGraceMilliseconds { get; init; } = 10_000;
-
     /// <summary>Failures in a row that open a subscriber's circuit; while open its deliveries wait without using attempts.</summary>
     public int CircuitBreakerMinimumThroughput { get; init; } = 5;
 
@@ -53,7 +46,6 @@ public sealed record WebhookOptions
             (nameof(MaxParallelSubscribers), MaxParallelSubscribers, 1),
             (nameof(TimeoutSeconds), TimeoutSeconds, 1),
             (nameof(SecretOverlapHours), SecretOverlapHours, 0),
-            (nameof(GapGraceMilliseconds), GapGraceMilliseconds, 0),
             (nameof(CircuitBreakerMinimumThroughput), CircuitBreakerMinimumThroughput, 2),
             (nameof(CircuitBreakSeconds), CircuitBreakSeconds, 1),
         })

@@ -21,7 +21,7 @@ public sealed class WebhookSubscription
 
     public WebhookSubscription(
         Guid id, string organisationCode, string callbackUrl, IReadOnlyList<string> eventTypes, string? description,
-        string protectedSecret, long startAfterSequence, string createdBy, DateTimeOffset now)
+        string protectedSecret, Guid? startAfter, string createdBy, DateTimeOffset now)
     {
         Id = id;
         OrganisationCode = organisationCode;
@@ -29,7 +29,7 @@ public sealed class WebhookSubscription
         EventTypes = eventTypes;
         Description = description;
         ProtectedSecret = protectedSecret;
-        FannedOutTo = startAfterSequence;
+        FannedOutAfter = startAfter;
         CreatedBy = createdBy;
         CreatedAt = now;
         Enabled = true;
@@ -56,7 +56,7 @@ public sealed class WebhookSubscription
     /// to the newest event then, so a subscription hears of events from its creation onward only. Moved by the
     /// dispatcher alone, with a conditional update, so two dispatchers never fan out the same events twice.
     /// </summary>
-    public long FannedOutTo { get; private set; }
+    public Guid? FannedOutAfter { get; private set; }
 
     public long Version { get; private set; }
 

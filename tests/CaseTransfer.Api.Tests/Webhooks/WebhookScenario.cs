@@ -32,7 +32,6 @@ public abstract class WebhookApp(Engine engine) : CaseTransferApp(engine)
         base.ConfigureWebHost(builder);
         builder.UseSetting("Webhooks:TimeoutSeconds", "1");
         builder.UseSetting("Webhooks:CircuitBreakSeconds", "1");
-        builder.UseSetting("Webhooks:GapGraceMilliseconds", "100");
         builder.UseSetting("Api:PublicBaseUrl", "https://case-transfer.example");
         builder.ConfigureTestServices(services =>
         {

@@ -247,8 +247,8 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                         .HasMaxLength(6000)
                         .HasColumnType("character varying(6000)");
 
-                    b.Property<long>("FannedOutTo")
-                        .HasColumnType("bigint");
+                    b.Property<Guid?>("FannedOutAfter")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("OrganisationCode")
                         .IsRequired()

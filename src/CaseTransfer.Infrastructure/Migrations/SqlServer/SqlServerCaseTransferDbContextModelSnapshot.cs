@@ -247,8 +247,8 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(6000)
                         .HasColumnType("nvarchar(max)");
 
-                    b.Property<long>("FannedOutTo")
-                        .HasColumnType("bigint");
+                    b.Property<Guid?>("FannedOutAfter")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("OrganisationCode")
                         .IsRequired()

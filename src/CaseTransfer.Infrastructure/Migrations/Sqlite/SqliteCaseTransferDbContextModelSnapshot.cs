@@ -240,8 +240,8 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(6000)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("FannedOutTo")
-                        .HasColumnType("INTEGER");
+                    b.Property<Guid?>("FannedOutAfter")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("OrganisationCode")
                         .IsRequired()

@@ -29,7 +29,7 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     DisabledAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    FannedOutTo = table.Column<long>(type: "INTEGER", nullable: false),
+                    FannedOutAfter = table.Column<Guid>(type: "TEXT", nullable: true),
                     Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

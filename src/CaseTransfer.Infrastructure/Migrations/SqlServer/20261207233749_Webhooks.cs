@@ -29,7 +29,7 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     DisabledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     CreatedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    FannedOutTo = table.Column<long>(type: "bigint", nullable: false),
+                    FannedOutAfter = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     Version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>

@@ -29,7 +29,7 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                     DisabledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CreatedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    FannedOutTo = table.Column<long>(type: "bigint", nullable: false),
+                    FannedOutAfter = table.Column<Guid>(type: "uuid", nullable: true),
                     Version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
