@@ -69,8 +69,16 @@ public sealed class RunningReceiver : IAsyncDisposable
         return new RunningReceiver(app, address);
     }
 
+    /// <summary>Run when the receiver stops: its subscription is switched off, so it never calls whatever listens on this port next.</summary>
+    public Func<Task>? OnStopping { get; set; }
+
     public async ValueTask DisposeAsync()
     {
+        if (OnStopping is { } stopping)
+        {
+            await stopping();
+        }
+
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
@@ -103,6 +111,12 @@ public sealed class WebhookScenario(WebhookApp app)
         var receiver = await RunningReceiver.StartAsync();
         var (id, secret, _) = await SubscribeAsync(organisation, receiver.CallbackUrl, eventTypes);
         receiver.Receiver.Signatures = new SignatureCheck([secret]);
+
+        // A later test's receiver may be given this one's port: this subscription must not call it (a stray attempt
+        // with another secret, counted by that receiver).
+        var subscriptionId = Guid.Parse(id);
+        receiver.OnStopping = () => app.InDatabaseAsync(db => db.WebhookSubscriptions.Where(s => s.Id == subscriptionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Enabled, false), CancellationToken.None));
         return (id, secret, receiver);
     }
 
