@@ -35,7 +35,7 @@ public sealed class EventFeedCommitOrderTests(PostgresApp app) : IClassFixture<P
         return (connection, transaction, id);
     }
 
-    private static async Task InsertEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string crn)
+    internal static async Task InsertEventAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string crn)
     {
         var payload = new JsonObject
         {
