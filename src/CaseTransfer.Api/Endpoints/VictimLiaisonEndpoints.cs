@@ -30,7 +30,7 @@ public static class VictimLiaisonEndpoints
         group.MapGet("/victim-conditions", GetVictimConditions)
             .WithName(nameof(GetVictimConditions))
             .WithSummary("The case's victim conditions, current and ended, in the order they start")
-            .WithDescription("For whoever may read the case summary, and for the NPS victim liaison unit on any case. current is true until the condition is ended or passes its last day. A consultation in the audit log.")
+            .WithDescription("For the holder (and a provider in its handover period), not for the recipients of a share, and for the NPS victim liaison unit on any case. current is true until the condition is ended or passes its last day. A consultation in the audit log.")
             .WritesProblems(400, 401, 403, 404);
 
         group.MapPost("/victim-conditions/{id}/end", EndVictimCondition)

@@ -174,7 +174,10 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
     public async Task<Guid> GetReadableIdAsync(string crn, CancellationToken cancellationToken) =>
         await IdIn(await ReadableCasesAsync(cancellationToken), crn, cancellationToken);
 
-    /// <summary>The id of a case whose history the caller may read (held, or granted; not through a share); 404 otherwise.</summary>
+    /// <summary>
+    /// The id of a case whose history the caller may read (held, or granted; not through a share); 404 otherwise. Also
+    /// what victim liaison conditions need: they bind the holder, not a share's recipients.
+    /// </summary>
     public async Task<Guid> GetHistoryReadableIdAsync(string crn, CancellationToken cancellationToken) =>
         await IdIn(
             db.Cases.Where(QueryParts.Bind(ReadsHistory, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now)),

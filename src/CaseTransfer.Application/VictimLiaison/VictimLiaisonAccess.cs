@@ -38,11 +38,14 @@ public sealed class VictimLiaisonAccess(IAppDbContext db, CaseAccess cases, ICal
             ? (await AnyCaseAsync(crn, cancellationToken)).Id
             : throw new NotFoundException("Case", crn);
 
-    /// <summary>For reading the conditions: the unit nationally, anyone else as for the case summary.</summary>
+    /// <summary>
+    /// For reading the conditions: the unit nationally; anyone else as for the case's history (the holder, or a
+    /// handover grant), not through a share, whose recipients the conditions do not bind (the summary leaves them out too).
+    /// </summary>
     public async Task<Guid> CaseForConditionsAsync(string crn, CancellationToken cancellationToken) =>
         await IsUnitAsync(cancellationToken)
             ? (await AnyCaseAsync(crn, cancellationToken)).Id
-            : await cases.GetReadableIdAsync(crn, cancellationToken);
+            : await cases.GetHistoryReadableIdAsync(crn, cancellationToken);
 
     private async Task<(Guid Id, Crn Crn)> AnyCaseAsync(string crn, CancellationToken cancellationToken)
     {

@@ -49,6 +49,8 @@ public abstract class ShareAccessTests(EscalationClockApp app)
             Assert.True(await FindsAsync(client, crn));
             Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, $"/api/v1/cases/{crn}/risk-assessments"));
             Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, $"/api/v1/cases/{crn}/holders"));
+            Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, $"/api/v1/cases/{crn}/victim-conditions"));
+            Assert.Null(summary["victimLiaison"]);
             var received = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/shares?crn={crn}", Ct))!;
             Assert.Equal(Id(share), Id(Assert.Single(received["items"]!.AsArray())!.AsObject()));
         }
@@ -56,6 +58,9 @@ public abstract class ShareAccessTests(EscalationClockApp app)
         // A read-only share changes nothing the recipient may do with the case itself.
         var change = await recipient.PostAsJsonAsync($"/api/v1/cases/{crn}/risk-assessments", Assessment("High"), Ct);
         Assert.Equal(HttpStatusCode.NotFound, change.StatusCode);
+
+        // The holder still reads the victim liaison conditions that bind it.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(_s.Holder(), $"/api/v1/cases/{crn}/victim-conditions"));
 
         // A third organisation sees none of it.
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(third, path));
