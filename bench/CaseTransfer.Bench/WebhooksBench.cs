@@ -41,6 +41,7 @@ internal static class WebhooksBench
         var scenarios = (Opt("--scenarios") ?? "one,pair,dead").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var deadSwitch = Int("--dead-switch-at", 2_000);
         var limit = Int("--limit", 180);
+        analyseEveryMs = Int("--analyze-every-ms", 0);
         var settings = new Dictionary<string, string>
         {
             ["Webhooks:IntervalMilliseconds"] = Opt("--interval") ?? "100",
@@ -156,6 +157,13 @@ internal static class WebhooksBench
             deadTask = SilentListenerAsync(deadPort, () => first.Count >= deadSwitch, clock, stopDead.Token);
         }
 
+        Task? analyseTask = null;
+        if (analyseEveryMs > 0 && engine == "postgres")
+        {
+            analyseTask = AnalyseLoopAsync(host, stopDead.Token);
+            Console.WriteLine($"diagnosis: ANALYZE \"WebhookDeliveries\" every {analyseEveryMs} ms while the deliveries run");
+        }
+
         await using (var scope = inProcess.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CaseTransfer.Application.Common.IAppDbContext>();
@@ -191,6 +199,11 @@ internal static class WebhooksBench
         }
 
         stopDead.Cancel();
+        if (analyseTask is not null)
+        {
+            try { await analyseTask; } catch (OperationCanceledException) { }
+        }
+
         if (deadTask is not null)
         {
             try { await deadTask; } catch (OperationCanceledException) { }
@@ -222,6 +235,24 @@ internal static class WebhooksBench
     }
 
     private static int deadAccepted;
+
+    /// <summary>
+    /// Diagnosis only (<c>--analyze-every-ms</c>, PostgreSQL): ANALYZE the deliveries table this often while the
+    /// deliveries run, as autovacuum would if it kept up, to see whether the claim query's plan on a table with stale
+    /// statistics (fresh, analysed empty) is what a pass waits for.
+    /// </summary>
+    private static int analyseEveryMs;
+
+    private static async Task AnalyseLoopAsync(BenchHost host, CancellationToken ct)
+    {
+        var db = new BenchDatabase("postgres", host.ConnectionString);
+        await using var connection = await db.OpenAsync();
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(analyseEveryMs, ct);
+            await AlertBench.ExecuteAsync(connection, """ANALYZE "WebhookDeliveries" """);
+        }
+    }
 
     private static double deadSwitchedAt;
 
