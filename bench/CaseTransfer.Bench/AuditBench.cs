@@ -744,7 +744,7 @@ internal sealed class BenchHost(string engine, string apiDll, string? keepDir = 
         api = null;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
