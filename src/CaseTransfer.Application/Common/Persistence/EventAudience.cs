@@ -23,26 +23,30 @@ public sealed class EventAudience(IAppDbContext db, OrganisationDirectory direct
         var seeing = crns.ToDictionary(c => c, _ => new List<string>());
         if (crns.Count > 0)
         {
-            // The holder after the change: a case this unit of work changes or opens is tracked; the others are read.
+            // One read of who sees each case now: its holder, the recipients of its live whole-organisation shares and
+            // those with a grant in force. A case this unit of work changes or opens is tracked, and its holder after
+            // the change is the tracked one (the read shows the holder before it, or no row for a case being opened).
             var ids = crns.Select(Crn.Parse).ToList();
             var tracked = db.ChangeTracker.Entries<Case>().Where(e => ids.Contains(e.Entity.Crn)).ToDictionary(e => e.Entity.Crn.Value, e => e.Entity.HolderOrganisationCode);
-            var untracked = ids.Where(c => !tracked.ContainsKey(c.Value)).ToList();
-            var read = untracked.Count == 0 ? [] : await db.Cases.AsNoTracking().Where(c => untracked.Contains(c.Crn))
-                .Select(c => new { c.Crn, c.HolderOrganisationCode }).ToListAsync(cancellationToken);
             var now = clock.GetUtcNow();
-            var shared = await db.Shares.AsNoTracking()
-                .Where(s => ids.Contains(s.Crn) && s.RevokedAt == null && s.ExpiresAt > now && !s.NamesPeople)
-                .Select(s => new { s.Crn, Code = s.RecipientOrganisationCode }).ToListAsync(cancellationToken);
-            var granted = await db.CaseAccessGrants.AsNoTracking()
-                .Where(g => g.From <= now && g.Until > now && db.Cases.Any(c => c.Id == g.CaseId && ids.Contains(c.Crn)))
-                .Select(g => new { Crn = db.Cases.Where(c => c.Id == g.CaseId).Select(c => c.Crn).First(), Code = g.OrganisationCode })
+            var read = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Crn))
+                .Select(c => new
+                {
+                    c.Crn,
+                    c.HolderOrganisationCode,
+                    Shared = db.Shares.Where(s => s.CaseId == c.Id && s.RevokedAt == null && s.ExpiresAt > now && !s.NamesPeople)
+                        .Select(s => s.RecipientOrganisationCode).ToList(),
+                    Granted = db.CaseAccessGrants.Where(g => g.CaseId == c.Id && g.From <= now && g.Until > now).Select(g => g.OrganisationCode).ToList(),
+                })
                 .ToListAsync(cancellationToken);
-            foreach (var (crn, code) in tracked.Select(t => (t.Key, t.Value))
-                .Concat(read.Select(r => (r.Crn.Value, r.HolderOrganisationCode)))
-                .Concat(shared.Select(s => (s.Crn.Value, s.Code)))
-                .Concat(granted.Select(g => (g.Crn.Value, g.Code))))
+            foreach (var row in read)
             {
-                seeing[crn].Add(code);
+                seeing[row.Crn.Value].AddRange([tracked.GetValueOrDefault(row.Crn.Value, row.HolderOrganisationCode), .. row.Shared, .. row.Granted]);
+            }
+
+            foreach (var (crn, holder) in tracked.Where(t => read.All(r => r.Crn.Value != t.Key)))
+            {
+                seeing[crn].Add(holder);
             }
         }
 
