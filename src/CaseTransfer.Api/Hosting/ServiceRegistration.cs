@@ -162,8 +162,8 @@ public static class ServiceRegistration
         }
 
         // Webhooks: subscriptions, and the dispatcher (Webhooks:IntervalMilliseconds=0 switches it off; tests run passes themselves).
-        var webhooks = ((configuration.GetSection(CaseTransfer.Application.Webhooks.WebhookOptions.Section).Get<CaseTransfer.Application.Webhooks.WebhookOptions>()
-            ?? new CaseTransfer.Application.Webhooks.WebhookOptions()) with { PublicBaseUrl = configuration["Api:PublicBaseUrl"] }).Validate();
+        var webhooks = (configuration.GetSection(CaseTransfer.Application.Webhooks.WebhookOptions.Section).Get<CaseTransfer.Application.Webhooks.WebhookOptions>()
+            ?? new CaseTransfer.Application.Webhooks.WebhookOptions()).Validate();
         services.AddSingleton(webhooks);
         // Subscription secrets are encrypted with Data Protection; instances that share a database must share its keys
         // (DataProtection:KeysDirectory, a directory they all see), or one cannot sign for subscriptions another made.

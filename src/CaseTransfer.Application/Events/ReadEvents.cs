@@ -33,8 +33,16 @@ public sealed record FeedEvent(
     EventPersonReference? PersonReference,
     IReadOnlyDictionary<string, JsonElement> AdditionalInformation);
 
-/// <summary>Where the feed's <c>detailUrl</c>s point: <c>Api:PublicBaseUrl</c>, without a trailing slash, or null to leave paths.</summary>
-public sealed record EventFeedOptions(string? PublicBaseUrl);
+/// <summary>
+/// Where the <c>detailUrl</c>s of events point, in the feed and in webhooks alike: <c>Api:PublicBaseUrl</c>, without a
+/// trailing slash, or null to leave paths.
+/// </summary>
+public sealed record EventFeedOptions(string? PublicBaseUrl)
+{
+    /// <summary>A stored <c>detailUrl</c> (a path) made absolute under <see cref="PublicBaseUrl"/>, when that is set.</summary>
+    public string? Absolute(string? detailUrl) =>
+        detailUrl is { } path && PublicBaseUrl is { } baseUrl && path.StartsWith('/') ? baseUrl + path : detailUrl;
+}
 
 /// <summary>
 /// The events feed: the stream webhooks deliver, for partners who poll instead. Oldest first, from after a cursor,
@@ -86,10 +94,7 @@ public sealed class ReadEventsHandler(EventFeed feed, ICaller caller, EventFeedO
     private FeedEvent Item(Guid id, string payload)
     {
         var envelope = JsonSerializer.Deserialize<FeedEvent>(payload, AppJson.Options)!;
-        var detailUrl = envelope.DetailUrl is { } path && options.PublicBaseUrl is { } baseUrl && path.StartsWith('/')
-            ? baseUrl + path
-            : envelope.DetailUrl;
-        return envelope with { Id = id, Cursor = id.ToString(), DetailUrl = detailUrl };
+        return envelope with { Id = id, Cursor = id.ToString(), DetailUrl = options.Absolute(envelope.DetailUrl) };
     }
 }
 

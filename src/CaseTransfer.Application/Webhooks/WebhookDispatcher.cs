@@ -66,6 +66,7 @@ public sealed class WebhookDispatcher(
     WebhookOptions options,
     WebhookDispatcherIdentity identity,
     EventFeed feed,
+    EventFeedOptions urls,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger)
 {
@@ -197,16 +198,16 @@ public sealed class WebhookDispatcher(
                 : [secrets.Unprotect(r.ProtectedSecret)]))];
     }
 
-    /// <summary>The envelope with its <c>detailUrl</c> made absolute with <c>Api:PublicBaseUrl</c>, when that is set.</summary>
+    /// <summary>The envelope with its <c>detailUrl</c> made absolute as the feed makes it (<see cref="EventFeedOptions.Absolute"/>).</summary>
     private string Absolute(string payload)
     {
-        if (options.PublicBaseUrl?.TrimEnd('/') is not { Length: > 0 } baseUrl || JsonNode.Parse(payload) is not JsonObject envelope
-            || envelope["detailUrl"]?.GetValue<string>() is not { } path || !path.StartsWith('/'))
+        if (urls.PublicBaseUrl is null || JsonNode.Parse(payload) is not JsonObject envelope
+            || envelope["detailUrl"]?.GetValue<string>() is not { } path || urls.Absolute(path) is not { } absolute || absolute == path)
         {
             return payload;
         }
 
-        envelope["detailUrl"] = baseUrl + path;
+        envelope["detailUrl"] = absolute;
         return envelope.ToJsonString(AppJson.Options);
     }
 

@@ -32,9 +32,6 @@ public sealed record WebhookOptions
     /// <summary>How long an opened circuit stays open.</summary>
     public int CircuitBreakSeconds { get; init; } = 30;
 
-    /// <summary>From <c>Api:PublicBaseUrl</c>: what makes an envelope's <c>detailUrl</c> absolute.</summary>
-    public string? PublicBaseUrl { get; init; }
-
     public WebhookOptions Validate()
     {
         foreach (var (name, value, min) in new[]
