@@ -96,12 +96,21 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
             codes.Contains(c.HolderOrganisationCode) && LimitsAllow(db, c, user));
 
     /// <summary>
-    /// Whether a share of the case to the caller is live (<see cref="Share.LiveAt"/>): to one of the caller's holder
-    /// codes and, when it names people, naming the caller. One definition for the case summary and search.
+    /// Whether a share reaches the caller now: to one of the caller's holder codes, live (<see cref="Share.LiveAt"/>),
+    /// and, when it names people, naming the caller. The one definition for the case's summary and search
+    /// (<see cref="SharedWithOf"/>) and for the shares a caller sees (<c>SharingAccess</c>).
     /// </summary>
+    private static readonly Expression<Func<Share, IReadOnlyList<string>, string, DateTimeOffset, bool>> ShareReachesOf = (s, codes, user, now) =>
+        codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user));
+
+    /// <summary>Stands for <see cref="ShareReachesOf"/> in a query given to <see cref="QueryParts.Expand{TDelegate}"/>; not callable.</summary>
+    [ExpandsTo(nameof(ShareReachesOf))]
+    public static bool ShareReaches(Share share, IReadOnlyList<string> codes, string user, DateTimeOffset now) =>
+        throw new InvalidOperationException("Only inside a query expanded by QueryParts.Expand.");
+
+    /// <summary>Whether a share of the case reaches the caller now (<see cref="ShareReachesOf"/>).</summary>
     private static readonly Expression<Func<DbContext, Case, IReadOnlyList<string>, string, DateTimeOffset, bool>> SharedWithOf = (db, c, codes, user, now) =>
-        db.Set<Share>().Any(s => s.CaseId == c.Id && codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now
-            && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user)));
+        db.Set<Share>().Any(s => s.CaseId == c.Id && ShareReaches(s, codes, user, now));
 
     [ExpandsTo(nameof(SharedWithOf))]
     private static bool SharedWith(DbContext db, Case @case, IReadOnlyList<string> codes, string user, DateTimeOffset now) =>
@@ -165,6 +174,13 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
     /// </summary>
     public async Task<IQueryable<Case>> ReadableCasesAsync(CancellationToken cancellationToken) =>
         db.Cases.Where(QueryParts.Bind(ReadsCase, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now));
+
+    /// <summary>The shares that reach the caller now (<see cref="ShareReachesOf"/>), for a query to build on.</summary>
+    public async Task<IQueryable<Share>> SharesReachingCallerAsync(CancellationToken cancellationToken)
+    {
+        var (codes, user, now) = (await VisibleHolderCodesAsync(cancellationToken), caller.UserId, Now);
+        return db.Shares.Where(QueryParts.Expand<Func<Share, bool>>(s => ShareReaches(s, codes, user, now)));
+    }
 
     /// <summary>The cases the caller finds in search: held by its organisation, or shared with it by a live share.</summary>
     public async Task<IQueryable<Case>> SearchableCasesAsync(CancellationToken cancellationToken) =>

@@ -119,7 +119,8 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
         // Who may read it is asked once; the picture's queries (split, one per collection) then find the case by its id
         // rather than each asking again, which a reader through a share paid for in every one of them.
         var caseId = await access.GetReadableIdAsync(query.Crn, cancellationToken);
-        var (codes, user) = await access.VisibilityAsync(cancellationToken);
+        var (codes, _) = await access.VisibilityAsync(cancellationToken);
+        var reaching = await access.SharesReachingCallerAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var row = await db.Cases.AsNoTracking()
             .Where(c => c.Id == caseId)
@@ -127,14 +128,11 @@ public sealed class GetCaseSummaryHandler(IAppDbContext db, CaseAccess access, I
             {
                 Case = c,
 
-                // A reader that does not hold the case reads it read-only, until its latest grant or live share ends
-                // (the share conditions are CaseAccess's SharedWith, aggregated).
+                // A reader that does not hold the case reads it read-only, until its latest grant or live share ends.
                 GrantedUntil = codes.Contains(c.HolderOrganisationCode) ? null : db.CaseAccessGrants
                     .Where(g => g.CaseId == c.Id && codes.Contains(g.OrganisationCode) && g.From <= now && g.Until > now)
                     .Max(g => (DateTimeOffset?)g.Until),
-                SharedUntil = codes.Contains(c.HolderOrganisationCode) ? null : db.Shares
-                    .Where(s => s.CaseId == c.Id && codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now
-                        && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user)))
+                SharedUntil = codes.Contains(c.HolderOrganisationCode) ? null : reaching.Where(s => s.CaseId == c.Id)
                     .Max(s => (DateTimeOffset?)s.ExpiresAt),
                 Area = db.Areas.Where(a => a.Code == c.AreaCode).Select(a => new OrganisationRef(a.Code, a.Name)).First(),
                 HolderName = db.Organisations.Where(o => o.Code == c.HolderOrganisationCode).Select(o => o.Name).First(),

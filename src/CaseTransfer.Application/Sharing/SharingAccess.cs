@@ -44,17 +44,14 @@ public sealed class SharingAccess(IAppDbContext db, CaseAccess cases, ICaller ca
     {
         var codes = await CodesAsync(cancellationToken);
         var (user, now) = (caller.UserId, Now);
-        return db.Shares.Where(s => codes.Contains(s.SharerOrganisationCode)
-            || (codes.Contains(s.RecipientOrganisationCode) && s.RevokedAt == null && s.ExpiresAt > now && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user))));
+        return db.Shares.Where(QueryParts.Expand<Func<Share, bool>>(s => codes.Contains(s.SharerOrganisationCode) || CaseAccess.ShareReaches(s, codes, user, now)));
     }
 
     /// <summary>The live shares the caller receives (not those its organisation sent).</summary>
     public async Task<IQueryable<Share>> ReceivedLiveSharesAsync(CancellationToken cancellationToken)
     {
         var codes = await CodesAsync(cancellationToken);
-        var (user, now) = (caller.UserId, Now);
-        return db.Shares.Where(s => codes.Contains(s.RecipientOrganisationCode) && !codes.Contains(s.SharerOrganisationCode)
-            && s.RevokedAt == null && s.ExpiresAt > now && (!s.NamesPeople || s.Recipients.Any(r => r.UserId == user)));
+        return (await cases.SharesReachingCallerAsync(cancellationToken)).Where(s => !codes.Contains(s.SharerOrganisationCode));
     }
 
     /// <summary>The share with its recipients and documents, untracked; 404 when the caller cannot see it.</summary>
