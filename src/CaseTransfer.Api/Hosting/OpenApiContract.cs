@@ -13,12 +13,21 @@ namespace CaseTransfer.Api.Hosting;
 /// arguments (<c>PageOfAllocationView</c>). Two types of one name are not quietly renamed: the generator refuses
 /// the second (its schema repository throws, naming both types), so the clash stops the document and the
 /// contract tests, and whoever added the type names it.
+/// <para>
+/// A name a client generator keeps for itself is not given to a schema: Kiota's C# client imports
+/// <c>Microsoft.Kiota.Abstractions</c> into every request builder, so a model called <c>RequestInformation</c> (the
+/// command that opens an information request) makes every use of that name ambiguous and the client does not build.
+/// Such a type's schema is named as the other request bodies are, with <c>Request</c> after it.
+/// </para>
 /// </summary>
 public static class OpenApiSchemaIds
 {
+    /// <summary>Type names that collide with a generated client's own types (Kiota's abstractions, for C#).</summary>
+    private static readonly HashSet<string> ReservedByClients = new(StringComparer.Ordinal) { "RequestInformation" };
+
     public static string For(Type type) => type.IsConstructedGenericType
         ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}Of{string.Join("And", type.GetGenericArguments().Select(For))}"
-        : type.Name;
+        : ReservedByClients.Contains(type.Name) ? type.Name + "Request" : type.Name;
 }
 
 /// <summary>
