@@ -181,6 +181,37 @@ public abstract class KiotaClientTests(KiotaApp app)
         Assert.Single(receiver.Receiver.Received, r => r.Crn == crn);
     }
 
+    /// <summary>
+    /// The one binary body of the contract: Kiota sends an upload as text/plain (of the many media types the contract
+    /// accepts, the one it treats as structured), so the caller names the real one; the download is a stream.
+    /// </summary>
+    [Fact]
+    public async Task The_generated_client_uploads_a_document_with_its_media_type_and_downloads_it_as_a_stream()
+    {
+        var nps = NpsAllocator();
+        var crn = await OpenAssessedCaseAsync(nps);
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+        // Left to the generated code, the PDF goes up declared as text/plain, and is kept as what it was declared.
+        var mislabelled = await nps.Api.V1.Cases[crn].Documents.PostAsync(new MemoryStream(pdf), c => c.QueryParameters.FileName = "as-text.pdf", Ct);
+        Assert.Equal("text/plain", mislabelled!.ContentType);
+
+        var uploaded = await nps.Api.V1.Cases[crn].Documents.PostAsync(
+            new MemoryStream(pdf),
+            c =>
+            {
+                c.QueryParameters.FileName = "pre-cons.pdf";
+                c.Headers.Add("Content-Type", "application/pdf");
+            },
+            Ct);
+        Assert.Equal("application/pdf", uploaded!.ContentType);
+
+        await using var download = await nps.Api.V1.Documents[uploaded.Id!.Value].Download.GetAsync(cancellationToken: Ct);
+        using var copy = new MemoryStream();
+        await download!.CopyToAsync(copy, Ct);
+        Assert.Equal(pdf, copy.ToArray());
+    }
+
     /// <summary>Runs dispatcher passes (as the background service would) until <paramref name="done"/> holds of what <paramref name="read"/> finds.</summary>
     private async Task<T> DispatchUntilAsync<T>(Func<T> read, Func<T, bool> done)
     {
