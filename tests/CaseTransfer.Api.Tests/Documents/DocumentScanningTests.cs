@@ -241,7 +241,7 @@ public abstract class DocumentScanningTests(ScanningApp app)
             Assert.Equal(2, row.ScanAttempts);
 
             // The second failure doubles the wait: 60 s from now.
-            Assert.Equal(app.Clock.GetUtcNow().AddSeconds(60), row.NextScanAt);
+            Assert.Equal(app.Clock.GetUtcNow().AddSeconds(60), row.NextScanAt!.Value, TimeSpan.FromMilliseconds(1));
             await AssertRefusedAsync(_s.Holder(), $"/api/v1/documents/{id}/content", "document-not-scanned");
         }
         finally
