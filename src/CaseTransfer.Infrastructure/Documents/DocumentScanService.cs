@@ -1,6 +1,6 @@
 using CaseTransfer.Application.Documents;
+using CaseTransfer.Infrastructure.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CaseTransfer.Infrastructure.Documents;
@@ -11,45 +11,19 @@ namespace CaseTransfer.Infrastructure.Documents;
 /// scanning was off. Safe beside other instances: a verdict is recorded against the version read, so the second to
 /// write drops its own.
 /// </summary>
-public sealed class DocumentScanService(IServiceScopeFactory scopes, ScanningOptions options, ILogger<DocumentScanService> logger) : BackgroundService
+public sealed class DocumentScanService(IServiceScopeFactory scopes, ScanningOptions options, ILogger<DocumentScanService> logger)
+    : PeriodicJobService(scopes, TimeSpan.FromSeconds(options.PollSeconds), logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.PollSeconds));
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<DocumentRescan>().RunAsync(stoppingToken);
-                if (result.Clean + result.Infected + result.Failed + result.Skipped > 0)
-                {
-                    logger.LogInformation(
-                        "Document scan pass: {Clean} clean, {Infected} infected, {Failed} without a verdict (retried later), {Skipped} judged elsewhere first",
-                        result.Clean, result.Infected, result.Failed, result.Skipped);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "The document scan pass failed; trying again at the next");
-            }
-        }
-        while (await NextTickAsync(timer, stoppingToken));
-    }
+    protected override string JobName => "The document scan pass";
 
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        try
+        var result = await services.GetRequiredService<DocumentRescan>().RunAsync(cancellationToken);
+        if (result.Clean + result.Infected + result.Failed + result.Skipped > 0)
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            logger.LogInformation(
+                "Document scan pass: {Clean} clean, {Infected} infected, {Failed} without a verdict (retried later), {Skipped} judged elsewhere first",
+                result.Clean, result.Infected, result.Failed, result.Skipped);
         }
     }
 }

@@ -80,7 +80,7 @@ public sealed class Clamd : IDisposable
     {
         if (_process is { } process)
         {
-            Kill(process);
+            ThrowawayServer.Kill(process);
             process.Dispose();
             _process = null;
         }
@@ -100,8 +100,8 @@ public sealed class Clamd : IDisposable
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
         process.StandardInput.Close();
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => Keep(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
+        process.OutputDataReceived += (_, e) => ThrowawayServer.Keep(output, e.Data);
+        process.ErrorDataReceived += (_, e) => ThrowawayServer.Keep(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
@@ -193,13 +193,6 @@ public sealed class Clamd : IDisposable
             .FirstOrDefault(File.Exists);
     }
 
-    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
-    {
-        if (line is not null && output.Count < 30)
-        {
-            output.Enqueue(line);
-        }
-    }
 
     private static void RegisterCleanup(Process process, string directory)
     {
@@ -213,24 +206,8 @@ public sealed class Clamd : IDisposable
         ThrowawayServer.StartWatchdog("clamd-watchdog", script, [process.Id.ToString(CultureInfo.InvariantCulture), directory]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            Kill(process);
+            ThrowawayServer.Kill(process);
             ThrowawayServer.TryDelete(directory);
         };
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5_000);
-            }
-        }
-        catch (Exception)
-        {
-            // Best effort.
-        }
     }
 }
