@@ -198,12 +198,18 @@ public abstract class DocumentScanningTests(ScanningApp app)
         try
         {
             document = await UploadedAsync(_s.Holder(), crn, Letter, "text/plain", "letter.txt");
+
+            // Readiness reports clamd, Degraded (still 200: uploads are taken, kept Pending) while it does not answer.
+            var down = await app.AnonymousClient().GetAsync("/health/ready", Ct);
+            Assert.Equal(HttpStatusCode.OK, down.StatusCode);
+            Assert.Equal("Degraded", await down.Content.ReadAsStringAsync(Ct));
         }
         finally
         {
             clamd.Resume();
         }
 
+        Assert.Equal("Healthy", await (await app.AnonymousClient().GetAsync("/health/ready", Ct)).Content.ReadAsStringAsync(Ct));
         var id = Id(document);
         Assert.Equal("Pending", Status(document));
         await _s.SharedAsync(crn, mode: "Copy", documents: [id]);
