@@ -21,7 +21,7 @@ public static class DocumentEndpoints
             .MapPost("/{crn}/documents", UploadDocument)
             .WithName(nameof(UploadDocument))
             .WithSummary("Uploads a document about a case: the request body is the document, its Content-Type the declared type")
-            .WithDescription("The caller's organisation holds or has held the case, or is asked about it by an open request (404 otherwise). fileName is required (no path). The body streams into the document store with its SHA-256 computed on the way; it is at most Documents:MaxBytes (default 25 MB: 413 document-too-large), its Content-Type must be one of the accepted types (415 document-type-not-accepted) and its first bytes must match that type (415 document-type-mismatch; an empty body is 400 document-empty). A refused upload leaves nothing behind. The document is its owner organisation's alone until a share gives it. Accepts Idempotency-Key (same key and same bytes: the first answer).")
+            .WithDescription("The caller's organisation holds or has held the case, or is asked about it by an open request (404 otherwise). fileName is required (no path). The body streams into the document store with its SHA-256 computed on the way; it is at most Documents:MaxBytes (default 25 MB: 413 document-too-large), its Content-Type must be one of the accepted types (415 document-type-not-accepted) and its first bytes must match that type (415 document-type-mismatch; an empty body is 400 document-empty). A refused upload leaves nothing behind. With Scanning:Enabled, the bytes are scanned by clamd as they stream in and the answer carries the verdict: scanStatus Clean; Infected with scanSignature (the bytes moved to quarantine, never served, an alert document-infected and an event case-transfer.document.infected for the uploader's organisation); or Pending when clamd gave no verdict (down, timing out: still 201, unreadable until the background scanner finds it clean). With scanning off, NotScanned (readable). The document is its owner organisation's alone until a share gives it. Accepts Idempotency-Key (same key and same bytes: the first answer).")
             .WithMetadata(new DocumentBodyMetadata(Request: true))
             .WritesProblems(400, 401, 403, 404, 413, 415, 422);
 
@@ -29,21 +29,21 @@ public static class DocumentEndpoints
 
         documents.MapGet("/{id}", GetDocument)
             .WithName(nameof(GetDocument))
-            .WithSummary("A document's metadata: name, type, size and the SHA-256 its bytes are checked against")
-            .WithDescription("Its owner organisation, or the recipients of a live share that gives it; anyone else, and recipients after the share expires or is revoked, get 404.")
+            .WithSummary("A document's metadata: name, type, size, the SHA-256 its bytes are checked against, and its malware scan status")
+            .WithDescription("Its owner organisation, or the recipients of a live share that gives it; anyone else, and recipients after the share expires or is revoked, get 404. scanStatus: Pending (awaiting clamd's verdict: bytes not served), Clean, Infected (seen by the owner organisation only, with scanSignature; 404 to everyone else, shares included), NotScanned (stored with scanning off: bytes served).")
             .WritesProblems(400, 401, 403, 404);
 
         documents.MapGet("/{id}/content", ViewDocument)
             .WithName(nameof(ViewDocument))
             .WithSummary("A document's bytes to view (Content-Disposition: inline, Cache-Control: no-store)")
-            .WithDescription("Its owner organisation, or the recipients of a live share that gives it, in either mode. The bytes are checked against the SHA-256 recorded at upload before any is sent: a mismatch is a 500 (document-integrity) naming the document. Repr-Digest carries the SHA-256. Each view is a consultation entry with the share's purpose, lawful basis and recipients.")
+            .WithDescription("Its owner organisation, or the recipients of a live share that gives it, in either mode. The bytes are checked against the SHA-256 recorded at upload before any is sent: a mismatch is a 500 (document-integrity) naming the document. Repr-Digest carries the SHA-256. Nobody reads a document before the malware scanner has found it clean: 409 document-not-scanned while it is Pending; 409 document-infected (to its owner organisation; 404 to anyone else) once Infected. Each view is a consultation entry with the share's purpose, lawful basis and recipients.")
             .WithMetadata(new DocumentBodyMetadata(Request: false))
-            .WritesProblems(400, 401, 403, 404);
+            .WritesProblems(400, 401, 403, 404, 409);
 
         documents.MapGet("/{id}/download", DownloadDocument)
             .WithName(nameof(DownloadDocument))
             .WithSummary("A document's bytes to keep (Content-Disposition: attachment): a copy, through a Copy share only")
-            .WithDescription("Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is. Each download by a recipient is a disclosure entry (the owner's own, a consultation) with the share's purpose, lawful basis and recipients.")
+            .WithDescription("Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is (409 document-not-scanned, document-infected likewise). Each download by a recipient is a disclosure entry (the owner's own, a consultation) with the share's purpose, lawful basis and recipients.")
             .WithMetadata(new DocumentBodyMetadata(Request: false))
             .WritesProblems(400, 401, 403, 404, 409);
     }

@@ -123,6 +123,9 @@ public sealed partial class OpenApiExamples
         ["length"] = 48213,
         ["sha256"] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         ["uploadedAt"] = "2027-05-04T15:00:00Z",
+        ["scanStatus"] = "Clean",
+        ["scanSignature"] = null,
+        ["scannedAt"] = "2027-05-04T15:00:00Z",
         ["links"] = new JsonObject
         {
             ["self"] = $"/api/v1/documents/{DocumentId}",

@@ -47,12 +47,14 @@ public static class ServiceRegistration
 
         // Persistence
         services.AddCaseTransferPersistence(DatabaseOptions.From(configuration));
-        services.AddHealthChecks().AddDbContextCheck<CaseTransferDbContext>("database", tags: ["ready"]);
+        var health = services.AddHealthChecks().AddDbContextCheck<CaseTransferDbContext>("database", tags: ["ready"]);
 
         // Documents: the store is chosen and its settings checked now, so a bad setting stops the service at start.
         services.AddDocumentStorage(
             (configuration.GetSection(DocumentOptions.Section).Get<DocumentOptions>() ?? new DocumentOptions()).Validate(),
             builder.Environment.ContentRootPath);
+        services.AddMalwareScanning(
+            (configuration.GetSection(ScanningOptions.Section).Get<ScanningOptions>() ?? new ScanningOptions()).Validate(), health);
 
         // Allocation rules: read now, so a broken ruleset file stops the service before it answers anything.
         var allocationRules = AllocationRulesOptions.From(configuration);

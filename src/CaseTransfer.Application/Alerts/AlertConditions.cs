@@ -3,6 +3,7 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Alerts;
 using CaseTransfer.Domain.Allocations;
 using CaseTransfer.Domain.Disputes;
+using CaseTransfer.Domain.Documents;
 using CaseTransfer.Domain.Escalations;
 using CaseTransfer.Domain.Identifiers;
 using CaseTransfer.Domain.Sharing;
@@ -83,6 +84,7 @@ public static class AlertConditions
         new OrderPastEndCondition(),
         new DisputeStageOverdueCondition(),
         new InformationRequestOverdueCondition(),
+        new DocumentInfectedCondition(),
     ];
 }
 
@@ -281,5 +283,28 @@ public sealed class InformationRequestOverdueCondition : IAlertCondition
             Audience = AlertAudience.Everyone, Since = r.DueBy, Deadline = r.DueBy, Date = null,
         });
         return To(addressee: true).Concat(To(addressee: false));
+    }
+}
+
+/// <summary>
+/// A document the malware scanner found infected, for the organisation that uploaded it (which alone sees it), since
+/// the verdict. It holds for good, so it is never cleared by the service; once a person resolves it, it is not raised
+/// again (same since).
+/// </summary>
+public sealed class DocumentInfectedCondition : IAlertCondition
+{
+    public string Kind => AlertKinds.DocumentInfected;
+    public AlertAudience Audience => AlertAudience.Everyone;
+
+    public IQueryable<AlertCandidate> Find(IAppDbContext db, AlertScope scope)
+    {
+        var kind = Kind;
+        return scope.Of(db.Documents, d => d.CaseId)
+            .Where(d => d.ScanStatus == ScanStatus.Infected)
+            .Select(d => new AlertCandidate
+            {
+                Kind = kind, CaseId = d.CaseId, Crn = d.Crn, SubjectId = d.Id, OrganisationCode = d.OwnerOrganisationCode, Audience = AlertAudience.Everyone,
+                Since = d.ScannedAt, Deadline = null, Date = null,
+            });
     }
 }

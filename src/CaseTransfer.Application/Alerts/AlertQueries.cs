@@ -63,6 +63,7 @@ public sealed record AlertView(
     {
         AlertKinds.EscalationAcknowledgementOverdue or AlertKinds.EscalationDecisionOverdue => $"/api/v1/escalations/{a.SubjectId}",
         AlertKinds.AllocationDecisionOverdue => $"/api/v1/allocations/{a.SubjectId}",
+        AlertKinds.DocumentInfected => $"/api/v1/documents/{a.SubjectId}",
         _ => null,
     };
 

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace CaseTransfer.Application.Documents;
 
-/// <summary>What was stored: the SHA-256 of the bytes (lower-case hex), their count and the normalised content type.</summary>
-public sealed record StoredDocument(string Sha256Hex, long Length, string ContentType);
+/// <summary>
+/// What was stored: the SHA-256 of the bytes (lower-case hex), their count and the normalised content type, and the
+/// malware scanner's verdict on them (null when scanning is off).
+/// </summary>
+public sealed record StoredDocument(string Sha256Hex, long Length, string ContentType, ScanVerdict? Verdict = null);
 
 /// <summary>
 /// Takes an uploaded document into the store and gives it back checked. Bytes are streamed end to end, never held
@@ -16,7 +19,13 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
 {
     private const int BufferSize = 81920;
 
-    public async Task<StoredDocument> StoreAsync(string key, string? declaredContentType, Stream body, long? declaredLength, CancellationToken ct)
+    /// <summary>
+    /// Stores the body under <paramref name="key"/>. With a <paramref name="scanner"/>, the bytes are also sent to it as
+    /// they pass on their way to the store (read once, not twice), and its verdict comes back with them; a scanner that
+    /// fails gives a Failed verdict, never a failed upload.
+    /// </summary>
+    public async Task<StoredDocument> StoreAsync(
+        string key, string? declaredContentType, Stream body, long? declaredLength, CancellationToken ct, IMalwareScanner? scanner = null)
     {
         DocumentKey.Validate(key);
         if (declaredLength > options.MaxBytes)
@@ -42,10 +51,13 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
 
         // Nothing is in the store before this point, so a refusal above has nothing to remove (and must not remove
         // another upload's bytes under a key given twice by mistake).
-        await using var counted = new HashingStream(prefix.AsMemory(0, sniffed), body, options.MaxBytes, TooLarge);
+        await using var scan = scanner is null ? null : await TeeScan.StartAsync(scanner, ct);
+        await using var counted = new HashingStream(prefix.AsMemory(0, sniffed), body, options.MaxBytes, TooLarge, scan);
+        ScanVerdict? verdict;
         try
         {
             await store.PutAsync(key, counted, ct);
+            verdict = scan is null ? null : await scan.CompleteAsync(ct);
         }
         catch (Exception e) when (e is not DocumentKeyExistsException)
         {
@@ -55,7 +67,61 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
             throw;
         }
 
-        return new StoredDocument(Convert.ToHexStringLower(counted.Hash()), counted.Count, check.ContentType!);
+        if (verdict is { Outcome: ScanOutcome.Failed } failed)
+        {
+            logger.LogWarning("Document under store key {Key} stored unscanned: {Problem}; it stays Pending until a retry gets a verdict", key, failed.Problem);
+        }
+
+        return new StoredDocument(Convert.ToHexStringLower(counted.Hash()), counted.Count, check.ContentType!, verdict);
+    }
+
+    /// <summary>
+    /// Scans a stored document again (the background retry), reading it through the same integrity check as a read:
+    /// bytes that are not those recorded at upload are never scanned into a verdict.
+    /// </summary>
+    public async Task<ScanVerdict> ScanStoredAsync(Guid documentId, string key, string sha256Hex, long length, IMalwareScanner scanner, CancellationToken ct)
+    {
+        await using var content = await OpenVerifiedAsync(documentId, key, sha256Hex, length, ct);
+        await using var scan = await TeeScan.StartAsync(scanner, ct);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int n;
+            while ((n = await content.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
+            {
+                await scan.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
+
+            return await scan.CompleteAsync(ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Copies the bytes under <paramref name="key"/> to a quarantine key of their own (<see cref="Document.QuarantineKeyFor"/>)
+    /// and returns it. The original is left for the caller to delete once the document's row points at the copy.
+    /// </summary>
+    public async Task<string> QuarantineAsync(string key, CancellationToken ct)
+    {
+        var quarantine = Document.QuarantineKeyFor(key, Guid.NewGuid());
+        await using (var content = await store.OpenReadAsync(key, ct))
+        {
+            try
+            {
+                await store.PutAsync(quarantine, content, ct);
+            }
+            catch
+            {
+                await store.DeleteAsync(quarantine, CancellationToken.None);
+                throw;
+            }
+        }
+
+        logger.LogWarning("Infected document's bytes moved from store key {Key} to quarantine key {Quarantine}", key, quarantine);
+        return quarantine;
     }
 
     /// <summary>
@@ -112,7 +178,7 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
     /// The upload as the store reads it: the sniffed prefix, then the rest of the body, hashed and counted as it
     /// passes; reading past the limit throws, so an undeclared or understated length cannot store more.
     /// </summary>
-    private sealed class HashingStream(ReadOnlyMemory<byte> prefix, Stream body, long maxBytes, Func<Exception> tooLarge) : HashedReadStream
+    private sealed class HashingStream(ReadOnlyMemory<byte> prefix, Stream body, long maxBytes, Func<Exception> tooLarge, TeeScan? scan) : HashedReadStream
     {
         private ReadOnlyMemory<byte> pending = prefix;
 
@@ -123,7 +189,14 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
         public override int Read(Span<byte> buffer)
         {
             var n = TakePending(buffer);
-            return Counted(buffer[..(n > 0 ? n : body.Read(buffer))]);
+            n = Counted(buffer[..(n > 0 ? n : body.Read(buffer))]);
+            if (scan is not null)
+            {
+                // Stores read asynchronously; a synchronous reader waits for the scanner as well.
+                scan.WriteAsync(buffer[..n].ToArray(), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            }
+
+            return n;
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -134,7 +207,13 @@ public sealed class DocumentIntake(IDocumentStore store, DocumentOptions options
                 n = await body.ReadAsync(buffer, cancellationToken);
             }
 
-            return Counted(buffer.Span[..n]);
+            n = Counted(buffer.Span[..n]);
+            if (scan is not null)
+            {
+                await scan.WriteAsync(buffer[..n], cancellationToken);
+            }
+
+            return n;
         }
 
         private int TakePending(Span<byte> buffer)

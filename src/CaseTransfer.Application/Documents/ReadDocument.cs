@@ -37,7 +37,8 @@ public sealed record OpenedDocument(DocumentView View, Stream Content, bool Down
 /// <summary>
 /// A document's bytes, to view inline or (<paramref name="Download"/>) to download as an attachment. Its owner
 /// organisation may do both; a recipient views through any live share that gives it, and downloads only through a
-/// live Copy share (409 share-is-read-only otherwise). The bytes are checked against the SHA-256 recorded at upload
+/// live Copy share (409 share-is-read-only otherwise). A document awaiting its malware scan is 409 document-not-scanned;
+/// an infected one, 409 document-infected to its owner organisation (404 to anyone else). The bytes are checked against the SHA-256 recorded at upload
 /// before any is sent (a mismatch is a 500 naming the document, logged). Each view is a consultation and each
 /// download by a recipient a disclosure in the audit log (the owner's own reads are consultations), with the share's purpose, lawful basis and recipients.
 /// </summary>
@@ -74,6 +75,10 @@ public sealed class OpenDocumentHandler(SharingAccess access, DocumentIntake int
     public async ValueTask<OpenedDocument> Handle(OpenDocument query, CancellationToken cancellationToken)
     {
         var (document, owner, through) = await access.GetVisibleDocumentAsync(query.Id, cancellationToken);
+
+        // Nobody reads the bytes before the scanner has called them clean (409 document-not-scanned), nor ever those
+        // it found infected (409 document-infected, to the owner organisation, the only one that sees them).
+        document.EnsureReadable();
         Share? share = null;
         if (!owner)
         {

@@ -48,6 +48,10 @@ public sealed record RecordDocument(string Crn, string FileName, string? Title, 
     [JsonIgnore]
     public string StorageKey { get; init; } = "";
 
+    /// <summary>The scanner's verdict on the bytes as they streamed in; null when scanning is off.</summary>
+    [JsonIgnore]
+    public ScanVerdict? Verdict { get; init; }
+
     [JsonIgnore]
     public AuditOperation Operation => AuditOperation.Alteration;
 
@@ -64,7 +68,7 @@ public sealed class RecordDocumentValidator : AbstractValidator<RecordDocument>
     }
 }
 
-public sealed class RecordDocumentHandler(IAppDbContext db, SharingAccess access) : ICommandHandler<RecordDocument, DocumentView>
+public sealed class RecordDocumentHandler(IAppDbContext db, SharingAccess access, ScanningOptions scanning) : ICommandHandler<RecordDocument, DocumentView>
 {
     public async ValueTask<DocumentView> Handle(RecordDocument command, CancellationToken cancellationToken)
     {
@@ -73,6 +77,7 @@ public sealed class RecordDocumentHandler(IAppDbContext db, SharingAccess access
         var document = new Document(
             command.DocumentId, caseId, crn, caller.OrganisationCode, caller.UserId, access.Now, command.FileName.Trim(),
             string.IsNullOrWhiteSpace(command.Title) ? null : command.Title.Trim(), command.ContentType, command.Length, command.Sha256, command.StorageKey);
+        DocumentScans.Apply(document, command.Verdict, command.StorageKey, access.Now, scanning);
         db.Documents.Add(document);
         return DocumentView.From(document);
     }

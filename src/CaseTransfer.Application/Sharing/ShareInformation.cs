@@ -78,7 +78,7 @@ public sealed class ShareMaker(IAppDbContext db, SharingAccess access, SharingOp
             var codes = await access.CodesAsync(cancellationToken);
             var documents = await db.Documents.AsNoTracking()
                 .Where(d => documentIds.Contains(d.Id) && codes.Contains(d.OwnerOrganisationCode))
-                .Select(d => new { d.Id, d.CaseId })
+                .Select(d => new { d.Id, d.CaseId, d.ScanStatus })
                 .ToListAsync(cancellationToken);
             if (documentIds.FirstOrDefault(id => documents.All(d => d.Id != id)) is { } missing && missing != Guid.Empty)
             {
@@ -88,6 +88,11 @@ public sealed class ShareMaker(IAppDbContext db, SharingAccess access, SharingOp
             if (documents.FirstOrDefault(d => d.CaseId != caseId) is { } other)
             {
                 throw new DomainRuleViolation("document-of-another-case", $"Document {other.Id} is about another case: a share gives documents about its own case only.");
+            }
+
+            if (documents.FirstOrDefault(d => d.ScanStatus == Domain.Documents.ScanStatus.Infected) is { } infected)
+            {
+                throw new DomainRuleViolation("document-infected", $"Document {infected.Id} was found infected by the malware scanner: it is quarantined and never shared.");
             }
         }
 

@@ -110,6 +110,7 @@ public sealed class SharingAccess(IAppDbContext db, CaseAccess cases, ICaller ca
 
     /// <summary>
     /// The documents the caller sees, each with the live shares through which it sees it (none for its own organisation's).
+    /// An infected document is seen by its owner organisation only.
     /// </summary>
     public async Task<(Document Document, bool Owner, IReadOnlyList<Share> Through)> GetVisibleDocumentAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -119,6 +120,12 @@ public sealed class SharingAccess(IAppDbContext db, CaseAccess cases, ICaller ca
         if (codes.Contains(document.OwnerOrganisationCode))
         {
             return (document, true, []);
+        }
+
+        // An infected document is its owner organisation's sight alone, whatever shares give it.
+        if (document.ScanStatus == ScanStatus.Infected)
+        {
+            throw new NotFoundException("Document", id.ToString());
         }
 
         var received = await ReceivedLiveSharesAsync(cancellationToken);

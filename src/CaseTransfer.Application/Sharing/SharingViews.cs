@@ -11,8 +11,14 @@ namespace CaseTransfer.Application.Sharing;
 /// <summary>Where to read a document: its metadata, its bytes inline, and as an attachment (a copy; refused through a read-only share).</summary>
 public sealed record DocumentLinks(string Self, string Content, string Download);
 
-/// <summary>A document's metadata: what it is, how big, and the SHA-256 its bytes are checked against on every read.</summary>
+/// <summary>
+/// A document's metadata: what it is, how big, the SHA-256 its bytes are checked against on every read, and where it
+/// stands with the malware scanner (its bytes are served only when Clean, or NotScanned: stored while scanning was off).
+/// </summary>
 /// <param name="Sha256">Lower-case hex SHA-256 of the bytes as uploaded.</param>
+/// <param name="ScanStatus">Pending until the scanner gives a verdict, then Clean or Infected; NotScanned when stored with scanning off.</param>
+/// <param name="ScanSignature">When Infected: the name of the signature the scanner found (seen by the owner organisation only, as is the document).</param>
+/// <param name="ScannedAt">When the verdict was given.</param>
 public sealed record DocumentView(
     Guid Id,
     string Crn,
@@ -23,6 +29,9 @@ public sealed record DocumentView(
     long Length,
     string Sha256,
     DateTimeOffset UploadedAt,
+    ScanStatus ScanStatus,
+    string? ScanSignature,
+    DateTimeOffset? ScannedAt,
     DocumentLinks Links) : IAuditedResult
 {
     [JsonIgnore]
@@ -37,14 +46,20 @@ public sealed record DocumentView(
     [JsonIgnore]
     string? IAuditedResult.Crn => Crn;
 
+    /// <summary>For the audit entry of the change that gave this view: its storing, or its scan.</summary>
     [JsonIgnore]
-    public string? ChangeSummary => $"document stored: {ContentType}, {Length} bytes";
+    public string? ChangeSummary { get; init; }
+
+    /// <summary>The scan status for the audit entry: the signature and the quarantine of an infected document.</summary>
+    [JsonIgnore]
+    public string ScanSummary => $"scan: {ScanStatus}" + (ScanStatus == ScanStatus.Infected ? $" ({ScanSignature}), quarantined" : "");
 
     public static DocumentView From(Document d)
     {
         var self = $"/api/v1/documents/{d.Id}";
-        return new(d.Id, d.Crn.Value, d.OwnerOrganisationCode, d.FileName, d.Title, d.ContentType, d.Length, d.Sha256, d.UploadedAt,
-            new DocumentLinks(self, $"{self}/content", $"{self}/download"));
+        var view = new DocumentView(d.Id, d.Crn.Value, d.OwnerOrganisationCode, d.FileName, d.Title, d.ContentType, d.Length, d.Sha256, d.UploadedAt,
+            d.ScanStatus, d.ScanSignature, d.ScannedAt, new DocumentLinks(self, $"{self}/content", $"{self}/download"));
+        return view with { ChangeSummary = $"document stored: {d.ContentType}, {d.Length} bytes; {view.ScanSummary}" };
     }
 }
 
@@ -120,7 +135,10 @@ public sealed record ShareView(
             s.Id, s.Crn.Value, s.SharerOrganisationCode, s.SharedBy, s.SharedByName, s.SharedAt, s.RecipientOrganisationCode,
             [.. s.Recipients.Select(r => r.UserId).Order(StringComparer.Ordinal)],
             s.Type, s.OtherType, s.Purpose, s.LawfulBasis, s.Mode, s.ExpiresAt, live, s.Content, s.Withheld, s.WithheldReason, s.RequestId,
-            [.. s.Documents.OrderBy(d => d.Position).Where(d => byId.ContainsKey(d.DocumentId)).Select(d => DocumentView.From(byId[d.DocumentId]))],
+            // An infected document is its owner organisation's sight alone: gone from the share for its recipients.
+            [.. s.Documents.OrderBy(d => d.Position)
+                .Where(d => byId.TryGetValue(d.DocumentId, out var document) && (sharer || document.ScanStatus != ScanStatus.Infected))
+                .Select(d => DocumentView.From(byId[d.DocumentId]))],
             s.RevokedAt, s.RevokedBy, s.RevocationReason, s.Version,
             new ShareLinks(
                 self,

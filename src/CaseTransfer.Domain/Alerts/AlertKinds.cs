@@ -55,6 +55,9 @@ public static class AlertKinds
     /// <summary>A request for information not answered by the end of its due date (for the organisation asked and the one asking).</summary>
     public const string InformationRequestOverdue = "information-request-overdue";
 
+    /// <summary>A document uploaded by the organisation was found infected by the malware scanner and quarantined (for that organisation).</summary>
+    public const string DocumentInfected = "document-infected";
+
     public const int KindMaxLength = 50;
 
     /// <summary>
@@ -64,7 +67,7 @@ public static class AlertKinds
     public static readonly IReadOnlyList<string> All =
     [
         EscalationRequired, EscalationAcknowledgementOverdue, EscalationDecisionOverdue, AllocationDecisionOverdue,
-        CaseQuiet, RequirementNotStarted, OrderPastEnd, DisputeStageOverdue, InformationRequestOverdue,
+        CaseQuiet, RequirementNotStarted, OrderPastEnd, DisputeStageOverdue, InformationRequestOverdue, DocumentInfected,
     ];
 
     /// <summary>Why the alert is raised, in words a practitioner reads. No personal data: dates, organisations and limits only.</summary>
@@ -87,6 +90,7 @@ public static class AlertKinds
             DisputeStageOverdue when finding.Deadline == finding.Since => $"A dispute stage passed its time limit, {deadline}: a Local stage moves up to the heads of service; a Senior one awaits their resolution.",
             DisputeStageOverdue => $"A dispute's Local stage passed its time limit and moved up to the heads of service at {since}; the Senior stage is due {deadline}.",
             InformationRequestOverdue => $"A request for information was due by {deadline} and has not been answered.",
+            DocumentInfected => $"A document your organisation uploaded was found infected by the malware scanner at {since}: it is quarantined and never served. Check the device it came from.",
             _ => $"{finding.Kind} since {since}" + (deadline is null ? "." : $"; deadline {deadline}."),
         };
         return why.Length <= Alert.WhyMaxLength ? why : why[..Alert.WhyMaxLength];

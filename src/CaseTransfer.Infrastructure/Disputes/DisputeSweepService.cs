@@ -1,6 +1,6 @@
 using CaseTransfer.Application.Disputes;
+using CaseTransfer.Infrastructure.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CaseTransfer.Infrastructure.Disputes;
@@ -10,43 +10,17 @@ namespace CaseTransfer.Infrastructure.Disputes;
 /// service (<see cref="DisputeStageSweep"/>). Safe beside other instances: each move is conditional on the dispute's
 /// version, so the instance that loses a race skips it.
 /// </summary>
-public sealed class DisputeSweepService(IServiceScopeFactory scopes, DisputeOptions options, ILogger<DisputeSweepService> logger) : BackgroundService
+public sealed class DisputeSweepService(IServiceScopeFactory scopes, DisputeOptions options, ILogger<DisputeSweepService> logger)
+    : PeriodicJobService(scopes, TimeSpan.FromSeconds(options.SweepSeconds), logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.SweepSeconds));
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<DisputeStageSweep>().RunAsync(stoppingToken);
-                if (result.Moved + result.Skipped > 0)
-                {
-                    logger.LogInformation("Dispute sweep moved {Moved} lapsed Local stages up; {Skipped} changed elsewhere first", result.Moved, result.Skipped);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "The dispute sweep failed; trying again at the next");
-            }
-        }
-        while (await NextTickAsync(timer, stoppingToken));
-    }
+    protected override string JobName => "The dispute sweep";
 
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        try
+        var result = await services.GetRequiredService<DisputeStageSweep>().RunAsync(cancellationToken);
+        if (result.Moved + result.Skipped > 0)
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            logger.LogInformation("Dispute sweep moved {Moved} lapsed Local stages up; {Skipped} changed elsewhere first", result.Moved, result.Skipped);
         }
     }
 }

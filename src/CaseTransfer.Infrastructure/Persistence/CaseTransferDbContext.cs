@@ -486,6 +486,14 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(d => d.ContentType).HasMaxLength(Document.ContentTypeMaxLength);
             b.Property(d => d.Sha256).HasMaxLength(64);
             b.Property(d => d.StorageKey).HasMaxLength(Document.StorageKeyMaxLength);
+            b.Property(d => d.ScanSignature).HasMaxLength(Document.SignatureMaxLength);
+            b.Property(d => d.Version).IsConcurrencyToken();
+
+            // The background scanner looks for documents awaiting a verdict whose next try is due.
+            b.HasIndex(d => new { d.ScanStatus, d.NextScanAt });
+            b.Ignore(d => d.IsReadable);
+            b.Ignore(d => d.AwaitsScan);
+            b.Ignore(d => d.DomainEvents);
             b.HasOne<Case>().WithMany().HasForeignKey(d => d.CaseId);
         });
 

@@ -88,8 +88,8 @@ public static class Azurite
 
             process.StandardInput.Close();
             var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            process.OutputDataReceived += (_, e) => Keep(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
+            process.OutputDataReceived += (_, e) => ThrowawayServer.Keep(output, e.Data);
+            process.ErrorDataReceived += (_, e) => ThrowawayServer.Keep(output, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             RegisterCleanup(process, directory);
@@ -108,20 +108,13 @@ public static class Azurite
             lastError = process.HasExited
                 ? $"{executable} exited with {process.ExitCode}: {string.Join(" | ", output)}"
                 : $"{executable} did not answer on port {port} within {StartTimeout.TotalSeconds} s: {string.Join(" | ", output)}";
-            Kill(process);
+            ThrowawayServer.Kill(process);
         }
 
         ThrowawayServer.TryDelete(directory);
         return new EmulatorState(0, lastError);
     }
 
-    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
-    {
-        if (line is not null && output.Count < 30)
-        {
-            output.Enqueue(line);
-        }
-    }
 
     private static string? FindExecutable()
     {
@@ -173,7 +166,7 @@ public static class Azurite
         StartWatchdog(process.Id, directory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            Kill(process);
+            ThrowawayServer.Kill(process);
             ThrowawayServer.TryDelete(directory);
         };
     }
@@ -189,21 +182,5 @@ public static class Azurite
             rm -rf "$dir"
             """;
         ThrowawayServer.StartWatchdog("azurite-watchdog", script, [emulatorPid.ToString(CultureInfo.InvariantCulture), directory]);
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5_000);
-            }
-        }
-        catch (Exception)
-        {
-            // Best effort at process exit.
-        }
     }
 }

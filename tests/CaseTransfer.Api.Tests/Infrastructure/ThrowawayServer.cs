@@ -68,4 +68,30 @@ internal static class ThrowawayServer
             // Best effort.
         }
     }
+
+    /// <summary>Keeps the first lines a server prints, to say why it failed to start.</summary>
+    public static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
+    {
+        if (line is not null && output.Count < 30)
+        {
+            output.Enqueue(line);
+        }
+    }
+
+    /// <summary>Kills the server and what it started, waiting a little for it to go; best effort.</summary>
+    public static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5_000);
+            }
+        }
+        catch (Exception)
+        {
+            // Best effort, at process exit too.
+        }
+    }
 }

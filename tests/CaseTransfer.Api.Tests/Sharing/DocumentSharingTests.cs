@@ -58,6 +58,9 @@ public abstract class DocumentSharingTests(EscalationClockApp app)
         var document = await UploadedAsync(crn, Pdf);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Pdf)), document["sha256"]!.GetValue<string>());
         Assert.Equal(Pdf.Length, document["length"]!.GetValue<long>());
+
+        // Scanning is off here (the default): stored NotScanned, and readable as before.
+        Assert.Equal("NotScanned", document["scanStatus"]!.GetValue<string>());
         var id = Id(document);
 
         // Before it is shared, the document is its owner's alone.

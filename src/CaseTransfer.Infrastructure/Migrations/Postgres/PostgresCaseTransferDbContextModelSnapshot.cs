@@ -1392,10 +1392,28 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                     b.Property<long>("Length")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("NextScanAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("OwnerOrganisationCode")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<int>("ScanAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ScanSignature")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ScanStatus")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset?>("ScannedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -1419,12 +1437,18 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("StorageKey")
                         .IsUnique();
 
                     b.HasIndex("CaseId", "OwnerOrganisationCode");
+
+                    b.HasIndex("ScanStatus", "NextScanAt");
 
                     b.ToTable("Documents");
                 });

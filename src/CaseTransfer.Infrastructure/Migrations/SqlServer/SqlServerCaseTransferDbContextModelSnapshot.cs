@@ -1394,10 +1394,28 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                     b.Property<long>("Length")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("NextScanAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("OwnerOrganisationCode")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("ScanAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ScanSignature")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("ScanStatus")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<DateTimeOffset?>("ScannedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -1421,12 +1439,18 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("StorageKey")
                         .IsUnique();
 
                     b.HasIndex("CaseId", "OwnerOrganisationCode");
+
+                    b.HasIndex("ScanStatus", "NextScanAt");
 
                     b.ToTable("Documents");
                 });

@@ -1383,10 +1383,28 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.Property<long>("Length")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("NextScanAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OwnerOrganisationCode")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ScanAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ScanSignature")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScanStatus")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScannedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -1410,12 +1428,18 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("StorageKey")
                         .IsUnique();
 
                     b.HasIndex("CaseId", "OwnerOrganisationCode");
+
+                    b.HasIndex("ScanStatus", "NextScanAt");
 
                     b.ToTable("Documents");
                 });
