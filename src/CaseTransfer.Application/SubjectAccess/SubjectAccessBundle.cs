@@ -138,7 +138,7 @@ public sealed record BundleInformationRequest(
     DateTimeOffset? AnsweredAt,
     WithholdingReason? RefusalReason);
 
-/// <summary>Information about the person given to another organisation. Content is null when it names other people (see withheld).</summary>
+/// <summary>Information about the person given to another organisation, with what was given (its content as written).</summary>
 public sealed record BundleShare(
     Guid Id,
     string SharedBy,
@@ -151,8 +151,7 @@ public sealed record BundleShare(
     DateTimeOffset SharedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? RevokedAt,
-    string? Content,
-    bool ContentWithheld);
+    string? Content);
 
 /// <summary>A document held about the person: its metadata, never its contents.</summary>
 public sealed record BundleDocument(Guid Id, string Owner, string UploadedBy, DateTimeOffset UploadedAt, string FileName, string? Title, string ContentType, long Length, string Sha256);

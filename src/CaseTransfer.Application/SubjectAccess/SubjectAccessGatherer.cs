@@ -255,17 +255,9 @@ public sealed class SubjectAccessGatherer(
             var bundleRequests = await PagesAsync("informationRequests", requests.OrderBy(r => r.RequestedAt).ThenBy(r => r.Id), r => new BundleInformationRequest(
                 r.Id, _withheld.Staff("information officer", r.RequesterOrganisationCode), r.AddresseeOrganisationCode, r.Type, r.OtherType, r.Purpose,
                 r.LawfulBasis, r.RequestedAt, r.State, r.AnsweredAt, r.RefusalReason), ct);
-            var bundleShares = await PagesAsync("shares", shares.OrderBy(x => x.SharedAt).ThenBy(x => x.Id), x =>
-            {
-                if (x.NamesPeople && x.Content is not null)
-                {
-                    _withheld.Withhold(ThirdPartyData.SharedContentNamingOthers);
-                }
-
-                return new BundleShare(
-                    x.Id, _withheld.Staff("information officer", x.SharerOrganisationCode), x.RecipientOrganisationCode, x.Type, x.OtherType, x.Purpose,
-                    x.LawfulBasis, x.Mode, x.SharedAt, x.ExpiresAt, x.RevokedAt, x.NamesPeople ? null : x.Content, x.NamesPeople && x.Content is not null);
-            }, ct);
+            var bundleShares = await PagesAsync("shares", shares.OrderBy(x => x.SharedAt).ThenBy(x => x.Id), x => new BundleShare(
+                x.Id, _withheld.Staff("information officer", x.SharerOrganisationCode), x.RecipientOrganisationCode, x.Type, x.OtherType, x.Purpose,
+                x.LawfulBasis, x.Mode, x.SharedAt, x.ExpiresAt, x.RevokedAt, x.Content), ct);
             var bundleDocuments = await PagesAsync("documents", documents.OrderBy(d => d.UploadedAt).ThenBy(d => d.Id), d =>
             {
                 _withheld.Withhold(ThirdPartyData.DocumentContents);
@@ -298,7 +290,7 @@ public sealed class SubjectAccessGatherer(
 
                 after = page[^1].Sequence;
                 log.AddRange(page.Select(e => new BundleDisclosure(
-                    e.OccurredAt, e.Operation, e.Action, _withheld.Staff("member of staff", e.ActorOrganisation), e.ResourceType, e.Justification, e.Recipients)));
+                    e.OccurredAt, e.Operation, e.Action, _withheld.Staff("member of staff", e.ActorOrganisation), e.ResourceType, e.Justification, _withheld.Recipients(e.Recipients))));
                 if (!await PageDoneAsync("disclosureLog", page.Count, ct))
                 {
                     return null;

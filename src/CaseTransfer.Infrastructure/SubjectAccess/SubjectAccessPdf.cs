@@ -54,7 +54,7 @@ public sealed class SubjectAccessPdf : ISubjectAccessPdf
         writer.Section("Information requests", bundle.InformationRequests, r =>
             $"{Instant(r.RequestedAt)}: {r.RequestedBy} asked {r.Addressee} for {r.Type}{(r.OtherType is null ? "" : $" ({r.OtherType})")}, for: {r.Purpose} ({r.LawfulBasis}); {r.State}{(r.RefusalReason is null ? "" : $" ({r.RefusalReason})")}");
         writer.Section("Information shared", bundle.Shares, x =>
-            $"{Instant(x.SharedAt)}: {x.SharedBy} shared {x.Type} with {x.Recipient} ({x.Mode}, until {Instant(x.ExpiresAt)}{(x.RevokedAt is null ? "" : $", revoked {Instant(x.RevokedAt)}")}), for: {x.Purpose} ({x.LawfulBasis}){(x.ContentWithheld ? "; content withheld: it names other people" : x.Content is null ? "" : $"; content: {x.Content}")}");
+            $"{Instant(x.SharedAt)}: {x.SharedBy} shared {x.Type} with {x.Recipient} ({x.Mode}, until {Instant(x.ExpiresAt)}{(x.RevokedAt is null ? "" : $", revoked {Instant(x.RevokedAt)}")}), for: {x.Purpose} ({x.LawfulBasis}){(x.Content is null ? "" : $"; content: {x.Content}")}");
         writer.Section("Documents (details, not contents)", bundle.Documents, d =>
             $"{Instant(d.UploadedAt)}: {d.FileName}{(d.Title is null ? "" : $" \"{d.Title}\"")} ({d.ContentType}, {d.Length} bytes), held by {d.Owner}, uploaded by {d.UploadedBy}");
         writer.Section("Victim conditions", bundle.VictimConditions, v =>
