@@ -17,10 +17,18 @@ namespace CaseTransfer.Application.SubjectAccess;
 /// A subject access request for one person, named by exactly one of their CRN, PNC ID or NOMS number, over an optional
 /// period: queued for the background worker, which gathers everything held on them into one bundle. A data protection
 /// officer of an NPS organisation only. Its audit entry is a consultation of the whole case, with the request's
-/// reference as its justification, so it appears in the person's own disclosure log.
+/// reference as its justification, so it appears in the person's own disclosure log. The identifiers are named
+/// By... here (crn, pncId, nomsNumber in JSON) because none of them is the case's CRN until the handler has found the
+/// case: the audit entry takes the case's CRN from the result, whichever identifier named the person.
 /// </summary>
 [Authorise(Roles.DataProtectionOfficer)]
-public sealed record RequestSubjectAccess(string? Crn, string? PncId, string? NomsNumber, DateOnly? From, DateOnly? To, string Reference)
+public sealed record RequestSubjectAccess(
+    [property: JsonPropertyName("crn")] string? ByCrn,
+    [property: JsonPropertyName("pncId")] string? ByPncId,
+    [property: JsonPropertyName("nomsNumber")] string? ByNomsNumber,
+    DateOnly? From,
+    DateOnly? To,
+    string Reference)
     : ICommand<SubjectAccessRequestView>, IAuditedCommand
 {
     [JsonIgnore]
@@ -38,13 +46,13 @@ public sealed class RequestSubjectAccessValidator : AbstractValidator<RequestSub
     public RequestSubjectAccessValidator(TimeProvider clock)
     {
         RuleFor(c => c)
-            .Must(c => new[] { c.Crn, c.PncId, c.NomsNumber }.Count(v => v is not null) == 1)
+            .Must(c => new[] { c.ByCrn, c.ByPncId, c.ByNomsNumber }.Count(v => v is not null) == 1)
             .WithName("crn")
             .OverridePropertyName("crn")
             .WithMessage("exactly one of crn, pncId and nomsNumber is required");
-        RuleFor(c => c.Crn).Must(v => v is null || Crn.IsValid(v)).WithMessage($"must match {Crn.Pattern}");
-        RuleFor(c => c.PncId).MustBeOptionalPnc();
-        RuleFor(c => c.NomsNumber).MustBeOptionalNoms();
+        RuleFor(c => c.ByCrn).Must(v => v is null || Crn.IsValid(v)).WithMessage($"must match {Crn.Pattern}").OverridePropertyName("crn");
+        RuleFor(c => c.ByPncId).MustBeOptionalPnc().OverridePropertyName("pncId");
+        RuleFor(c => c.ByNomsNumber).MustBeOptionalNoms().OverridePropertyName("nomsNumber");
         RuleFor(c => c.Reference).NotEmpty().WithMessage("is required")
             .MaximumLength(SubjectAccessRequest.ReferenceMaxLength).WithMessage($"must be at most {SubjectAccessRequest.ReferenceMaxLength} characters");
         RuleFor(c => c).Custom((c, context) =>
@@ -77,9 +85,9 @@ public sealed class RequestSubjectAccessHandler(IAppDbContext db, SubjectAccessA
         await access.EnsureOfficerAsync(cancellationToken);
         var (type, value, matches) = command switch
         {
-            { Crn: { } crn } => (SubjectIdentifierType.Crn, crn, db.Cases.Where(c => c.Crn == Crn.Parse(crn))),
-            { PncId: { } pnc } => (SubjectIdentifierType.PncId, pnc, db.Cases.Where(c => c.PncId == PncId.Parse(pnc))),
-            _ => (SubjectIdentifierType.NomsNumber, command.NomsNumber!, db.Cases.Where(c => c.NomsNumber == NomsNumber.Parse(command.NomsNumber!))),
+            { ByCrn: { } crn } => (SubjectIdentifierType.Crn, crn, db.Cases.Where(c => c.Crn == Crn.Parse(crn))),
+            { ByPncId: { } pnc } => (SubjectIdentifierType.PncId, pnc, db.Cases.Where(c => c.PncId == PncId.Parse(pnc))),
+            _ => (SubjectIdentifierType.NomsNumber, command.ByNomsNumber!, db.Cases.Where(c => c.NomsNumber == NomsNumber.Parse(command.ByNomsNumber!))),
         };
         var cases = await matches.AsNoTracking().Select(c => new { c.Id, c.Crn }).Take(2).ToListAsync(cancellationToken);
         if (cases.Count == 0)
