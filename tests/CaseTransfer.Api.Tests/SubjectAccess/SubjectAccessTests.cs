@@ -335,6 +335,40 @@ public abstract class SubjectAccessTests(EscalationClockApp app)
     }
 
     [Fact]
+    public async Task Two_workers_never_gather_one_request_and_one_whose_worker_died_is_taken_up_again()
+    {
+        app.Clock.Set(DateTimeOffset.UtcNow);
+        var crn = await CreateCaseAsync(new EscalationScenario(app, app.Clock).NpsAllocator(), firstName: "Araminta", lastName: "Gosling");
+        var id = await RequestedAsync(Ask(crn: crn));
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope(); // a context and connection of its own, as another instance has
+        var one = first.ServiceProvider.GetRequiredService<SubjectAccessGatherer>();
+        var other = second.ServiceProvider.GetRequiredService<SubjectAccessGatherer>();
+
+        var claims = await Task.WhenAll(one.ClaimAsync(id, Ct), other.ClaimAsync(id, Ct));
+        Assert.Equal(1, claims.Count(c => c));
+        var (winner, loser) = claims[0] ? (one, other) : (other, one);
+        Assert.False(await loser.ClaimAsync(id, Ct)); // held under a live lease
+
+        // The winner "dies" after one page; once its lease has run out the other takes the request up and finishes it.
+        Assert.False(await winner.GatherAsync(id, maxPages: 1, Ct));
+        app.Clock.Set(DateTimeOffset.UtcNow.AddMinutes(10));
+        try
+        {
+            Assert.Contains(id, await loser.ClaimableIdsAsync(Ct));
+            Assert.True(await loser.ClaimAsync(id, Ct));
+            Assert.True(await loser.GatherAsync(id, cancellationToken: Ct));
+            Assert.True(await winner.GatherAsync(id, cancellationToken: Ct)); // nothing left to do: it is Ready
+            var ready = await StatusAsync(id);
+            Assert.Equal("Ready", ready["state"]!.GetValue<string>());
+        }
+        finally
+        {
+            app.Clock.Set(DateTimeOffset.UtcNow);
+        }
+    }
+
+    [Fact]
     public async Task Only_a_data_protection_officer_of_the_NPS_may_ask()
     {
         app.Clock.Set(DateTimeOffset.UtcNow);
