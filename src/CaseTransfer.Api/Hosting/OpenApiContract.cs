@@ -217,3 +217,25 @@ public sealed class DocumentBodies : IOperationFilter
         }
     }
 }
+
+/// <summary>Documents a 200 answer of raw bytes of one media type (<see cref="Endpoints.BinaryResponseMetadata"/>): a bundle's PDF.</summary>
+public sealed class BinaryResponses : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Endpoints.BinaryResponseMetadata>().FirstOrDefault() is not { } binary)
+        {
+            return;
+        }
+
+        operation.Responses ??= [];
+        operation.Responses["200"] = new OpenApiResponse
+        {
+            Description = binary.Description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [binary.MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }, Example = System.Text.Json.Nodes.JsonValue.Create("(the PDF's bytes)") },
+            },
+        };
+    }
+}

@@ -114,7 +114,8 @@ public sealed partial class OpenApiExamples : IOperationFilter
                 || SharingExamples.TryGetValue(operation.OperationId, out example)
                 || VictimLiaisonExamples.TryGetValue(operation.OperationId, out example)
                 || EventExamples.TryGetValue(operation.OperationId, out example)
-                || WebhookExamples.TryGetValue(operation.OperationId, out example)))
+                || WebhookExamples.TryGetValue(operation.OperationId, out example)
+                || SubjectAccessExamples.TryGetValue(operation.OperationId, out example)))
         {
             return;
         }

@@ -38,6 +38,7 @@ public static class Pipeline
         app.MapDocumentEndpoints();
         app.MapAlertEndpoints();
         app.MapTransferEndpoints();
+        app.MapSubjectAccessEndpoints();
         app.MapEventEndpoints();
         app.MapSubscriptionEndpoints();
         return app;

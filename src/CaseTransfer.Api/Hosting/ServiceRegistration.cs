@@ -150,6 +150,19 @@ public static class ServiceRegistration
             services.AddHostedService<TransferWorkerService>();
         }
 
+        // Subject access requests: the background worker (SubjectAccess:PollIntervalMilliseconds=0 switches it off).
+        var subjectAccess = configuration.GetSection(CaseTransfer.Application.SubjectAccess.SubjectAccessOptions.Section).Get<CaseTransfer.Application.SubjectAccess.SubjectAccessOptions>()
+            ?? new CaseTransfer.Application.SubjectAccess.SubjectAccessOptions();
+        services.AddSingleton(subjectAccess);
+        services.AddScoped<CaseTransfer.Application.SubjectAccess.SubjectAccessAccess>();
+        services.AddScoped<CaseTransfer.Application.SubjectAccess.SubjectAccessGatherer>();
+        services.AddSingleton<CaseTransfer.Application.SubjectAccess.ISubjectAccessPdf, CaseTransfer.Infrastructure.SubjectAccess.SubjectAccessPdf>();
+        services.AddSingleton<CaseTransfer.Infrastructure.SubjectAccess.SubjectAccessWorkSignal>();
+        if (subjectAccess.PollIntervalMilliseconds > 0)
+        {
+            services.AddHostedService<CaseTransfer.Infrastructure.SubjectAccess.SubjectAccessWorkerService>();
+        }
+
         // Alerts: the background job (Alerts:IntervalSeconds=0 switches it off; tests run passes themselves).
         var alerts = (configuration.GetSection(CaseTransfer.Application.Alerts.AlertOptions.Section).Get<CaseTransfer.Application.Alerts.AlertOptions>()
             ?? new CaseTransfer.Application.Alerts.AlertOptions()).Validate();
@@ -339,6 +352,7 @@ public static class ServiceRegistration
             o.CustomSchemaIds(OpenApiSchemaIds.For);
             o.OperationFilter<TextResponses>();
             o.OperationFilter<DocumentBodies>();
+            o.OperationFilter<BinaryResponses>();
             o.OperationFilter<ServerFaults>();
             o.OperationFilter<OpenApiExamples>();
             foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))

@@ -67,6 +67,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         BadHttpRequestException bad => Malformed(bad),
         JsonException json => Malformed(json),
         NotFoundException => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", exception.Message),
+        CaseTransfer.Domain.SubjectAccess.SubjectAccessBundleGoneException => Problem(StatusCodes.Status410Gone, ProblemTypes.Rule("subject-access-bundle-expired"), "The bundle has expired.", exception.Message),
         ForbiddenException => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", exception.Message),
         PreconditionFailedException => Problem(
             StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "The resource has changed.", exception.Message),

@@ -44,11 +44,18 @@ public sealed class GetDisclosureLogHandler(IAppDbContext db, CaseAccess access)
     {
         await access.GetVisibleIdAsync(query.Crn, cancellationToken);
         var crn = (Crn?)Crn.Parse(query.Crn);
-        return await db.AuditEntries.AsNoTracking()
-            .Where(e => e.Crn == crn && (e.Operation == AuditOperation.Consultation || e.Operation == AuditOperation.Disclosure))
+        return await DisclosureLog.Entries(db, crn)
             .OrderBy(e => e.Sequence)
             .Select(e => new DisclosureLogEntry(
                 e.OccurredAt, e.Operation, e.Action, e.ActorUserId, e.ActorUserName, e.ActorOrganisation, e.ClientId, e.ResourceType, e.Justification, e.Recipients))
             .ToListAsync(cancellationToken);
     }
+}
+
+/// <summary>The one definition of a person's disclosure log: every consultation and disclosure of their case, for the log's endpoint and for a subject access bundle.</summary>
+public static class DisclosureLog
+{
+    public static IQueryable<AuditEntry> Entries(IAppDbContext db, Crn? crn) =>
+        db.AuditEntries.AsNoTracking()
+            .Where(e => e.Crn == crn && (e.Operation == AuditOperation.Consultation || e.Operation == AuditOperation.Disclosure));
 }

@@ -47,6 +47,7 @@ public interface IAppDbContext
     DbSet<GradeTarget> GradeTargets { get; }
     DbSet<TransferJob> TransferJobs { get; }
     DbSet<TransferJobItem> TransferJobItems { get; }
+    DbSet<CaseTransfer.Domain.SubjectAccess.SubjectAccessRequest> SubjectAccessRequests { get; }
     DbSet<AuditEntry> AuditEntries { get; }
     DbSet<AuditLeaf> AuditLeaves { get; }
     DbSet<AuditTreeNode> AuditTreeNodes { get; }

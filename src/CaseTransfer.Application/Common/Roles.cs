@@ -26,11 +26,17 @@ public static class Roles
     /// </summary>
     public const string VictimLiaison = "victim-liaison";
 
+    /// <summary>
+    /// A data protection officer: answers subject access requests (the person's whole record in one bundle). Only in
+    /// an NPS organisation; not a case reader.
+    /// </summary>
+    public const string DataProtectionOfficer = "data-protection-officer";
+
     /// <summary>Every manager's role: a managers' alert is theirs to acknowledge and resolve.</summary>
     public static readonly IReadOnlyList<string> Managers = [Manager, TeamManager, HeadOfService];
 
     public static readonly IReadOnlyList<string> All =
-        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager, TeamManager, HeadOfService, VictimLiaison];
+        [Allocator, CaseManager, EscalationDecider, InformationOfficer, Auditor, Admin, PartnerSystem, Manager, TeamManager, HeadOfService, VictimLiaison, DataProtectionOfficer];
 
     /// <summary>Everyone who works with case records day to day may read them (within what their organisation sees).</summary>
     public static readonly string[] CaseReaders = [Allocator, CaseManager, EscalationDecider, InformationOfficer, Admin, PartnerSystem, Manager];

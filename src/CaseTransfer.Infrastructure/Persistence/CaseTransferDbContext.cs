@@ -69,6 +69,7 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
     public DbSet<GradeTarget> GradeTargets => Set<GradeTarget>();
     public DbSet<TransferJob> TransferJobs => Set<TransferJob>();
     public DbSet<TransferJobItem> TransferJobItems => Set<TransferJobItem>();
+    public DbSet<CaseTransfer.Domain.SubjectAccess.SubjectAccessRequest> SubjectAccessRequests => Set<CaseTransfer.Domain.SubjectAccess.SubjectAccessRequest>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditLeaf> AuditLeaves => Set<AuditLeaf>();
     public DbSet<AuditTreeNode> AuditTreeNodes => Set<AuditTreeNode>();
@@ -577,6 +578,27 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(j => j.Version).IsConcurrencyToken();
             b.Ignore(j => j.Pending);
             b.Ignore(j => j.IsFinished);
+        });
+
+        modelBuilder.Entity<CaseTransfer.Domain.SubjectAccess.SubjectAccessRequest>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Id).ValueGeneratedNever();
+            b.HasIndex(r => new { r.State, r.RequestedAt });
+            b.Property(r => r.IdentifierValue).HasMaxLength(20);
+            b.Property(r => r.Crn).HasMaxLength(7);
+            b.Property(r => r.Reference).HasMaxLength(CaseTransfer.Domain.SubjectAccess.SubjectAccessRequest.ReferenceMaxLength);
+            b.Property(r => r.RequestedBy).HasMaxLength(100);
+            b.Property(r => r.RequestedByOrganisation).HasMaxLength(Organisation.CodeMaxLength);
+            b.Property(r => r.Failure).HasMaxLength(2000);
+            b.Property(r => r.JsonKey).HasMaxLength(CaseTransfer.Application.Documents.DocumentKey.MaxLength);
+            b.Property(r => r.PdfKey).HasMaxLength(CaseTransfer.Application.Documents.DocumentKey.MaxLength);
+            b.Property(r => r.JsonSha256).HasMaxLength(64);
+            b.Property(r => r.PdfSha256).HasMaxLength(64);
+            b.Property(r => r.Version).IsConcurrencyToken();
+            b.HasOne<Case>().WithMany().HasForeignKey(r => r.CaseId);
+            b.Ignore(r => r.Period);
+            b.Ignore(r => r.Progress);
         });
 
         modelBuilder.Entity<TransferJobItem>(b =>

@@ -7,6 +7,7 @@ using CaseTransfer.Application.Common;
 using CaseTransfer.Domain.Auditing;
 using CaseTransfer.Domain.Identifiers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static CaseTransfer.Api.Tests.Infrastructure.TestData;
 
 namespace CaseTransfer.Api.Tests.Auditing;
@@ -93,6 +94,17 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         var subscriptionId = (await (await admin.PostAsJsonAsync("/api/v1/subscriptions", new { callbackUrl = "https://cms.nps-nw.example/events", eventTypes = new[] { "*" } }, Ct))
             .EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<string>();
 
+        // A subject access request about the case, gathered as the worker would: the officer reads its status and bundle.
+        var officer = app.ClientFor(Nps, "dpo-01", Roles.DataProtectionOfficer);
+        var subjectAccessId = (await (await officer.PostAsJsonAsync("/api/v1/subject-access-requests", new { crn, reference = "DPO-AUDIT-1" }, Ct))
+            .EnsureSuccessStatusCode().ReadJsonAsync())["id"]!.GetValue<Guid>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var gatherer = scope.ServiceProvider.GetRequiredService<CaseTransfer.Application.SubjectAccess.SubjectAccessGatherer>();
+            Assert.True(await gatherer.ClaimAsync(subjectAccessId, Ct));
+            Assert.True(await gatherer.GatherAsync(subjectAccessId, cancellationToken: Ct));
+        }
+
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
             if (item!["get"] is null || ReferenceDataReads.Contains(path))
@@ -101,7 +113,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             }
 
             var isTransfer = path.StartsWith("/api/v1/transfers", StringComparison.Ordinal);
+            var isSubjectAccess = path.StartsWith("/api/v1/subject-access-requests", StringComparison.Ordinal);
             var id = isTransfer ? transferId
+                : isSubjectAccess ? subjectAccessId.ToString()
                 : path.StartsWith("/api/v1/escalations", StringComparison.Ordinal) ? escalationId
                 : path.StartsWith("/api/v1/disputes", StringComparison.Ordinal) ? disputeId
                 : path.StartsWith("/api/v1/alerts", StringComparison.Ordinal) ? alertId
@@ -115,7 +129,7 @@ public abstract class AuditTrailTests(CaseTransferApp app)
             var before = await ConsultationsAsync();
 
             // Victims' details are read by the NPS victim liaison unit alone (everyone else: 404).
-            var reader = isTransfer ? nationalManager : path.EndsWith("/victims", StringComparison.Ordinal) ? victimLiaison
+            var reader = isTransfer ? nationalManager : isSubjectAccess ? officer : path.EndsWith("/victims", StringComparison.Ordinal) ? victimLiaison
                 : path.StartsWith("/api/v1/subscriptions", StringComparison.Ordinal) ? admin : client;
             var response = await reader.GetAsync(url, Ct);
 
@@ -345,8 +359,9 @@ public abstract class AuditTrailTests(CaseTransferApp app)
         Assert.Equal(HttpStatusCode.NotFound, (await provider.GetAsync($"/api/v1/cases/{crn}/disclosure-log", Ct)).StatusCode);
     }
 
+    /// <summary>Reads logged: consultations, and disclosures (a subject access bundle downloaded for the data subject is one).</summary>
     private Task<int> ConsultationsAsync() =>
-        app.InDatabaseAsync(db => db.AuditEntries.CountAsync(e => e.Operation == AuditOperation.Consultation, Ct));
+        app.InDatabaseAsync(db => db.AuditEntries.CountAsync(e => e.Operation == AuditOperation.Consultation || e.Operation == AuditOperation.Disclosure, Ct));
 }
 
 public sealed class AuditTrailTestsOnSqlite(SqliteApp app) : AuditTrailTests(app), IClassFixture<SqliteApp>;

@@ -139,6 +139,9 @@ public abstract class CaseTransferApp(Engine engine, DocumentStoreKind documentS
         // Likewise bulk transfers: tests run the batches themselves (TransferJobRunner).
         builder.UseSetting("Transfers:PollIntervalMilliseconds", "0");
 
+        // And subject access requests: tests claim and gather them themselves (SubjectAccessGatherer).
+        builder.UseSetting("SubjectAccess:PollIntervalMilliseconds", "0");
+
         // And the dispute sweep: tests run it themselves (DisputeStageSweep), on their own clock.
         builder.UseSetting("Disputes:SweepSeconds", "0");
         // And alerts: tests run the passes themselves (RunAlertPassAsync).
