@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CaseTransfer.Api.Tests.Infrastructure;
 using CaseTransfer.Infrastructure.Broker;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
@@ -109,6 +110,30 @@ public abstract class BrokerPublishingTests(BrokerApp app)
         Assert.Equal(0, (await app.RunBrokerPassAsync()).Claimed);
         Assert.Equal(expected.Select(e => e.Id), arrived.Select(r => r.MessageId));
         Assert.Equal(0, await app.InDatabaseAsync(db => Task.FromResult(db.OutboxMessages.Count(o => o.ClaimedBy != null))));
+    }
+
+    [Fact]
+    public async Task Events_under_a_live_claim_wait_and_a_dead_publishers_lapsed_claim_is_published_again()
+    {
+        app.RequireBroker();
+        await app.PublishAllAsync();
+        await using var queue = await BrokerQueue.BindAsync(app);
+        var crn = await app.CaseWithEventsAsync(1);
+        var expected = await app.EventsAboutAsync([crn]);
+
+        // Another publisher took them and died mid-batch: while its claim lasts they are its.
+        Task<int> ClaimAsync(DateTimeOffset until) => app.InDatabaseAsync(db => db.OutboxMessages.Where(o => o.Crn == crn)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, "dead-publisher").SetProperty(o => o.ClaimedUntil, until), Ct));
+        Assert.Equal(expected.Count, await ClaimAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+        await app.PublishAllAsync();
+        Assert.DoesNotContain(await app.EventsAboutAsync([crn]), e => e.Published);
+        Assert.DoesNotContain(await queue.DrainAsync(), r => r.Crn == crn);
+
+        // Its claim lapses: the next pass publishes them, in order.
+        await ClaimAsync(DateTimeOffset.UtcNow.AddSeconds(-1));
+        await app.PublishAllAsync();
+        Assert.All(await app.EventsAboutAsync([crn]), e => Assert.True(e.Published));
+        Assert.Equal(expected.Select(e => e.Id), (await queue.DrainAsync()).Where(r => r.Crn == crn).Select(r => r.MessageId));
     }
 
     [Fact]
