@@ -305,6 +305,11 @@ public sealed class RabbitMqNode : IDisposable
 
         _disposed = true;
         Kill();
+        if (_epmdPort == 0)
+        {
+            return; // Never started: no epmd of ours to stop, nor a directory.
+        }
+
         try
         {
             // The epmd this node started on its own port (no other node uses that port).
