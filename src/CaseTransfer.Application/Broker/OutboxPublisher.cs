@@ -70,7 +70,9 @@ public sealed class OutboxPublisher(
         db.ChangeTracker.Clear();
         await broker.ConnectAsync(cancellationToken);
         var claim = $"{identity.Name}:{Guid.NewGuid():N}";
+        var started = clock.GetTimestamp();
         var (claimed, heldBack) = await ClaimAsync(claim, cancellationToken);
+        var claimedAt = clock.GetTimestamp();
         if (claimed.Count == 0)
         {
             return new BrokerPassResult(0, 0, 0, heldBack);
@@ -101,6 +103,7 @@ public sealed class OutboxPublisher(
         }
 
         // Recorded whatever happens to the pass's token: what the broker confirmed is published.
+        var sentAt = clock.GetTimestamp();
         var published = confirmed.ToArray();
         var unconfirmed = claimed.Select(c => c.Sequence).Except(published).ToArray();
         var now = clock.GetUtcNow();
@@ -123,7 +126,10 @@ public sealed class OutboxPublisher(
 
         cancellationToken.ThrowIfCancellationRequested();
         var pass = new BrokerPassResult(claimed.Count, published.Length, unconfirmed.Length, heldBack);
-        logger.LogInformation("Broker pass: {Published} published, {Unconfirmed} unconfirmed, {HeldBack} held back", pass.Published, pass.Unconfirmed, pass.HeldBack);
+        logger.LogInformation(
+            "Broker pass: {Published} published, {Unconfirmed} unconfirmed, {HeldBack} held back (claim {ClaimMs:F0} ms, publish {PublishMs:F0} ms, mark {MarkMs:F0} ms)",
+            pass.Published, pass.Unconfirmed, pass.HeldBack,
+            clock.GetElapsedTime(started, claimedAt).TotalMilliseconds, clock.GetElapsedTime(claimedAt, sentAt).TotalMilliseconds, clock.GetElapsedTime(sentAt).TotalMilliseconds);
         return pass;
     }
 
