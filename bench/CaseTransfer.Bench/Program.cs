@@ -64,6 +64,11 @@ if (args is ["webhooks", ..])
     return await WebhooksBench.RunAsync(args);
 }
 
+if (args is ["broker", ..])
+{
+    return await BrokerBench.RunAsync(args);
+}
+
 if (args is ["shares", ..])
 {
     return await SharesBench.RunAsync(args);
@@ -71,7 +76,7 @@ if (args is ["shares", ..])
 
 if (args.Length == 0 || args[0] != "search")
 {
-    Console.Error.WriteLine("usage: webhooks [--engine sqlite|postgres] [--events 10000] [--scenarios one,pair,dead] [--interval 100] [--batch 500] [--fanout 2000] [--timeout 10] [--dead-switch-at 2000] | documents [--rounds 5] [--stores disk,azure] | shares --engine postgres|sqlite --cases 250000 [--shares 100000] [--sample 2000] [--keep DIR] [--explain] | alerts --engine sqlite|postgres --cases 1000000 [--batch N] [--keep DIR] | transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | escalate [--clients 16] [--modes http,baseline-http-reads,baseline-http] | audit ... | search ...");
+    Console.Error.WriteLine("usage: broker [--engine sqlite,postgres] [--events 10000] [--per-case 1] [--batch 1000] [--interval 100] [--outstanding 2000] | webhooks [--engine sqlite|postgres] [--events 10000] [--scenarios one,pair,dead] [--interval 100] [--batch 500] [--fanout 2000] [--timeout 10] [--dead-switch-at 2000] | documents [--rounds 5] [--stores disk,azure] | shares --engine postgres|sqlite --cases 250000 [--shares 100000] [--sample 2000] [--keep DIR] [--explain] | alerts --engine sqlite|postgres --cases 1000000 [--batch N] [--keep DIR] | transfer --engine sqlite|postgres --cases 100000 [--batch N] [--keep DIR] | allocate --engine postgres [--clients 16] | escalate [--clients 16] [--modes http,baseline-http-reads,baseline-http] | audit ... | search ...");
     Console.Error.WriteLine("usage: search --engine sqlite|postgres --cases N [--queries 2000] [--misspellings 1000] [--people-type 112] [--keep DIR] [--api PATH/CaseTransfer.Api.dll]");
     return 2;
 }

@@ -10,6 +10,7 @@ using CaseTransfer.Application.Documents;
 using CaseTransfer.Application.Escalations;
 using CaseTransfer.Infrastructure.Allocations;
 using CaseTransfer.Infrastructure.Auditing;
+using CaseTransfer.Infrastructure.Broker;
 using CaseTransfer.Infrastructure.Documents;
 using CaseTransfer.Infrastructure.Persistence;
 using CaseTransfer.Infrastructure.Transfers;
@@ -196,6 +197,11 @@ public static class ServiceRegistration
         {
             services.AddHostedService<CaseTransfer.Infrastructure.Webhooks.WebhookDispatcherService>();
         }
+
+        // The message broker: Broker:Transport None (the default: nothing but the service) or RabbitMQ; checked now, so a
+        // bad setting stops the service at start. Broker:IntervalMilliseconds=0 switches the publisher off (tests run passes).
+        services.AddBroker((configuration.GetSection(CaseTransfer.Application.Broker.BrokerOptions.Section).Get<CaseTransfer.Application.Broker.BrokerOptions>()
+            ?? new CaseTransfer.Application.Broker.BrokerOptions()).Validate());
 
         services.AddScoped<IRequestContext, RequestContext>();
         services.AddScoped<ICaller>(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is null

@@ -42,6 +42,22 @@ public sealed record EventFeedOptions(string? PublicBaseUrl)
     /// <summary>A stored <c>detailUrl</c> (a path) made absolute under <see cref="PublicBaseUrl"/>, when that is set.</summary>
     public string? Absolute(string? detailUrl) =>
         detailUrl is { } path && PublicBaseUrl is { } baseUrl && path.StartsWith('/') ? baseUrl + path : detailUrl;
+
+    /// <summary>
+    /// A stored envelope as partners receive it (webhooks, the broker): its <c>detailUrl</c> made absolute by
+    /// <see cref="Absolute(string?)"/>, the rest untouched; the envelope itself when there is nothing to change.
+    /// </summary>
+    public string AbsoluteEnvelope(string payload)
+    {
+        if (PublicBaseUrl is null || System.Text.Json.Nodes.JsonNode.Parse(payload) is not System.Text.Json.Nodes.JsonObject envelope
+            || envelope["detailUrl"]?.GetValue<string>() is not { } path || Absolute(path) is not { } absolute || absolute == path)
+        {
+            return payload;
+        }
+
+        envelope["detailUrl"] = absolute;
+        return envelope.ToJsonString(AppJson.Options);
+    }
 }
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using CaseTransfer.Application.Common;
 using CaseTransfer.Application.Common.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -192,23 +191,10 @@ public sealed class WebhookDispatcher(
                 select new { d.Id, d.SubscriptionId, d.OutboxSequence, d.EventId, d.Attempts, s.CallbackUrl, o.Payload, s.ProtectedSecret, s.ProtectedPreviousSecret, s.PreviousSecretValidUntil })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => new Claimed(
-            r.Id, r.SubscriptionId, r.OutboxSequence, r.EventId, r.Attempts, r.CallbackUrl, Absolute(r.Payload),
+            r.Id, r.SubscriptionId, r.OutboxSequence, r.EventId, r.Attempts, r.CallbackUrl, urls.AbsoluteEnvelope(r.Payload),
             r.ProtectedPreviousSecret is { } previous && r.PreviousSecretValidUntil > now
                 ? [secrets.Unprotect(r.ProtectedSecret), secrets.Unprotect(previous)]
                 : [secrets.Unprotect(r.ProtectedSecret)]))];
-    }
-
-    /// <summary>The envelope with its <c>detailUrl</c> made absolute as the feed makes it (<see cref="EventFeedOptions.Absolute"/>).</summary>
-    private string Absolute(string payload)
-    {
-        if (urls.PublicBaseUrl is null || JsonNode.Parse(payload) is not JsonObject envelope
-            || envelope["detailUrl"]?.GetValue<string>() is not { } path || urls.Absolute(path) is not { } absolute || absolute == path)
-        {
-            return payload;
-        }
-
-        envelope["detailUrl"] = absolute;
-        return envelope.ToJsonString(AppJson.Options);
     }
 
     /// <summary>Records one outcome if the claim is still ours; true when the delivery was dead-lettered.</summary>

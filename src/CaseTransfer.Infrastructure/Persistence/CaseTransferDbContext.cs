@@ -672,7 +672,8 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
             b.Property(o => o.EventType).HasMaxLength(100);
             b.Property(o => o.Crn).HasMaxLength(7);
             b.Property(o => o.Audience).HasMaxLength(1_000);
-            b.HasIndex(o => new { o.DispatchedAt, o.Sequence });
+            b.Property(o => o.ClaimedBy).HasMaxLength(200);
+            b.HasIndex(o => new { o.PublishedAt, o.Sequence });
         });
 
         modelBuilder.Entity<WebhookSubscription>(b =>

@@ -4,7 +4,7 @@ namespace CaseTransfer.Application.Common.Persistence;
 
 /// <summary>
 /// An event for partner systems, stored in the same transaction as the change (transactional outbox). Delivery
-/// (webhooks, the events feed) reads from here; until it is delivered nothing is lost.
+/// (webhooks, the events feed, the message broker) reads from here; until it is delivered nothing is lost.
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -51,7 +51,18 @@ public sealed class OutboxMessage
     public DateTimeOffset OccurredAt { get; private set; }
     public string? Crn { get; private set; }
     public string Payload { get; private set; } = null!;
-    public DateTimeOffset? DispatchedAt { get; private set; }
+
+    /// <summary>
+    /// When the broker confirmed it had taken the event (publisher confirm), so it is never published again; null until
+    /// then, however often it was sent (<see cref="CaseTransfer.Application.Broker.OutboxPublisher"/>).
+    /// </summary>
+    public DateTimeOffset? PublishedAt { get; private set; }
+
+    /// <summary>The publisher pass that has taken the event to publish it, until <see cref="ClaimedUntil"/>.</summary>
+    public string? ClaimedBy { get; private set; }
+
+    /// <summary>When a claim lapses: a publisher that died mid-batch leaves its events to the next pass after this.</summary>
+    public DateTimeOffset? ClaimedUntil { get; private set; }
 
     /// <summary>
     /// The organisations that may hear of the event, as <c>|CODE|CODE|</c> (<see cref="EventAudience"/>): those that saw

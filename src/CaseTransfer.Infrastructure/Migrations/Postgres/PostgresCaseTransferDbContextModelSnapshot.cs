@@ -106,12 +106,16 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Crn")
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");
-
-                    b.Property<DateTimeOffset?>("DispatchedAt")
-                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("EventType")
                         .IsRequired()
@@ -128,12 +132,15 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Sequence");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("DispatchedAt", "Sequence");
+                    b.HasIndex("PublishedAt", "Sequence");
 
                     b.ToTable("OutboxMessages");
                 });

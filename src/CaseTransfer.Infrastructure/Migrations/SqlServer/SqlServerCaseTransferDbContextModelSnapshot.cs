@@ -106,12 +106,16 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Crn")
                         .HasMaxLength(7)
                         .HasColumnType("nvarchar(7)");
-
-                    b.Property<DateTimeOffset?>("DispatchedAt")
-                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("EventType")
                         .IsRequired()
@@ -128,12 +132,15 @@ namespace CaseTransfer.Infrastructure.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.HasKey("Sequence");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("DispatchedAt", "Sequence");
+                    b.HasIndex("PublishedAt", "Sequence");
 
                     b.ToTable("OutboxMessages");
                 });

@@ -99,12 +99,16 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Crn")
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("DispatchedAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("EventType")
                         .IsRequired()
@@ -121,12 +125,15 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Sequence");
 
                     b.HasIndex("Id")
                         .IsUnique();
 
-                    b.HasIndex("DispatchedAt", "Sequence");
+                    b.HasIndex("PublishedAt", "Sequence");
 
                     b.ToTable("OutboxMessages");
                 });
