@@ -56,6 +56,18 @@ namespace CaseTransfer.Client.Models
 #else
         public string OwnerOrganisation { get; set; }
 #endif
+        /// <summary>The scannedAt property</summary>
+        public DateTimeOffset? ScannedAt { get; set; }
+        /// <summary>The scanSignature property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ScanSignature { get; set; }
+#nullable restore
+#else
+        public string ScanSignature { get; set; }
+#endif
+        /// <summary>The scanStatus property</summary>
+        public global::CaseTransfer.Client.Models.ScanStatus? ScanStatus { get; set; }
         /// <summary>The sha256 property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -99,6 +111,9 @@ namespace CaseTransfer.Client.Models
                 { "length", n => { Length = n.GetLongValue(); } },
                 { "links", n => { Links = n.GetObjectValue<global::CaseTransfer.Client.Models.DocumentLinks>(global::CaseTransfer.Client.Models.DocumentLinks.CreateFromDiscriminatorValue); } },
                 { "ownerOrganisation", n => { OwnerOrganisation = n.GetStringValue(); } },
+                { "scanSignature", n => { ScanSignature = n.GetStringValue(); } },
+                { "scanStatus", n => { ScanStatus = n.GetEnumValue<global::CaseTransfer.Client.Models.ScanStatus>(); } },
+                { "scannedAt", n => { ScannedAt = n.GetDateTimeOffsetValue(); } },
                 { "sha256", n => { Sha256 = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
                 { "uploadedAt", n => { UploadedAt = n.GetDateTimeOffsetValue(); } },
@@ -118,6 +133,9 @@ namespace CaseTransfer.Client.Models
             writer.WriteLongValue("length", Length);
             writer.WriteObjectValue<global::CaseTransfer.Client.Models.DocumentLinks>("links", Links);
             writer.WriteStringValue("ownerOrganisation", OwnerOrganisation);
+            writer.WriteDateTimeOffsetValue("scannedAt", ScannedAt);
+            writer.WriteStringValue("scanSignature", ScanSignature);
+            writer.WriteEnumValue<global::CaseTransfer.Client.Models.ScanStatus>("scanStatus", ScanStatus);
             writer.WriteStringValue("sha256", Sha256);
             writer.WriteStringValue("title", Title);
             writer.WriteDateTimeOffsetValue("uploadedAt", UploadedAt);

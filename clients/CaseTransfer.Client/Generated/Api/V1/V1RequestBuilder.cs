@@ -11,6 +11,7 @@ using CaseTransfer.Client.Api.V1.Events;
 using CaseTransfer.Client.Api.V1.InformationRequests;
 using CaseTransfer.Client.Api.V1.Organisations;
 using CaseTransfer.Client.Api.V1.Shares;
+using CaseTransfer.Client.Api.V1.SubjectAccessRequests;
 using CaseTransfer.Client.Api.V1.Subscriptions;
 using CaseTransfer.Client.Api.V1.Transfers;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -81,6 +82,11 @@ namespace CaseTransfer.Client.Api.V1
         public global::CaseTransfer.Client.Api.V1.Shares.SharesRequestBuilder Shares
         {
             get => new global::CaseTransfer.Client.Api.V1.Shares.SharesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The subjectAccessRequests property</summary>
+        public global::CaseTransfer.Client.Api.V1.SubjectAccessRequests.SubjectAccessRequestsRequestBuilder SubjectAccessRequests
+        {
+            get => new global::CaseTransfer.Client.Api.V1.SubjectAccessRequests.SubjectAccessRequestsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The subscriptions property</summary>
         public global::CaseTransfer.Client.Api.V1.Subscriptions.SubscriptionsRequestBuilder Subscriptions

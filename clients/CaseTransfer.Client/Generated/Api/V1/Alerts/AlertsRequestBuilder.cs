@@ -47,7 +47,7 @@ namespace CaseTransfer.Client.Api.V1.Alerts
         {
         }
         /// <summary>
-        /// Only the caller&apos;s organisation&apos;s alerts. Filters: kind (escalation-required, escalation-acknowledgement-overdue, escalation-decision-overdue, allocation-decision-overdue, case-quiet, requirement-not-started, order-past-end, dispute-stage-overdue, information-request-overdue), crn, state (Open, Acknowledged, Resolved). An alert is raised by the service when its condition holds (the same condition never has two unresolved alerts) and resolved by it (clearedBySystem) when the condition clears. Cursor paging: limit defaults to 50, at most 200.
+        /// Only the caller&apos;s organisation&apos;s alerts. Filters: kind (escalation-required, escalation-acknowledgement-overdue, escalation-decision-overdue, allocation-decision-overdue, case-quiet, requirement-not-started, order-past-end, dispute-stage-overdue, information-request-overdue, document-infected), crn, state (Open, Acknowledged, Resolved). An alert is raised by the service when its condition holds (the same condition never has two unresolved alerts) and resolved by it (clearedBySystem) when the condition clears. Cursor paging: limit defaults to 50, at most 200.
         /// </summary>
         /// <returns>A <see cref="global::CaseTransfer.Client.Models.PageOfAlertView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -76,7 +76,7 @@ namespace CaseTransfer.Client.Api.V1.Alerts
             return await RequestAdapter.SendAsync<global::CaseTransfer.Client.Models.PageOfAlertView>(requestInfo, global::CaseTransfer.Client.Models.PageOfAlertView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Only the caller&apos;s organisation&apos;s alerts. Filters: kind (escalation-required, escalation-acknowledgement-overdue, escalation-decision-overdue, allocation-decision-overdue, case-quiet, requirement-not-started, order-past-end, dispute-stage-overdue, information-request-overdue), crn, state (Open, Acknowledged, Resolved). An alert is raised by the service when its condition holds (the same condition never has two unresolved alerts) and resolved by it (clearedBySystem) when the condition clears. Cursor paging: limit defaults to 50, at most 200.
+        /// Only the caller&apos;s organisation&apos;s alerts. Filters: kind (escalation-required, escalation-acknowledgement-overdue, escalation-decision-overdue, allocation-decision-overdue, case-quiet, requirement-not-started, order-past-end, dispute-stage-overdue, information-request-overdue, document-infected), crn, state (Open, Acknowledged, Resolved). An alert is raised by the service when its condition holds (the same condition never has two unresolved alerts) and resolved by it (clearedBySystem) when the condition clears. Cursor paging: limit defaults to 50, at most 200.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -104,7 +104,7 @@ namespace CaseTransfer.Client.Api.V1.Alerts
             return new global::CaseTransfer.Client.Api.V1.Alerts.AlertsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Only the caller&apos;s organisation&apos;s alerts. Filters: kind (escalation-required, escalation-acknowledgement-overdue, escalation-decision-overdue, allocation-decision-overdue, case-quiet, requirement-not-started, order-past-end, dispute-stage-overdue, information-request-overdue), crn, state (Open, Acknowledged, Resolved). An alert is raised by the service when its condition holds (the same condition never has two unresolved alerts) and resolved by it (clearedBySystem) when the condition clears. Cursor paging: limit defaults to 50, at most 200.
+        /// Only the caller&apos;s organisation&apos;s alerts. Filters: kind (escalation-required, escalation-acknowledgement-overdue, escalation-decision-overdue, allocation-decision-overdue, case-quiet, requirement-not-started, order-past-end, dispute-stage-overdue, information-request-overdue, document-infected), crn, state (Open, Acknowledged, Resolved). An alert is raised by the service when its condition holds (the same condition never has two unresolved alerts) and resolved by it (clearedBySystem) when the condition clears. Cursor paging: limit defaults to 50, at most 200.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AlertsRequestBuilderGetQueryParameters 

@@ -46,7 +46,7 @@ namespace CaseTransfer.Client.Api.V1.Documents.Item
         {
         }
         /// <summary>
-        /// Its owner organisation, or the recipients of a live share that gives it; anyone else, and recipients after the share expires or is revoked, get 404.
+        /// Its owner organisation, or the recipients of a live share that gives it; anyone else, and recipients after the share expires or is revoked, get 404. scanStatus: Pending (awaiting clamd&apos;s verdict: bytes not served), Clean, Infected (seen by the owner organisation only, with scanSignature; 404 to everyone else, shares included), NotScanned (stored with scanning off: bytes served).
         /// </summary>
         /// <returns>A <see cref="global::CaseTransfer.Client.Models.DocumentView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -77,7 +77,7 @@ namespace CaseTransfer.Client.Api.V1.Documents.Item
             return await RequestAdapter.SendAsync<global::CaseTransfer.Client.Models.DocumentView>(requestInfo, global::CaseTransfer.Client.Models.DocumentView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Its owner organisation, or the recipients of a live share that gives it; anyone else, and recipients after the share expires or is revoked, get 404.
+        /// Its owner organisation, or the recipients of a live share that gives it; anyone else, and recipients after the share expires or is revoked, get 404. scanStatus: Pending (awaiting clamd&apos;s verdict: bytes not served), Clean, Infected (seen by the owner organisation only, with scanSignature; 404 to everyone else, shares included), NotScanned (stored with scanning off: bytes served).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

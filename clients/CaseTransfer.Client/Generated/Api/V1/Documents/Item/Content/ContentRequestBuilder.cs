@@ -34,7 +34,7 @@ namespace CaseTransfer.Client.Api.V1.Documents.Item.Content
         {
         }
         /// <summary>
-        /// Its owner organisation, or the recipients of a live share that gives it, in either mode. The bytes are checked against the SHA-256 recorded at upload before any is sent: a mismatch is a 500 (document-integrity) naming the document. Repr-Digest carries the SHA-256. Each view is a consultation entry with the share&apos;s purpose, lawful basis and recipients.
+        /// Its owner organisation, or the recipients of a live share that gives it, in either mode. The bytes are checked against the SHA-256 recorded at upload before any is sent: a mismatch is a 500 (document-integrity) naming the document. Repr-Digest carries the SHA-256. Nobody reads a document before the malware scanner has found it clean: 409 document-not-scanned while it is Pending; 409 document-infected (to its owner organisation; 404 to anyone else) once Infected. Each view is a consultation entry with the share&apos;s purpose, lawful basis and recipients.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -43,6 +43,7 @@ namespace CaseTransfer.Client.Api.V1.Documents.Item.Content
         /// <exception cref="global::CaseTransfer.Client.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseTransfer.Client.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CaseTransfer.Client.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseTransfer.Client.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::CaseTransfer.Client.Models.ProblemDetails">When receiving a 500 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,12 +61,13 @@ namespace CaseTransfer.Client.Api.V1.Documents.Item.Content
                 { "401", global::CaseTransfer.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CaseTransfer.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CaseTransfer.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::CaseTransfer.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::CaseTransfer.Client.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Its owner organisation, or the recipients of a live share that gives it, in either mode. The bytes are checked against the SHA-256 recorded at upload before any is sent: a mismatch is a 500 (document-integrity) naming the document. Repr-Digest carries the SHA-256. Each view is a consultation entry with the share&apos;s purpose, lawful basis and recipients.
+        /// Its owner organisation, or the recipients of a live share that gives it, in either mode. The bytes are checked against the SHA-256 recorded at upload before any is sent: a mismatch is a 500 (document-integrity) naming the document. Repr-Digest carries the SHA-256. Nobody reads a document before the malware scanner has found it clean: 409 document-not-scanned while it is Pending; 409 document-infected (to its owner organisation; 404 to anyone else) once Infected. Each view is a consultation entry with the share&apos;s purpose, lawful basis and recipients.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace CaseTransfer.Client.Api.V1.Documents.Item.Download
         {
         }
         /// <summary>
-        /// Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is. Each download by a recipient is a disclosure entry (the owner&apos;s own, a consultation) with the share&apos;s purpose, lawful basis and recipients.
+        /// Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is (409 document-not-scanned, document-infected likewise). Each download by a recipient is a disclosure entry (the owner&apos;s own, a consultation) with the share&apos;s purpose, lawful basis and recipients.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace CaseTransfer.Client.Api.V1.Documents.Item.Download
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is. Each download by a recipient is a disclosure entry (the owner&apos;s own, a consultation) with the share&apos;s purpose, lawful basis and recipients.
+        /// Its owner organisation, or the recipients of a live Copy share that gives it; through a ReadOnly share only, 409 share-is-read-only (view it inline instead). Checked as a view is (409 document-not-scanned, document-infected likewise). Each download by a recipient is a disclosure entry (the owner&apos;s own, a consultation) with the share&apos;s purpose, lawful basis and recipients.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
