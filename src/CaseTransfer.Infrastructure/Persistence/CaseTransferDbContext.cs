@@ -673,7 +673,14 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
 
             // One delivery per event per subscription, whichever dispatcher fans out.
             b.HasIndex(d => new { d.SubscriptionId, d.OutboxSequence }).IsUnique();
+            // Which subscribers have deliveries due; and (a delivery is delivered no earlier than it was due) the
+            // delivered rows past their retention.
             b.HasIndex(d => new { d.State, d.NextAttemptAt });
+
+            // A subscriber's claim: its pending deliveries in the order they fall due (partial: only pending rows, few
+            // beside the delivered ones kept for retention), and for each, whether an earlier one of its case is pending.
+            b.HasIndex(d => new { d.SubscriptionId, d.NextAttemptAt, d.OutboxSequence }, "IX_WebhookDeliveries_PendingDue")
+                .HasFilter(Database.IsSqlServer() ? "[State] = N'Pending'" : "\"State\" = 'Pending'");
             b.HasIndex(d => new { d.SubscriptionId, d.Crn, d.State, d.OutboxSequence });
             b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId);
         });

@@ -6,21 +6,89 @@ using Microsoft.Extensions.Logging;
 namespace CaseTransfer.Infrastructure.Webhooks;
 
 /// <summary>
-/// Runs a webhook pass every <c>Webhooks:IntervalMilliseconds</c>, straight on while a pass finds work. Safe beside
-/// other instances: deliveries are claimed one dispatcher at a time (<see cref="WebhookDispatcher"/>).
+/// Every <c>Webhooks:IntervalMilliseconds</c>, finds the subscriptions with work (events to fan out, deliveries due) and
+/// starts a lane for each that has none running, up to <c>Webhooks:MaxParallelSubscribers</c>. A lane runs its
+/// subscriber's steps (<see cref="WebhookDispatcher.RunSubscriberAsync"/>: fan-out, claim, send, record) straight on
+/// while they make progress, each in its own scope, and ends when there is nothing more or a send failed. So each
+/// subscriber progresses on its own: one that times out holds back its own lane and nobody else's. Once a minute the
+/// loop also removes delivered rows past their retention, in bounded batches. Safe beside other instances: deliveries
+/// are claimed one dispatcher at a time (<see cref="WebhookDispatcher"/>).
 /// </summary>
-public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, WebhookOptions options, ILogger<WebhookDispatcherService> logger) : BackgroundService
+public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, WebhookOptions options, TimeProvider clock, ILogger<WebhookDispatcherService> logger) : BackgroundService
 {
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lanes = new Dictionary<Guid, Task>();
+        var lastPurge = DateTimeOffset.MinValue;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                foreach (var ended in lanes.Where(l => l.Value.IsCompleted).Select(l => l.Key).ToList())
+                {
+                    lanes.Remove(ended);
+                }
+
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var dispatcher = scope.ServiceProvider.GetRequiredService<WebhookDispatcher>();
+                    foreach (var subscription in await dispatcher.SubscriptionsWithWorkAsync(stoppingToken))
+                    {
+                        if (lanes.Count >= options.MaxParallelSubscribers)
+                        {
+                            break;
+                        }
+
+                        if (!lanes.ContainsKey(subscription))
+                        {
+                            lanes[subscription] = RunLaneAsync(subscription, stoppingToken);
+                        }
+                    }
+
+                    if (clock.GetUtcNow() - lastPurge >= PurgeEvery)
+                    {
+                        lastPurge = clock.GetUtcNow();
+                        await dispatcher.PurgeDeliveredAsync(stoppingToken);
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Webhook dispatch failed; the next tick tries again");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(options.IntervalMilliseconds), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(lanes.Values);
+        }
+    }
+
+    /// <summary>One subscriber's steps while they make progress. Never throws: a failed step ends the lane, and the next tick starts another.</summary>
+    private async Task RunLaneAsync(Guid subscription, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var busy = false;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var pass = await scope.ServiceProvider.GetRequiredService<WebhookDispatcher>().RunAsync(stoppingToken);
-                busy = pass.Claimed >= options.BatchSize;
+                var step = await scope.ServiceProvider.GetRequiredService<WebhookDispatcher>().RunSubscriberAsync(subscription, stoppingToken);
+                if (!step.MadeProgress)
+                {
+                    return;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -28,20 +96,7 @@ public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, Webhoo
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Webhook pass failed; the next pass tries again");
-            }
-
-            if (busy)
-            {
-                continue;
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(options.IntervalMilliseconds), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
+                logger.LogWarning(e, "Webhook step of subscription {Subscription} failed; the next tick tries again", subscription);
                 return;
             }
         }

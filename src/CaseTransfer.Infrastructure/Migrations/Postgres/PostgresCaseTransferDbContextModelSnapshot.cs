@@ -207,6 +207,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Postgres
 
                     b.HasIndex("SubscriptionId", "Crn", "State", "OutboxSequence");
 
+                    b.HasIndex(new[] { "SubscriptionId", "NextAttemptAt", "OutboxSequence" }, "IX_WebhookDeliveries_PendingDue")
+                        .HasFilter("\"State\" = 'Pending'");
+
                     b.ToTable("WebhookDeliveries");
                 });
 

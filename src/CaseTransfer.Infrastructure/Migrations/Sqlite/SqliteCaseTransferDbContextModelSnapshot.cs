@@ -200,6 +200,9 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
 
                     b.HasIndex("SubscriptionId", "Crn", "State", "OutboxSequence");
 
+                    b.HasIndex(new[] { "SubscriptionId", "NextAttemptAt", "OutboxSequence" }, "IX_WebhookDeliveries_PendingDue")
+                        .HasFilter("\"State\" = 'Pending'");
+
                     b.ToTable("WebhookDeliveries");
                 });
 

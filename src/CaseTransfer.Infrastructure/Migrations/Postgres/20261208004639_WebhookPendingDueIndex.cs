@@ -1,0 +1,28 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CaseTransfer.Infrastructure.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class WebhookPendingDueIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_PendingDue",
+                table: "WebhookDeliveries",
+                columns: new[] { "SubscriptionId", "NextAttemptAt", "OutboxSequence" },
+                filter: "\"State\" = 'Pending'");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_WebhookDeliveries_PendingDue",
+                table: "WebhookDeliveries");
+        }
+    }
+}
