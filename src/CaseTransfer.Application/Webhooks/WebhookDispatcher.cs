@@ -51,26 +51,26 @@ public sealed record WebhookPassResult(int FannedOut, int Claimed, int Delivered
         FannedOut + other.FannedOut, Claimed + other.Claimed, Delivered + other.Delivered, Failed + other.Failed,
         DeadLettered + other.DeadLettered, NotAttempted + other.NotAttempted);
 
-    /// <summary>Whether the subscriber's lane should go straight on: it fanned out events, or delivered all it claimed.</summary>
-    public bool MadeProgress => FannedOut > 0 || (Claimed > 0 && Delivered == Claimed);
+    /// <summary>Whether a subscriber's lane should go straight on: it delivered all it claimed.</summary>
+    public bool MadeProgress => Claimed > 0 && Delivered == Claimed;
 }
 
 /// <summary>
-/// Delivers events to subscriptions, safe beside other instances on one database. Each subscriber progresses on its own
-/// (<see cref="RunSubscriberAsync"/>: the background service runs one lane per subscriber with work, so a subscriber that
-/// times out holds back nobody else): (1) fan-out: the events after the subscription's mark
+/// Delivers events to subscriptions, safe beside other instances on one database, each subscriber progressing on its
+/// own. (1) Fan-out (<see cref="FanOutAsync"/>): for each enabled subscription, the events after its mark
 /// (<see cref="WebhookSubscription.FannedOutAfter"/>) that it wants and whose audience holds its organisation (or that
 /// concern no case), read as the events feed reads them (<see cref="EventFeed"/>: in an order where an event that
 /// commits late never sorts behind what was already read, so none is passed over), become delivery rows, and the mark
-/// moves, with a conditional update in the same transaction, so two dispatchers never both do it; (2) a claim of the
-/// subscriber's due deliveries with a conditional update (a delivery no live claim holds), taking of each case only the
-/// oldest delivery still pending, so a subscriber hears of a case's events in order: event n+1 waits until n is
-/// delivered or dead-lettered; (3) the sends, several at once (<see cref="WebhookOptions.MaxConcurrentSendsPerSubscriber"/>:
-/// a batch holds one delivery per case, so no two are of one case); (4) the outcomes, recorded set-wise (one UPDATE
-/// per kind of outcome), conditional on the claim still being ours. A dispatcher that dies leaves its claims to
-/// expire, and the next claim sends them again: each delivery is sent at least once, and receivers deduplicate by
-/// <c>webhook-id</c>. Delivered rows are removed after <see cref="WebhookOptions.DeliveredRetentionDays"/>
-/// (<see cref="PurgeDeliveredAsync"/>); dead letters stay until redelivered.
+/// moves, with a conditional update in the same transaction, so two dispatchers never both do it. (2) Per subscriber
+/// (<see cref="DeliverAsync"/>; the background service runs one lane per subscriber with deliveries due, so a subscriber
+/// that times out holds back nobody else): a claim of its due deliveries with a conditional update (a delivery no live
+/// claim holds), taking of each case only the oldest delivery still pending, so a subscriber hears of a case's events
+/// in order: event n+1 waits until n is delivered or dead-lettered; the sends, several at once
+/// (<see cref="WebhookOptions.MaxConcurrentSendsPerSubscriber"/>; a batch holds one delivery per case); the outcomes,
+/// recorded set-wise (one UPDATE per kind of outcome), conditional on the claim still being ours. A dispatcher that
+/// dies leaves its claims to expire, and the next claim sends them again: each delivery is sent at least once, and
+/// receivers deduplicate by <c>webhook-id</c>. (3) Delivered rows are removed after
+/// <see cref="WebhookOptions.DeliveredRetentionDays"/> (<see cref="PurgeDeliveredAsync"/>); dead letters stay until redelivered.
 /// </summary>
 public sealed class WebhookDispatcher(
     IAppDbContext db,
@@ -87,18 +87,18 @@ public sealed class WebhookDispatcher(
     public const int PurgeBatchSize = 1_000;
 
     /// <summary>
-    /// One pass over every enabled subscription, one after another: its fan-out, then one batch of its deliveries;
-    /// then one bounded round of retention. What tests run; the background service runs <see cref="RunSubscriberAsync"/>
-    /// in lanes instead.
+    /// One pass: the fan-out of every enabled subscription, then one batch of each one's due deliveries, one subscriber
+    /// after another; then one bounded round of retention. What tests run; the background service runs the same parts
+    /// with each subscriber in its own lane (<see cref="DeliverAsync"/>).
     /// </summary>
     public async Task<WebhookPassResult> RunAsync(CancellationToken cancellationToken)
     {
+        var pass = WebhookPassResult.None with { FannedOut = (await FanOutAsync(cancellationToken)).Added };
         db.ChangeTracker.Clear();
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Enabled).Select(s => s.Id).ToListAsync(cancellationToken);
-        var pass = WebhookPassResult.None;
         foreach (var subscription in subscriptions)
         {
-            pass = pass.Add(await RunSubscriberAsync(subscription, cancellationToken));
+            pass = pass.Add(await DeliverAsync(subscription, cancellationToken));
         }
 
         await PurgeDeliveredAsync(cancellationToken);
@@ -106,31 +106,80 @@ public sealed class WebhookDispatcher(
     }
 
     /// <summary>
-    /// The subscriptions with work now: enabled, and with events after their mark, or deliveries due that no live claim
-    /// holds. Cheap (a query for the feed's newest event, one for the subscriptions, one over the due deliveries' index),
-    /// so the background service asks every tick and starts a lane for each.
+    /// The enabled subscriptions with deliveries due that no live claim holds: one query over the index of pending
+    /// deliveries by due time, which the background service asks every tick to start a lane for each.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> SubscriptionsWithWorkAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> SubscriptionsWithDueDeliveriesAsync(CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var now = clock.GetUtcNow();
-        var latest = await feed.LatestAsync(cancellationToken);
-        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Enabled)
-            .Select(s => new { s.Id, s.FannedOutAfter }).ToListAsync(cancellationToken);
-        if (subscriptions.Count == 0)
-        {
-            return [];
-        }
-
-        var due = (await db.WebhookDeliveries.AsNoTracking()
-                .Where(d => d.State == WebhookDeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
-                .Select(d => d.SubscriptionId).Distinct().ToListAsync(cancellationToken))
-            .ToHashSet();
-        return [.. subscriptions.Where(s => (latest is not null && s.FannedOutAfter != latest) || due.Contains(s.Id)).Select(s => s.Id)];
+        return await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.State == WebhookDeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now))
+            .Select(d => d.SubscriptionId).Distinct()
+            .Where(id => db.WebhookSubscriptions.Any(s => s.Id == id && s.Enabled))
+            .ToListAsync(cancellationToken);
     }
 
-    /// <summary>One step of one subscriber: its fan-out, then one batch of its due deliveries, sent and recorded.</summary>
-    public async Task<WebhookPassResult> RunSubscriberAsync(Guid subscriptionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fan-out for every enabled subscription: the events after its mark (<see cref="WebhookSubscription.FannedOutAfter"/>)
+    /// that it wants and whose audience holds its organisation (or that concern no case) become its delivery rows, and its
+    /// mark moves, with a conditional update in the same transaction, so two dispatchers never both do it. Subscriptions
+    /// at the same mark (the usual case: all caught up) share one read of the feed and one transaction. Returns the rows
+    /// added and whether a read came back full (more to fan out straight away).
+    /// </summary>
+    public async Task<(int Added, bool Full)> FanOutAsync(CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        // In one order, so that two dispatchers moving several marks in one transaction take their rows in the same order.
+        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Enabled).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var added = 0;
+        var full = false;
+        foreach (var group in subscriptions.GroupBy(s => s.FannedOutAfter))
+        {
+            var mark = group.Key;
+            var taken = await feed.ReadAsync(mark, null, null, options.FanOutBatchSize, cancellationToken);
+            if (taken.Count == 0)
+            {
+                continue;
+            }
+
+            full |= taken.Count == options.FanOutBatchSize;
+            var now = clock.GetUtcNow();
+            Guid? to = taken[^1].Id;
+            var strategy = db.Database.CreateExecutionStrategy();
+            added += await strategy.ExecuteAsync(async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var rows = 0;
+                foreach (var subscription in group)
+                {
+                    var moved = await db.WebhookSubscriptions.Where(s => s.Id == subscription.Id && s.FannedOutAfter == mark)
+                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.FannedOutAfter, to), ct);
+                    if (moved != 1)
+                    {
+                        continue; // Another dispatcher fanned these out first (or the subscription changed).
+                    }
+
+                    var marker = EventAudience.Marker(subscription.OrganisationCode);
+                    var wanted = taken.Where(m => m.HeardBy(marker) && subscription.Wants(m.EventType))
+                        .Select(m => new WebhookDelivery(Guid.CreateVersion7(now), subscription.Id, m.Sequence, m.Id, m.EventType, m.Crn, now))
+                        .ToList();
+                    db.WebhookDeliveries.AddRange(wanted);
+                    rows += wanted.Count;
+                }
+
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return rows;
+            }, cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+
+        return (added, full);
+    }
+
+    /// <summary>One batch of one subscriber's due deliveries: claimed, sent, recorded.</summary>
+    public async Task<WebhookPassResult> DeliverAsync(Guid subscriptionId, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == subscriptionId && s.Enabled, cancellationToken);
@@ -139,12 +188,11 @@ public sealed class WebhookDispatcher(
             return WebhookPassResult.None;
         }
 
-        var fannedOut = await FanOutAsync(subscription, cancellationToken);
         var claim = $"{identity.Name}:{Guid.NewGuid():N}";
         var claimed = await ClaimAsync(subscription, claim, cancellationToken);
         if (claimed.Count == 0)
         {
-            return WebhookPassResult.None with { FannedOut = fannedOut };
+            return WebhookPassResult.None;
         }
 
         var now = clock.GetUtcNow();
@@ -181,11 +229,11 @@ public sealed class WebhookDispatcher(
         var dead = await RecordAsync(subscription.Id, outcomes, claim, cancellationToken);
         int Count(WebhookOutcome o) => outcomes.Count(x => x.Result.Outcome == o);
         var step = new WebhookPassResult(
-            fannedOut, claimed.Count, Count(WebhookOutcome.Delivered), Count(WebhookOutcome.Failed) + Count(WebhookOutcome.Gone), dead,
+            0, claimed.Count, Count(WebhookOutcome.Delivered), Count(WebhookOutcome.Failed) + Count(WebhookOutcome.Gone), dead,
             Count(WebhookOutcome.NotAttempted));
         logger.LogInformation(
-            "Webhook pass of {Subscription}: {FannedOut} fanned out, {Delivered} delivered, {Failed} failed, {DeadLettered} dead-lettered, {NotAttempted} held back",
-            subscription.Id, step.FannedOut, step.Delivered, step.Failed, step.DeadLettered, step.NotAttempted);
+            "Webhook pass of {Subscription}: {Claimed} claimed, {Delivered} delivered, {Failed} failed, {DeadLettered} dead-lettered, {NotAttempted} held back",
+            subscription.Id, step.Claimed, step.Delivered, step.Failed, step.DeadLettered, step.NotAttempted);
         return step;
     }
 
@@ -218,41 +266,6 @@ public sealed class WebhookDispatcher(
         }
 
         return total;
-    }
-
-    private async Task<int> FanOutAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
-    {
-        var mark = subscription.FannedOutAfter;
-        var marker = EventAudience.Marker(subscription.OrganisationCode);
-        var taken = await feed.ReadAsync(mark, marker, null, options.FanOutBatchSize, cancellationToken);
-        if (taken.Count == 0)
-        {
-            return 0;
-        }
-
-        var now = clock.GetUtcNow();
-        var wanted = taken.Where(m => subscription.Wants(m.EventType))
-            .Select(m => new WebhookDelivery(Guid.CreateVersion7(now), subscription.Id, m.Sequence, m.Id, m.EventType, m.Crn, now))
-            .ToList();
-        Guid? to = taken[^1].Id;
-        var strategy = db.Database.CreateExecutionStrategy();
-        var added = await strategy.ExecuteAsync(async ct =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var moved = await db.WebhookSubscriptions.Where(s => s.Id == subscription.Id && s.FannedOutAfter == mark)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.FannedOutAfter, to), ct);
-            if (moved != 1)
-            {
-                return 0; // Another dispatcher fanned these out first.
-            }
-
-            db.WebhookDeliveries.AddRange(wanted);
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return wanted.Count;
-        }, cancellationToken);
-        db.ChangeTracker.Clear();
-        return added;
     }
 
     private sealed record Claimed(Guid Id, long OutboxSequence, Guid EventId, int Attempts, string Payload);

@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace CaseTransfer.Infrastructure.Webhooks;
 
 /// <summary>
-/// Every <c>Webhooks:IntervalMilliseconds</c>, finds the subscriptions with work (events to fan out, deliveries due) and
-/// starts a lane for each that has none running, up to <c>Webhooks:MaxParallelSubscribers</c>. A lane runs its
-/// subscriber's steps (<see cref="WebhookDispatcher.RunSubscriberAsync"/>: fan-out, claim, send, record) straight on
-/// while they make progress, each in its own scope, and ends when there is nothing more or a send failed. So each
-/// subscriber progresses on its own: one that times out holds back its own lane and nobody else's. Once a minute the
-/// loop also removes delivered rows past their retention, in bounded batches. Safe beside other instances: deliveries
-/// are claimed one dispatcher at a time (<see cref="WebhookDispatcher"/>).
+/// Every <c>Webhooks:IntervalMilliseconds</c> (straight on while the feed has more to fan out): fans out new events to
+/// every subscription (<see cref="WebhookDispatcher.FanOutAsync"/>), then starts a lane for each subscription with
+/// deliveries due that has none running, up to <c>Webhooks:MaxParallelSubscribers</c>. A lane sends its subscriber's
+/// batches (<see cref="WebhookDispatcher.DeliverAsync"/>: claim, send, record) straight on while all of a batch is
+/// delivered, each in its own scope, and ends when there is nothing more or a send failed. So each subscriber
+/// progresses on its own: one that times out holds back its own lane and nobody else's. Once a minute the loop also
+/// removes delivered rows past their retention, in bounded batches. Safe beside other instances: deliveries are claimed
+/// one dispatcher at a time (<see cref="WebhookDispatcher"/>).
 /// </summary>
 public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, WebhookOptions options, TimeProvider clock, ILogger<WebhookDispatcherService> logger) : BackgroundService
 {
@@ -31,11 +32,13 @@ public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, Webhoo
                     lanes.Remove(ended);
                 }
 
+                var more = false;
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     var dispatcher = scope.ServiceProvider.GetRequiredService<WebhookDispatcher>();
-                    foreach (var subscription in await dispatcher.SubscriptionsWithWorkAsync(stoppingToken))
+                    more = (await dispatcher.FanOutAsync(stoppingToken)).Full;
+                    foreach (var subscription in await dispatcher.SubscriptionsWithDueDeliveriesAsync(stoppingToken))
                     {
                         if (lanes.Count >= options.MaxParallelSubscribers)
                         {
@@ -63,6 +66,11 @@ public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, Webhoo
                     logger.LogWarning(e, "Webhook dispatch failed; the next tick tries again");
                 }
 
+                if (more)
+                {
+                    continue;
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(options.IntervalMilliseconds), stoppingToken);
             }
         }
@@ -84,7 +92,7 @@ public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, Webhoo
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var step = await scope.ServiceProvider.GetRequiredService<WebhookDispatcher>().RunSubscriberAsync(subscription, stoppingToken);
+                var step = await scope.ServiceProvider.GetRequiredService<WebhookDispatcher>().DeliverAsync(subscription, stoppingToken);
                 if (!step.MadeProgress)
                 {
                     return;
