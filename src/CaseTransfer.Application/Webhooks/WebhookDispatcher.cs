@@ -150,7 +150,7 @@ public sealed class WebhookDispatcher(
             added += await strategy.ExecuteAsync(async ct =>
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var rows = 0;
+                var rows = new List<WebhookDelivery>();
                 foreach (var subscription in group)
                 {
                     var moved = await db.WebhookSubscriptions.Where(s => s.Id == subscription.Id && s.FannedOutAfter == mark)
@@ -164,13 +164,14 @@ public sealed class WebhookDispatcher(
                     var wanted = taken.Where(m => m.HeardBy(marker) && subscription.Wants(m.EventType))
                         .Select(m => new WebhookDelivery(Guid.CreateVersion7(now), subscription.Id, m.Sequence, m.Id, m.EventType, m.Crn, now))
                         .ToList();
-                    db.WebhookDeliveries.AddRange(wanted);
-                    rows += wanted.Count;
+                    rows.AddRange(wanted);
                 }
 
-                await db.SaveChangesAsync(ct);
+                // Without change tracking (binary COPY on PostgreSQL, one prepared INSERT on SQLite): a fan-out of
+                // 2,000 events to three subscriptions is 6,000 rows, which SaveChanges took seconds over on a loaded machine.
+                await db.InsertManyAsync(rows, ct);
                 await transaction.CommitAsync(ct);
-                return rows;
+                return rows.Count;
             }, cancellationToken);
             db.ChangeTracker.Clear();
         }
