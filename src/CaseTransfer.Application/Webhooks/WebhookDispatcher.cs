@@ -127,11 +127,13 @@ public sealed class WebhookDispatcher(
     /// at the same mark (the usual case: all caught up) share one read of the feed and one transaction. Returns the rows
     /// added and whether a read came back full (more to fan out straight away).
     /// </summary>
-    public async Task<(int Added, bool Full)> FanOutAsync(CancellationToken cancellationToken)
+    /// <param name="paused">Subscriptions whose fan-out waits (their subscriber is failing): their mark stays, and they catch up when resumed.</param>
+    public async Task<(int Added, bool Full)> FanOutAsync(CancellationToken cancellationToken, IReadOnlyCollection<Guid>? paused = null)
     {
         db.ChangeTracker.Clear();
         // In one order, so that two dispatchers moving several marks in one transaction take their rows in the same order.
-        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Enabled).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var subscriptions = (await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Enabled).OrderBy(s => s.Id).ToListAsync(cancellationToken))
+            .Where(s => paused is null || !paused.Contains(s.Id)).ToList();
         var added = 0;
         var full = false;
         foreach (var group in subscriptions.GroupBy(s => s.FannedOutAfter))
