@@ -48,6 +48,7 @@ internal static class WebhooksBench
             ["Webhooks:BatchSize"] = Opt("--batch") ?? "500",
             ["Webhooks:FanOutBatchSize"] = Opt("--fanout") ?? "2000",
             ["Webhooks:MaxParallelSubscribers"] = Opt("--parallel") ?? "8",
+            ["Webhooks:MaxConcurrentSendsPerSubscriber"] = Opt("--sends") ?? "4",
             ["Webhooks:TimeoutSeconds"] = Opt("--timeout") ?? "10",
             ["Webhooks:CircuitBreakerMinimumThroughput"] = Opt("--cb-min") ?? "5",
             ["Webhooks:CircuitBreakSeconds"] = Opt("--cb-break") ?? "30",

@@ -82,6 +82,7 @@ public static class ServiceRegistration
                 expression is not null ? FluentValidation.Internal.PropertyChain.FromExpression(expression).ToString() : member?.Name ?? "");
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member?.Name;
         services.AddScoped<IdempotencyScope>();
+        services.AddSingleton<StoredResponses>();
         services.AddScoped<CaseAccess>();
         services.AddSingleton<OrganisationDirectory>();
         services.AddScoped<CaseTransfer.Application.Workload.Caseloads>();

@@ -138,7 +138,12 @@ public sealed class EventFeed(IAppDbContext db)
 
     private const string Postgres = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
-    public async Task<IReadOnlyList<FeedRow>> ReadAsync(Guid? after, string marker, string? eventType, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The events after <paramref name="after"/> in the feed's order whose audience holds <paramref name="marker"/>
+    /// (<see cref="EventAudience.Marker"/>), or every event when it is null (each row carries its audience, for the
+    /// caller to filter: webhook fan-out reads once for several subscriptions).
+    /// </summary>
+    public async Task<IReadOnlyList<FeedRow>> ReadAsync(Guid? after, string? marker, string? eventType, int limit, CancellationToken cancellationToken)
     {
         if (db.Database.ProviderName == Postgres)
         {
@@ -153,10 +158,10 @@ public sealed class EventFeed(IAppDbContext db)
         }
 
         return await db.OutboxMessages.AsNoTracking()
-            .Where(o => o.Sequence > from && (o.Audience == null || o.Audience.Contains(marker)) && (eventType == null || o.EventType == eventType))
+            .Where(o => o.Sequence > from && (marker == null || o.Audience == null || o.Audience.Contains(marker)) && (eventType == null || o.EventType == eventType))
             .OrderBy(o => o.Sequence)
             .Take(limit)
-            .Select(o => new FeedRow { Id = o.Id, Payload = o.Payload, Sequence = o.Sequence, EventType = o.EventType, Crn = o.Crn })
+            .Select(o => new FeedRow { Id = o.Id, Payload = o.Payload, Sequence = o.Sequence, EventType = o.EventType, Crn = o.Crn, Audience = o.Audience })
             .ToListAsync(cancellationToken);
     }
 
@@ -177,7 +182,7 @@ public sealed class EventFeed(IAppDbContext db)
         return await db.OutboxMessages.AsNoTracking().OrderByDescending(o => o.Sequence).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<FeedRow>> ReadPostgresAsync(Guid? after, string marker, string? eventType, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<FeedRow>> ReadPostgresAsync(Guid? after, string? marker, string? eventType, int limit, CancellationToken cancellationToken)
     {
         // xid8 travels as text: '0' is below every transaction id, so no cursor means the start.
         var fromTransaction = "0";
@@ -191,11 +196,12 @@ public sealed class EventFeed(IAppDbContext db)
         }
 
         var type = eventType ?? "";
+        var audience = marker ?? "";
         return await db.Database.SqlQuery<FeedRow>($"""
-            SELECT "Id", "Payload", "Sequence", "EventType", "Crn" FROM "OutboxMessages"
+            SELECT "Id", "Payload", "Sequence", "EventType", "Crn", "Audience" FROM "OutboxMessages"
             WHERE "TransactionId" < pg_snapshot_xmin(pg_current_snapshot())
               AND ("TransactionId", "Sequence") > ({fromTransaction}::xid8, {fromSequence})
-              AND ("Audience" IS NULL OR strpos("Audience", {marker}) > 0)
+              AND ({audience} = '' OR "Audience" IS NULL OR strpos("Audience", {audience}) > 0)
               AND ({type} = '' OR "EventType" = {type})
             ORDER BY "TransactionId", "Sequence"
             LIMIT {limit}
@@ -211,6 +217,12 @@ public sealed class EventFeed(IAppDbContext db)
         public long Sequence { get; init; }
         public string EventType { get; init; } = null!;
         public string? Crn { get; init; }
+
+        /// <summary>Who may hear of it (<see cref="OutboxMessage.Audience"/>): null for everyone.</summary>
+        public string? Audience { get; init; }
+
+        /// <summary>Whether the organisation of <paramref name="marker"/> may hear of it.</summary>
+        public bool HeardBy(string marker) => Audience is null || Audience.Contains(marker, StringComparison.Ordinal);
     }
 
     private sealed class FeedPosition

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CaseTransfer.Application.Common;
+using CaseTransfer.Application.Common.Behaviours;
 
 namespace CaseTransfer.Application.Webhooks;
 
@@ -24,7 +25,7 @@ public sealed record SubscriptionView(
     DateTimeOffset? PreviousSecretValidUntil,
     string? Secret,
     long Version,
-    SubscriptionLinks Links) : IAuditedResult
+    SubscriptionLinks Links) : IAuditedResult, ISecretBearingResult
 {
     public static SubscriptionView From(WebhookSubscription s, DateTimeOffset now, string? secret = null, string? changeSummary = null) => new(
         s.Id,
@@ -54,6 +55,10 @@ public sealed record SubscriptionView(
 
     [JsonIgnore]
     public long? ResourceVersion => Version;
+
+    /// <summary>Kept encrypted when stored for an idempotent replay (<see cref="StoredResponses"/>).</summary>
+    [JsonIgnore]
+    public bool CarriesSecret => Secret is not null;
 
     /// <summary>Field names and non-sensitive values only: never the secret.</summary>
     [JsonIgnore]

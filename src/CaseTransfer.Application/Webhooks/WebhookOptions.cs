@@ -11,14 +11,20 @@ public sealed record WebhookOptions
     /// <summary>How long a dispatcher's claim on a batch lasts; a dispatcher that dies mid-batch leaves it to expire and another sends it.</summary>
     public int ClaimSeconds { get; init; } = 120;
 
-    /// <summary>Deliveries claimed per pass.</summary>
+    /// <summary>Deliveries of one subscriber claimed at a time.</summary>
     public int BatchSize { get; init; } = 100;
 
-    /// <summary>Events turned into deliveries per subscription per pass.</summary>
+    /// <summary>Events turned into deliveries per subscription at a time.</summary>
     public int FanOutBatchSize { get; init; } = 500;
 
-    /// <summary>Subscribers sent to at once in a pass.</summary>
+    /// <summary>Subscribers served at once, each in its own lane (a subscriber that times out holds only its own lane).</summary>
     public int MaxParallelSubscribers { get; init; } = 8;
+
+    /// <summary>Deliveries of one subscriber in flight at once (each of a different case, so order per case holds).</summary>
+    public int MaxConcurrentSendsPerSubscriber { get; init; } = 4;
+
+    /// <summary>How long delivered deliveries are kept before the dispatcher removes them; dead letters stay until redelivered.</summary>
+    public int DeliveredRetentionDays { get; init; } = 7;
 
     /// <summary>How long one attempt may take before it counts as failed.</summary>
     public int TimeoutSeconds { get; init; } = 10;
@@ -41,6 +47,8 @@ public sealed record WebhookOptions
             (nameof(BatchSize), BatchSize, 1),
             (nameof(FanOutBatchSize), FanOutBatchSize, 1),
             (nameof(MaxParallelSubscribers), MaxParallelSubscribers, 1),
+            (nameof(MaxConcurrentSendsPerSubscriber), MaxConcurrentSendsPerSubscriber, 1),
+            (nameof(DeliveredRetentionDays), DeliveredRetentionDays, 1),
             (nameof(TimeoutSeconds), TimeoutSeconds, 1),
             (nameof(SecretOverlapHours), SecretOverlapHours, 0),
             (nameof(CircuitBreakerMinimumThroughput), CircuitBreakerMinimumThroughput, 2),

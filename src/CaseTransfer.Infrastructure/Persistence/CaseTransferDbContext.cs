@@ -704,8 +704,18 @@ public abstract class CaseTransferDbContext(DbContextOptions options) : DbContex
 
             // One delivery per event per subscription, whichever dispatcher fans out.
             b.HasIndex(d => new { d.SubscriptionId, d.OutboxSequence }).IsUnique();
+            // Which subscribers have deliveries due; and (a delivery is delivered no earlier than it was due) the
+            // delivered rows past their retention.
             b.HasIndex(d => new { d.State, d.NextAttemptAt });
-            b.HasIndex(d => new { d.SubscriptionId, d.Crn, d.State, d.OutboxSequence });
+
+            // A subscriber's claim: its pending deliveries in the order they fall due, and for each, whether an earlier
+            // one of its case is pending. Partial: only pending rows, few beside the delivered ones kept for retention.
+            // The second must lead with the case: on statistics gathered while the table was empty, PostgreSQL answered
+            // "an earlier one of its case" through the first index, scanning the subscriber's pending rows per candidate
+            // (EXPLAIN ANALYZE over 15,000 pending: 116 ms a claim, against 1.1 ms with this one).
+            var pending = Database.IsSqlServer() ? "[State] = N'Pending'" : "\"State\" = 'Pending'";
+            b.HasIndex(d => new { d.SubscriptionId, d.NextAttemptAt, d.OutboxSequence }, "IX_WebhookDeliveries_PendingDue").HasFilter(pending);
+            b.HasIndex(d => new { d.SubscriptionId, d.Crn, d.OutboxSequence }, "IX_WebhookDeliveries_PendingCase").HasFilter(pending);
             b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId);
         });
 

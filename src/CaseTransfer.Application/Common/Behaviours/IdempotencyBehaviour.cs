@@ -25,6 +25,7 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(
     IRequestContext request,
     IdempotencyScope scope,
     IDatabaseErrors errors,
+    StoredResponses stored,
     TimeProvider clock) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -65,7 +66,7 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(
             {
                 request.Replayed = true;
                 request.AuditReceipt = existing.AuditReceipt;
-                return JsonSerializer.Deserialize<TResponse>(existing.ResponseJson!, AppJson.Options)!;
+                return stored.Read<TResponse>(existing.ResponseJson!);
             }
         }
 

@@ -24,6 +24,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
     AuditRecording recording,
     IConsultationLog consultations,
     EventAudience audiences,
+    StoredResponses stored,
     TimeProvider clock) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -71,7 +72,7 @@ public sealed class TransactionBehaviour<TMessage, TResponse>(
                         .Token;
                 }
 
-                idempotency.Current?.Complete(JsonSerializer.Serialize(response, AppJson.Options), request.AuditReceipt, now);
+                idempotency.Current?.Complete(stored.Store(response), request.AuditReceipt, now);
 
                 // Every change is staged now: one pass over the tracked entities finds them, and neither the outbox's
                 // look for events nor SaveChanges scans them again (each would, with automatic detection). Only new

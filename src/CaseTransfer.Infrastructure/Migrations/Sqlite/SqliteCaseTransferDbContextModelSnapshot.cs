@@ -205,7 +205,11 @@ namespace CaseTransfer.Infrastructure.Migrations.Sqlite
                     b.HasIndex("SubscriptionId", "OutboxSequence")
                         .IsUnique();
 
-                    b.HasIndex("SubscriptionId", "Crn", "State", "OutboxSequence");
+                    b.HasIndex(new[] { "SubscriptionId", "Crn", "OutboxSequence" }, "IX_WebhookDeliveries_PendingCase")
+                        .HasFilter("\"State\" = 'Pending'");
+
+                    b.HasIndex(new[] { "SubscriptionId", "NextAttemptAt", "OutboxSequence" }, "IX_WebhookDeliveries_PendingDue")
+                        .HasFilter("\"State\" = 'Pending'");
 
                     b.ToTable("WebhookDeliveries");
                 });
