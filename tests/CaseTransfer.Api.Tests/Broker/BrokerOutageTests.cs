@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using CaseTransfer.Api.Tests.Infrastructure;
@@ -113,15 +114,19 @@ public sealed class TwoPublishersTests(PostgresTwoPublishersApp app) : IClassFix
         var published = new int[2];
         var heldBack = new int[2];
 
+        // Each instance publishes until the commands are done and every event about their cases is published. An empty
+        // pass alone does not say that: on PostgreSQL a pass sees only what committed below the oldest transaction still
+        // running, and the other instance may hold a claim. The deadline only stops a broken publisher looping forever.
+        var deadline = Stopwatch.StartNew();
         async Task RunAsync(int index, Func<Task<CaseTransfer.Application.Broker.BrokerPassResult>> pass)
         {
-            while (true)
+            while (deadline.Elapsed < TimeSpan.FromSeconds(60))
             {
                 var finished = Volatile.Read(ref done);
                 var result = await pass();
                 published[index] += result.Published;
                 heldBack[index] += result.HeldBack;
-                if (finished && result.Claimed == 0 && result.HeldBack == 0)
+                if (finished && result.Claimed == 0 && result.HeldBack == 0 && (await app.EventsAboutAsync(crns)).All(e => e.Published))
                 {
                     return;
                 }
