@@ -97,7 +97,7 @@ public static class Azurite
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < StartTimeout && !process.HasExited)
             {
-                if (Answers(port))
+                if (ThrowawayServer.Answers(port))
                 {
                     return new EmulatorState(port, null);
                 }
@@ -114,7 +114,6 @@ public static class Azurite
         ThrowawayServer.TryDelete(directory);
         return new EmulatorState(0, lastError);
     }
-
 
     private static string? FindExecutable()
     {
@@ -144,20 +143,6 @@ public static class Azurite
                 yield return dir.FullName;
                 yield break;
             }
-        }
-    }
-
-    private static bool Answers(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 

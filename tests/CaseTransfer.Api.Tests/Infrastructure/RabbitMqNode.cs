@@ -118,12 +118,12 @@ public sealed class RabbitMqNode : IDisposable
         }
 
         var deadline = Stopwatch.StartNew();
-        while (Answers(Port) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        while (ThrowawayServer.Answers(Port) && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
             Thread.Sleep(100);
         }
 
-        if (Answers(Port))
+        if (ThrowawayServer.Answers(Port))
         {
             throw new InvalidOperationException($"RabbitMQ still answers after rabbitmqctl stop (exit {code}): {output}");
         }
@@ -144,8 +144,8 @@ public sealed class RabbitMqNode : IDisposable
 
         process.StandardInput.Close();
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => Keep(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
+        process.OutputDataReceived += (_, e) => ThrowawayServer.Keep(output, e.Data);
+        process.ErrorDataReceived += (_, e) => ThrowawayServer.Keep(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         lock (_lock)
@@ -156,7 +156,7 @@ public sealed class RabbitMqNode : IDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout && !process.HasExited)
         {
-            if (Answers(Port) && AcceptsAmqp())
+            if (ThrowawayServer.Answers(Port) && AcceptsAmqp())
             {
                 return null;
             }
@@ -225,28 +225,6 @@ public sealed class RabbitMqNode : IDisposable
         }
 
         return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
-    {
-        if (line is not null && output.Count < 30)
-        {
-            output.Enqueue(line);
-        }
-    }
-
-    private static bool Answers(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Where the node writes its Erlang VM's process id (each start writes it anew).</summary>

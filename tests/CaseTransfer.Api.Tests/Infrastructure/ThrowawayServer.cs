@@ -69,6 +69,21 @@ internal static class ThrowawayServer
         }
     }
 
+    /// <summary>True when something accepts a TCP connection on the loopback port.</summary>
+    public static bool Answers(int port)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            client.Connect("127.0.0.1", port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Keeps the first lines a server prints, to say why it failed to start.</summary>
     public static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
     {
