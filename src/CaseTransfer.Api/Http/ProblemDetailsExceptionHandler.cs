@@ -85,6 +85,9 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             StatusCodes.Status409Conflict, ProblemTypes.ConcurrentChange, "Someone else changed this first.", "The resource was changed by another request at the same time; read it again and retry."),
         DbUpdateException when databaseErrors.IsUniqueViolation(exception) => Problem(
             StatusCodes.Status409Conflict, ProblemTypes.ConcurrentChange, "Someone else created this first.", "A conflicting record was written by another request at the same time."),
+        _ when databaseErrors.IsConcurrencyFailure(exception) => Problem(
+            StatusCodes.Status409Conflict, ProblemTypes.ConcurrentChange, "Another request got in the way.",
+            "The database gave this request up for another one running at the same time; nothing it would have written was kept. Retry it."),
         _ => null,
     };
 

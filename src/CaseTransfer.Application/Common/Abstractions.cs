@@ -99,4 +99,10 @@ public interface IRequestContext
 public interface IDatabaseErrors
 {
     bool IsUniqueViolation(Exception exception);
+
+    /// <summary>
+    /// The engine gave up this transaction for another running at the same time (a deadlock, or a serialization
+    /// failure): the whole transaction was rolled back, nothing it wrote stands, and the same request may be retried.
+    /// </summary>
+    bool IsConcurrencyFailure(Exception exception);
 }

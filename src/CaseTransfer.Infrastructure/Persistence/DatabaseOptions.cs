@@ -160,6 +160,22 @@ public sealed class DatabaseErrors : IDatabaseErrors
 
         return false;
     }
+
+    public bool IsConcurrencyFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }:
+                // 1205: chosen as the deadlock victim.
+                case DbException db when db.GetType().Name == "SqlException" && db.ErrorCode is 1205:
+                    return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Design-time factories so <c>dotnet ef migrations add</c> builds each engine's migrations with no server.</summary>
