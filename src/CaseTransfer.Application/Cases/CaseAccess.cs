@@ -70,6 +70,16 @@ public sealed class CaseAccess(IAppDbContext db, ICaller caller, TimeProvider cl
     public async Task<IQueryable<Case>> VisibleCasesAsync(CancellationToken cancellationToken) =>
         db.Cases.Where(QueryParts.Bind(SeesCase, (DbContext)db, await VisibleHolderCodesAsync(cancellationToken), caller.UserId));
 
+    /// <summary>
+    /// The cases whose exclusion and restriction lists let the caller act on them (<see cref="AccessLists.Allows"/>),
+    /// whichever organisation holds them: for giving or asking information about a case its holder's lists bind too.
+    /// </summary>
+    public IQueryable<Case> CasesTheListsAllow()
+    {
+        var user = caller.UserId;
+        return db.Cases.Where(QueryParts.Expand<Func<Case, bool>>(c => LimitsAllow((DbContext)db, c, user)));
+    }
+
     /// <summary>The caller's visible holder codes and user id, as a compiled query takes them (see <see cref="Sees"/>).</summary>
     public async Task<(IReadOnlyList<string> Codes, string User)> VisibilityAsync(CancellationToken cancellationToken) =>
         (await VisibleHolderCodesAsync(cancellationToken), caller.UserId);

@@ -104,6 +104,12 @@ public sealed class SharingAccess(IAppDbContext db, CaseAccess cases, ICaller ca
                 : $"Only the organisation that asked ({request.RequesterOrganisationCode}) withdraws this request.");
         }
 
+        // Whoever acts on a request acts on its case: a member of staff the case's lists keep from it does not.
+        if (!await cases.CasesTheListsAllow().AnyAsync(c => c.Id == request.CaseId, cancellationToken))
+        {
+            throw new NotFoundException("Information request", id.ToString());
+        }
+
         IfMatch.Ensure(expectedVersion, "information request", request.Version);
         return request;
     }
@@ -135,13 +141,14 @@ public sealed class SharingAccess(IAppDbContext db, CaseAccess cases, ICaller ca
 
     /// <summary>
     /// The case, for an organisation that gives information about it: it holds or has held the case, or it is asked
-    /// about it by an open request. Anyone else gets a 404, as for a case it cannot see.
+    /// about it by an open request; and for a member of staff its exclusion and restriction lists do not keep from it
+    /// (<see cref="CaseAccess.CasesTheListsAllow"/>). Anyone else gets a 404, as for a case they cannot see.
     /// </summary>
     public async Task<(Guid Id, Crn Crn)> CaseToGiveAboutAsync(string crn, CancellationToken cancellationToken)
     {
         var codes = await CodesAsync(cancellationToken);
         var id = Crn.Parse(crn);
-        var found = await db.Cases.AsNoTracking()
+        var found = await cases.CasesTheListsAllow().AsNoTracking()
             .Where(c => c.Crn == id && (codes.Contains(c.HolderOrganisationCode)
                 || db.CaseHoldings.Any(h => h.CaseId == c.Id && codes.Contains(h.OrganisationCode))
                 || db.InformationRequests.Any(r => r.CaseId == c.Id && r.State == InformationRequestState.Requested && codes.Contains(r.AddresseeOrganisationCode))))
@@ -152,14 +159,14 @@ public sealed class SharingAccess(IAppDbContext db, CaseAccess cases, ICaller ca
 
     /// <summary>
     /// The case, for an organisation asking about it: it holds it (and sees it), or an open allocation or escalation
-    /// asks it to take it. Anyone else gets a 404.
+    /// asks it to take it; in either case the case's lists must not keep the caller from it. Anyone else gets a 404.
     /// </summary>
     public async Task<(Guid Id, Crn Crn)> CaseToAskAboutAsync(string crn, CancellationToken cancellationToken)
     {
         var codes = await CodesAsync(cancellationToken);
         var id = Crn.Parse(crn);
         var held = await (await cases.VisibleCasesAsync(cancellationToken)).Where(c => c.Crn == id).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(cancellationToken);
-        var found = held ?? await db.Cases.AsNoTracking()
+        var found = held ?? await cases.CasesTheListsAllow().AsNoTracking()
             .Where(c => c.Crn == id && (db.Allocations.Any(a => a.OpenCaseId == c.Id && codes.Contains(a.ToOrganisationCode))
                 || db.Escalations.Any(e => e.OpenCaseId == c.Id && codes.Contains(e.NpsRegionCode))))
             .Select(c => (Guid?)c.Id)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CaseTransfer.Api.Tests.Escalations;
 using CaseTransfer.Api.Tests.Infrastructure;
+using CaseTransfer.Application.Common;
 using static CaseTransfer.Api.Tests.Infrastructure.TestData;
 using static CaseTransfer.Api.Tests.Sharing.SharingScenario;
 
@@ -99,6 +100,33 @@ public abstract class ShareAccessTests(EscalationClockApp app)
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(_s.OtherRecipientStaff(), $"/api/v1/cases/{crn}"));
         Assert.False(await FindsAsync(_s.OtherRecipientStaff(), crn));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(_s.ThirdOrganisation(), path));
+    }
+
+    [Fact]
+    public async Task A_member_of_staff_the_cases_lists_exclude_can_neither_share_upload_ask_nor_act_on_a_request_about_it()
+    {
+        var crn = await CaseAsync();
+        var request = Id(await _s.RequestedAsync(crn));
+        var limit = await _s.Holder().PostAsJsonAsync($"/api/v1/cases/{crn}/access-limits", new { kind = "Exclusion", staffCode = "cgm-pso-05" }, Ct);
+        Assert.True(limit.IsSuccessStatusCode, await limit.Content.ReadAsStringAsync(Ct));
+        var excluded = app.ClientFor(CrcGreaterManchester, "cgm-pso-05", Roles.InformationOfficer, Roles.CaseManager);
+
+        var share = await excluded.PostAsJsonAsync("/api/v1/shares", _s.Share(crn), Ct);
+        using var note = new ByteArrayContent("Notes of a home visit."u8.ToArray());
+        note.Headers.ContentType = new("text/plain");
+        var upload = await excluded.PostAsync($"/api/v1/cases/{crn}/documents?fileName=visit.txt", note, Ct);
+        var ask = await excluded.PostAsJsonAsync("/api/v1/information-requests", Request(crn, dueDate: London(_s.Now.AddDays(5))), Ct);
+        var withdraw = await excluded.PostAsync($"/api/v1/information-requests/{request}/withdraw", null, Ct);
+
+        Assert.Equal(
+            [HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound],
+            new[] { share.StatusCode, upload.StatusCode, ask.StatusCode, withdraw.StatusCode });
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(excluded, $"/api/v1/cases/{crn}"));
+
+        // A colleague the lists do not name goes on as before.
+        await _s.SharedAsync(crn);
+        var withdrawn = await _s.Holder().PostAsync($"/api/v1/information-requests/{request}/withdraw", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
     }
 
     [Fact]
