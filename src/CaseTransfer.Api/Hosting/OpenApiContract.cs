@@ -239,3 +239,59 @@ public sealed class BinaryResponses : IOperationFilter
         };
     }
 }
+
+/// <summary>
+/// Documents the request headers that make a write safe to retry (the API conventions), so a partner's generated client
+/// can offer them: <c>Idempotency-Key</c> on every operation that keeps a key (those that can answer 422 for a key
+/// reused with another body) and <c>If-Match</c> on every one that checks a version (those that can answer 412).
+/// </summary>
+public sealed class WriteHeaders : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (operation.Responses is not { } responses)
+        {
+            return;
+        }
+
+        if (responses.ContainsKey("422"))
+        {
+            Add(operation, new OpenApiParameter
+            {
+                Name = Http.RequestContext.IdempotencyKeyHeader,
+                In = ParameterLocation.Header,
+                Description = "A key of the caller's choosing (a UUID, say) that makes the request safe to retry: the same key and body "
+                    + "within 24 hours replays the stored response (Idempotent-Replayed: true) and does nothing twice; the same key "
+                    + "with another body is 422; a key whose first request is still running is 409.",
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    MinLength = 1,
+                    MaxLength = Http.RequestContext.IdempotencyKeyMaxLength,
+                    Pattern = "^[!-~]+$",
+                },
+            });
+        }
+
+        if (responses.ContainsKey("412"))
+        {
+            Add(operation, new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Description = "The ETag of the version the change was made against (RFC 9110 section 13.1.1), or *: any other "
+                    + "entity tag is 412 with nothing written; a value that is not an entity tag is 400.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+    }
+
+    private static void Add(OpenApiOperation operation, OpenApiParameter parameter)
+    {
+        operation.Parameters ??= [];
+        if (!operation.Parameters.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            operation.Parameters.Add(parameter);
+        }
+    }
+}

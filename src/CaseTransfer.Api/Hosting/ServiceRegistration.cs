@@ -361,6 +361,7 @@ public static class ServiceRegistration
             o.OperationFilter<DocumentBodies>();
             o.OperationFilter<BinaryResponses>();
             o.OperationFilter<ServerFaults>();
+            o.OperationFilter<WriteHeaders>();
             o.OperationFilter<OpenApiExamples>();
             foreach (var xml in new[] { Assembly.GetExecutingAssembly() }.Select(a => Path.Combine(AppContext.BaseDirectory, a.GetName().Name + ".xml")).Where(File.Exists))
             {
