@@ -124,14 +124,18 @@ public sealed class SubjectAccessGatherer(
         }
     }
 
-    /// <summary>Gives the request up after a failure that is not a lost claim.</summary>
-    public async Task FailAsync(Guid id, string why, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a failure that is not a lost claim: the request is taken up again after <see cref="SubjectAccessOptions.RetryDelay"/>
+    /// times its attempts so far, or fails on its last attempt (<see cref="SubjectAccessRequest.RetryLater"/>).
+    /// </summary>
+    public async Task RetryLaterAsync(Guid id, string why, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var request = await db.SubjectAccessRequests.SingleAsync(r => r.Id == id, cancellationToken);
-        if (request.State is SubjectAccessState.Queued or SubjectAccessState.Gathering)
+        if (request.State == SubjectAccessState.Gathering)
         {
-            request.Fail(why, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            request.RetryLater(why, now, now + (options.RetryDelay * request.Attempts));
             await db.SaveChangesAsync(cancellationToken);
         }
 

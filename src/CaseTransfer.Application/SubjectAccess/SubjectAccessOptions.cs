@@ -14,10 +14,15 @@ public sealed class SubjectAccessOptions
     /// <summary>How long a worker's claim on a request lasts without progress; a request whose worker died is taken up again after it.</summary>
     public int LeaseSeconds { get; set; } = 300;
 
+    /// <summary>After a gathering error, the wait before the request is taken up again, times its attempts so far.</summary>
+    public int RetrySeconds { get; set; } = 60;
+
     /// <summary>Records read per query while gathering; progress is saved after each page.</summary>
     public int PageSize { get; set; } = 1_000;
 
     public TimeSpan Retention => TimeSpan.FromDays(BundleRetentionDays);
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    public TimeSpan RetryDelay => TimeSpan.FromSeconds(RetrySeconds);
 }

@@ -195,6 +195,24 @@ public sealed class SubjectAccessRequest
         Version++;
     }
 
+    /// <summary>
+    /// Gathering failed (the database or the store gave an error): the request is left to be taken up again at
+    /// <paramref name="retryAt"/>, gathered afresh from the start; on its last attempt (<see cref="MaxAttempts"/>) it
+    /// fails with <paramref name="why"/> instead, so the officer sees the error rather than waiting for ever.
+    /// </summary>
+    public void RetryLater(string why, DateTimeOffset now, DateTimeOffset retryAt)
+    {
+        EnsureGathering();
+        if (Attempts >= MaxAttempts)
+        {
+            Fail(why, now);
+            return;
+        }
+
+        LeaseUntil = retryAt;
+        Version++;
+    }
+
     public void Fail(string why, DateTimeOffset now)
     {
         if (State is SubjectAccessState.Ready or SubjectAccessState.Failed)

@@ -79,8 +79,8 @@ public sealed class SubjectAccessWorkerService(
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(e, "Subject access request {RequestId} failed", id);
-            await gatherer.FailAsync(id, $"{e.GetType().Name}: {e.Message}", stoppingToken);
+            logger.LogError(e, "Gathering subject access request {RequestId} failed; it is tried again later, up to its last attempt", id);
+            await gatherer.RetryLaterAsync(id, $"{e.GetType().Name}: {e.Message}", stoppingToken);
         }
     }
 }

@@ -84,6 +84,39 @@ public class SubjectAccessRequestTests
     }
 
     [Fact]
+    public void A_gathering_error_leaves_the_request_to_be_taken_up_again_until_its_last_attempt_fails_with_the_error()
+    {
+        var request = Queue();
+        var now = At;
+        for (var attempt = 1; attempt < SubjectAccessRequest.MaxAttempts; attempt++)
+        {
+            request.Claim(now, now + Lease);
+            request.RetryLater("TimeoutException: the store did not answer", now, now.AddMinutes(attempt));
+
+            Assert.Equal(SubjectAccessState.Gathering, request.State);
+            Assert.Null(request.Failure);
+            Assert.False(request.IsClaimable(now.AddMinutes(attempt).AddSeconds(-1)));
+            Assert.True(request.IsClaimable(now.AddMinutes(attempt)));
+            now = now.AddMinutes(attempt);
+        }
+
+        request.Claim(now, now + Lease);
+        request.RetryLater("TimeoutException: the store did not answer", now, now.AddMinutes(9));
+
+        Assert.Equal(SubjectAccessState.Failed, request.State);
+        Assert.Equal("TimeoutException: the store did not answer", request.Failure);
+        Assert.False(request.IsClaimable(now.AddHours(1)));
+    }
+
+    [Fact]
+    public void Only_a_request_being_gathered_can_be_left_for_later()
+    {
+        var request = Queue();
+
+        AssertRefusedBy("subject-access-not-gathering", () => request.RetryLater("error", At, At.AddMinutes(1)));
+    }
+
+    [Fact]
     public void A_download_before_the_bundle_is_ready_is_refused()
     {
         AssertRefusedBy("subject-access-bundle-not-ready", () => Queue().EnsureBundleAvailable(At));
