@@ -92,7 +92,7 @@ public static class Azurite
             process.ErrorDataReceived += (_, e) => ThrowawayServer.Keep(output, e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            RegisterCleanup(process, directory);
+            ThrowawayServer.EndWithTestProcess("azurite-watchdog", process, directory);
 
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < StartTimeout && !process.HasExited)
@@ -144,28 +144,5 @@ public static class Azurite
                 yield break;
             }
         }
-    }
-
-    private static void RegisterCleanup(Process process, string directory)
-    {
-        StartWatchdog(process.Id, directory);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            ThrowawayServer.Kill(process);
-            ThrowawayServer.TryDelete(directory);
-        };
-    }
-
-    /// <summary>Kills the emulator and removes its directory should the test process be killed.</summary>
-    private static void StartWatchdog(int emulatorPid, string directory)
-    {
-        const string script = """
-            exec </dev/null >/dev/null 2>&1
-            pid=$1; emulator=$2; dir=$3
-            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-            kill "$emulator" 2>/dev/null
-            rm -rf "$dir"
-            """;
-        ThrowawayServer.StartWatchdog("azurite-watchdog", script, [emulatorPid.ToString(CultureInfo.InvariantCulture), directory]);
     }
 }

@@ -105,7 +105,7 @@ public sealed class Clamd : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        RegisterCleanup(process, _directory);
+        ThrowawayServer.EndWithTestProcess("clamd-watchdog", process, _directory);
 
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout && !process.HasExited)
@@ -191,23 +191,5 @@ public sealed class Clamd : IDisposable
             .Append("/usr/sbin").Append("/usr/bin")
             .Select(dir => Path.Combine(dir, executable))
             .FirstOrDefault(File.Exists);
-    }
-
-
-    private static void RegisterCleanup(Process process, string directory)
-    {
-        const string script = """
-            exec </dev/null >/dev/null 2>&1
-            pid=$1; daemon=$2; dir=$3
-            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-            kill "$daemon" 2>/dev/null
-            rm -rf "$dir"
-            """;
-        ThrowawayServer.StartWatchdog("clamd-watchdog", script, [process.Id.ToString(CultureInfo.InvariantCulture), directory]);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            ThrowawayServer.Kill(process);
-            ThrowawayServer.TryDelete(directory);
-        };
     }
 }

@@ -54,6 +54,27 @@ internal static class ThrowawayServer
         }
     }
 
+    /// <summary>
+    /// Ends a server process and removes its directory when the test process ends: on a normal exit (ProcessExit), and
+    /// through a watchdog (<see cref="StartWatchdog"/>) should the test process be killed.
+    /// </summary>
+    public static void EndWithTestProcess(string name, Process server, string directory)
+    {
+        const string script = """
+            exec </dev/null >/dev/null 2>&1
+            pid=$1; server=$2; dir=$3
+            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+            kill "$server" 2>/dev/null
+            rm -rf "$dir"
+            """;
+        StartWatchdog(name, script, [server.Id.ToString(CultureInfo.InvariantCulture), directory]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Kill(server);
+            TryDelete(directory);
+        };
+    }
+
     public static void TryDelete(string directory)
     {
         try
