@@ -41,6 +41,8 @@ public static class ServiceRegistration
             builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
         }
         services.AddSingleton(TimeProvider.System);
+        // This instance's name in the leases and claims its background jobs take on the shared database.
+        services.AddSingleton<CaseTransfer.Application.Common.ServiceInstance>();
         services.AddHttpContextAccessor();
 
         var maxBody = configuration.GetValue("Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
@@ -169,7 +171,6 @@ public static class ServiceRegistration
         var alerts = (configuration.GetSection(CaseTransfer.Application.Alerts.AlertOptions.Section).Get<CaseTransfer.Application.Alerts.AlertOptions>()
             ?? new CaseTransfer.Application.Alerts.AlertOptions()).Validate();
         services.AddSingleton(alerts);
-        services.AddSingleton<CaseTransfer.Application.Alerts.AlertWorkerIdentity>();
         services.AddScoped<CaseTransfer.Application.Alerts.AlertJob>();
         services.AddScoped<CaseTransfer.Application.Alerts.AlertAccess>();
         services.AddScoped<CaseTransfer.Application.Alerts.AlertChanges>();
@@ -191,7 +192,6 @@ public static class ServiceRegistration
         }
         services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookSecrets>();
         services.AddScoped<CaseTransfer.Application.Webhooks.SubscriptionAccess>();
-        services.AddSingleton<CaseTransfer.Application.Webhooks.WebhookDispatcherIdentity>();
         services.AddScoped<CaseTransfer.Application.Webhooks.WebhookDispatcher>();
         CaseTransfer.Infrastructure.Webhooks.WebhookSender.Register(services, webhooks);
         if (webhooks.IntervalMilliseconds > 0)

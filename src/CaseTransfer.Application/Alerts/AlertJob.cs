@@ -23,14 +23,6 @@ public sealed record AlertPassResult(bool Ran, bool Full, int CasesChanged, int 
     public static AlertPassResult NotHolder(TimeSpan elapsed) => new(false, false, 0, 0, 0, elapsed);
 }
 
-/// <summary>Names this instance of the service when it claims the alert lease.</summary>
-public sealed class AlertWorkerIdentity
-{
-    public string Name { get; } = Limit($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
-
-    private static string Limit(string name) => name.Length <= AlertLease.HolderMaxLength ? name : name[^AlertLease.HolderMaxLength..];
-}
-
 /// <summary>
 /// Computes alerts. A pass first takes the lease (<see cref="AlertLease"/>) with a conditional update, so with several
 /// instances on one database one runs passes and the others find it held; every transaction the pass commits renews
@@ -46,7 +38,7 @@ public sealed class AlertJob(
     TimeProvider clock,
     AlertOptions options,
     EscalationOptions escalation,
-    AlertWorkerIdentity identity,
+    ServiceInstance identity,
     IDatabaseErrors errors,
     ILogger<AlertJob> logger)
 {

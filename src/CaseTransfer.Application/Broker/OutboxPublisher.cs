@@ -27,14 +27,6 @@ public interface IBrokerPublisher
     Task PublishAsync(BrokerMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>Names this instance's publisher in its claims.</summary>
-public sealed class BrokerPublisherIdentity
-{
-    public string Name { get; } = Limit($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
-
-    private static string Limit(string name) => name.Length <= 150 ? name : name[^150..];
-}
-
 /// <summary>What a pass did: events claimed, confirmed by the broker, not confirmed (left for the next pass), and held back for order.</summary>
 public sealed record BrokerPassResult(int Claimed, int Published, int Unconfirmed, int HeldBack);
 
@@ -57,7 +49,7 @@ public sealed class OutboxPublisher(
     IAppDbContext db,
     IBrokerPublisher broker,
     BrokerOptions options,
-    BrokerPublisherIdentity identity,
+    ServiceInstance identity,
     EventFeedOptions urls,
     TimeProvider clock,
     ILogger<OutboxPublisher> logger)

@@ -33,14 +33,6 @@ public interface IWebhookSender
     Task<WebhookSendResult> SendAsync(WebhookMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>Names this instance's dispatcher in its claims.</summary>
-public sealed class WebhookDispatcherIdentity
-{
-    public string Name { get; } = Limit($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
-
-    private static string Limit(string name) => name.Length <= 150 ? name : name[^150..];
-}
-
 /// <summary>What a pass, or one subscriber's step, did.</summary>
 public sealed record WebhookPassResult(int FannedOut, int Claimed, int Delivered, int Failed, int DeadLettered, int NotAttempted)
 {
@@ -76,7 +68,7 @@ public sealed class WebhookDispatcher(
     IWebhookSender sender,
     WebhookSecrets secrets,
     WebhookOptions options,
-    WebhookDispatcherIdentity identity,
+    ServiceInstance identity,
     EventFeed feed,
     EventFeedOptions urls,
     TimeProvider clock,
@@ -280,8 +272,8 @@ public sealed class WebhookDispatcher(
         var id = subscription.Id;
 
         // The subscriber's due deliveries in the order they fell due, by the partial index of pending deliveries
-        // (SubscriptionId, NextAttemptAt, OutboxSequence); each case's oldest pending only, which the index on
-        // (SubscriptionId, Crn, State, OutboxSequence) answers with one probe per candidate. The state is written as a
+        // (SubscriptionId, NextAttemptAt, OutboxSequence); each case's oldest pending only, which the partial index of
+        // pending deliveries by (SubscriptionId, Crn, OutboxSequence) answers with one probe per candidate. The state is written as a
         // constant, not a parameter, so that the partial index's condition is seen to hold.
         var due = await deliveries
             .Where(d => d.SubscriptionId == id && d.State == WebhookDeliveryState.Pending && d.NextAttemptAt <= now && (d.ClaimedUntil == null || d.ClaimedUntil < now)

@@ -20,7 +20,6 @@ public static class BrokerRegistration
 
         services.AddSingleton<RabbitMqPublisher>();
         services.AddSingleton<IBrokerPublisher>(sp => sp.GetRequiredService<RabbitMqPublisher>());
-        services.AddSingleton<BrokerPublisherIdentity>();
         services.AddScoped<OutboxPublisher>();
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
         if (options.IntervalMilliseconds > 0)
